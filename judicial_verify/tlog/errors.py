@@ -1,0 +1,50 @@
+"""Every way a transparency-log object can be wrong, each with its own name.
+
+Callers (the offline verifier, the ledger's audit, the HTTP layer) tell
+failures apart by type, so a lawyer is told "the signature does not verify"
+rather than "invalid".
+"""
+
+
+class TlogError(ValueError):
+    """Base of every error raised by judicial_verify.tlog."""
+
+
+class MalformedError(TlogError):
+    """Bytes or text that do not parse as the format they claim to be."""
+
+
+class ProofError(TlogError):
+    """A proof that does not lead to the claimed root."""
+
+
+class InclusionProofError(ProofError):
+    """An inclusion proof that is malformed or does not verify."""
+
+
+class ConsistencyProofError(ProofError):
+    """A consistency proof that is malformed or does not verify."""
+
+
+class TileError(TlogError):
+    """A tile coordinate, path or content that is not valid."""
+
+
+class NoteError(TlogError):
+    """A signed note that is malformed."""
+
+
+class UnknownKeyError(NoteError):
+    """A note carries no signature by any key the verifier knows."""
+
+
+class SignatureError(NoteError):
+    """A signature by a known key that does not verify."""
+
+
+class EntryError(TlogError):
+    """Entry bytes that are not a valid judicial-verify entry."""
+
+
+class DocumentMismatchError(TlogError):
+    """The document's SHA-256 is not the one the entry anchors."""
