@@ -34,6 +34,10 @@ class NoteError(TlogError):
     """A signed note that is malformed."""
 
 
+class MalformedKeyError(NoteError, MalformedError):
+    """A note signer or verifier key string that does not parse."""
+
+
 class UnknownKeyError(NoteError):
     """A note carries no signature by any key the verifier knows."""
 

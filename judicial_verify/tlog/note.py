@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from .errors import MalformedError, NoteError, SignatureError, UnknownKeyError
+from .errors import MalformedKeyError, NoteError, SignatureError, UnknownKeyError
 from .strict_decoding import decode_base64
 
 ALG_ED25519 = 0x01
@@ -70,24 +70,24 @@ def _format_key(prefix: str, name: str, key_id: int, key: bytes) -> str:
 def _parse_key(kind: str, name: str, key_id_hex: str, key_b64: str) -> tuple[int, bytes]:
     # The parts both key strings share; returns the key ID and the 32 key bytes.
     if not is_valid_key_name(name):
-        raise MalformedError(f"{kind} key has an invalid name {name!r}")
+        raise MalformedKeyError(f"{kind} key has an invalid name {name!r}")
     if not _KEY_ID_HEX.fullmatch(key_id_hex):
-        raise MalformedError(f"{kind} key ID {key_id_hex!r} is not 8 hex digits")
+        raise MalformedKeyError(f"{kind} key ID {key_id_hex!r} is not 8 hex digits")
     try:
         key = decode_base64(key_b64)
     except ValueError:
-        raise MalformedError(f"{kind} key data is not base64") from None
+        raise MalformedKeyError(f"{kind} key data is not base64") from None
     if not key or key[0] != ALG_ED25519:
-        raise MalformedError(f"{kind} key is not an Ed25519 (type 0x01) key")
+        raise MalformedKeyError(f"{kind} key is not an Ed25519 (type 0x01) key")
     if len(key) != 33:
-        raise MalformedError(f"{kind} key is {len(key) - 1} bytes, not 32")
+        raise MalformedKeyError(f"{kind} key is {len(key) - 1} bytes, not 32")
     return int(key_id_hex, 16), key[1:]
 
 
 def generate_signer_key(name: str) -> tuple[str, str]:
     """Returns a new random (signer key, verifier key) pair for the key name."""
     if not is_valid_key_name(name):
-        raise MalformedError(
+        raise MalformedKeyError(
             f"invalid key name {name!r}: it must be non-empty, without spaces or '+'"
         )
     private = Ed25519PrivateKey.generate()
@@ -109,13 +109,13 @@ class Signer:
         parts = skey.split("+", 4)
         if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
             # Never echo the input: it may be a slightly mangled private key.
-            raise MalformedError("signer key is not of the form PRIVATE+KEY+name+keyid+key")
+            raise MalformedKeyError("signer key is not of the form PRIVATE+KEY+name+keyid+key")
         name = parts[2]
         key_id, seed = _parse_key("signer", name, parts[3], parts[4])
         self._private_key = Ed25519PrivateKey.from_private_bytes(seed)
         public = self._private_key.public_key().public_bytes_raw()
         if key_id != ed25519_key_id(name, public):
-            raise MalformedError("signer key ID does not match its name and key")
+            raise MalformedKeyError("signer key ID does not match its name and key")
         self.name = name
         self.key_id = key_id
         self.verifier_key = _format_key("", name, key_id, public)
@@ -137,11 +137,11 @@ class Verifier:
         """Parses a name+keyid+key string; raises MalformedError."""
         parts = vkey.split("+", 2)
         if len(parts) != 3:
-            raise MalformedError("verifier key is not of the form name+keyid+key")
+            raise MalformedKeyError("verifier key is not of the form name+keyid+key")
         name = parts[0]
         key_id, public = _parse_key("verifier", name, parts[1], parts[2])
         if key_id != ed25519_key_id(name, public):
-            raise MalformedError("verifier key ID does not match its name and key")
+            raise MalformedKeyError("verifier key ID does not match its name and key")
         self.name = name
         self.key_id = key_id
         self._public_bytes = public
@@ -209,7 +209,9 @@ def _known_keys(verifiers: Sequence[Verifier]) -> dict[tuple[str, int], Verifier
         # The same key given twice is harmless; two keys sharing name and ID
         # would make it ambiguous which one a signature claims.
         if other != v:
-            raise MalformedError(f"two different verifier keys are named {v.name}+{v.key_id:08x}")
+            raise MalformedKeyError(
+                f"two different verifier keys are named {v.name}+{v.key_id:08x}"
+            )
     return known
 
 

@@ -6,7 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from judicial_verify.tlog.checkpoint import Checkpoint, format_checkpoint, parse_checkpoint
+from judicial_verify.tlog.checkpoint import (
+    Checkpoint,
+    format_checkpoint,
+    parse_checkpoint,
+)
 from judicial_verify.tlog.errors import MalformedError
 
 # The example in C2SP tlog-checkpoint.md.

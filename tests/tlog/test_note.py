@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from judicial_verify.tlog.errors import (
-    MalformedError,
+    MalformedKeyError,
     NoteError,
     SignatureError,
     UnknownKeyError,
@@ -78,7 +78,7 @@ def test_it_generates_verifier_keys_in_go_format() -> None:
 )
 def test_it_refuses_invalid_key_names(name: str) -> None:
     assert not is_valid_key_name(name)
-    with pytest.raises(MalformedError):
+    with pytest.raises(MalformedKeyError):
         generate_signer_key(name)
 
 
@@ -110,7 +110,7 @@ MALFORMED_VERIFIER_KEYS = {
     "vkey", MALFORMED_VERIFIER_KEYS.values(), ids=MALFORMED_VERIFIER_KEYS.keys()
 )
 def test_it_rejects_malformed_verifier_keys(vkey: str) -> None:
-    with pytest.raises(MalformedError):
+    with pytest.raises(MalformedKeyError):
         Verifier(vkey)
 
 
@@ -125,13 +125,13 @@ MALFORMED_SIGNER_KEYS = {
 
 @pytest.mark.parametrize("skey", MALFORMED_SIGNER_KEYS.values(), ids=MALFORMED_SIGNER_KEYS.keys())
 def test_it_rejects_malformed_signer_keys(skey: str) -> None:
-    with pytest.raises(MalformedError):
+    with pytest.raises(MalformedKeyError):
         Signer(skey)
 
 
 def test_it_never_shows_the_private_key_in_errors() -> None:
     mangled = PETER["skey"].replace("PRIVATE", "PRIVATE_")
-    with pytest.raises(MalformedError) as raised:
+    with pytest.raises(MalformedKeyError) as raised:
         Signer(mangled)
     assert "AYEKFALV" not in str(raised.value)
     assert "AYEKFALV" not in repr(Signer(PETER["skey"]))
@@ -215,7 +215,7 @@ def test_it_refuses_two_different_keys_with_the_same_name_and_id() -> None:
     # A real 32-bit ID collision costs billions of key generations; forging
     # the attribute tests the same rule.
     impostor.key_id = verifier.key_id
-    with pytest.raises(MalformedError):
+    with pytest.raises(MalformedKeyError):
         open_note(sign_note(TEXT, [signer]), [verifier, impostor])
 
 
