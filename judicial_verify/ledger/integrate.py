@@ -1,0 +1,94 @@
+"""The integrator: pending entries become leaves, tiles and a signed checkpoint.
+
+Each batch is one database transaction that first locks the LogHead row, so
+any number of integrators (Celery workers, management commands) may run at
+once: they take turns, and each sees the tree exactly as the last one left
+it. Indices are assigned from the locked size, so they can have no gap and no
+duplicate; the primary key on Entry.index would refuse one anyway.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from judicial_verify.tlog.tile import TileHashReader, edge_tiles, extend_tiles
+from judicial_verify.tlog.tree import leaf_hash, tree_hash
+
+from .models import Checkpoint, Entry, LogHead, PendingEntry
+from .sign import checkpoint_sign
+from .tile_store import edge_read, hash_reader, tiles_write
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Integrated:
+    """What one batch did: the tree grew from old_size to new_size."""
+
+    old_size: int
+    new_size: int
+    checkpoint_id: int
+
+
+def _lock_head() -> LogHead:
+    LogHead.objects.get_or_create(pk=1)
+    return LogHead.objects.select_for_update().get(pk=1)
+
+
+@transaction.atomic
+def checkpoint_refresh() -> Checkpoint:
+    """Signs the tree as it stands again, with the current key (after a key rotation)."""
+    head = _lock_head()
+    return checkpoint_sign(size=head.size, root_hash=tree_hash(head.size, hash_reader(head.size)))
+
+
+@transaction.atomic
+def log_initialize() -> None:
+    """Signs the empty tree once, so a new log publishes a checkpoint and its key."""
+    _lock_head()
+    if not Checkpoint.objects.exists():
+        checkpoint_refresh()
+
+
+@transaction.atomic
+def batch_integrate(*, limit: int = DEFAULT_BATCH_SIZE) -> Integrated | None:
+    """Integrates up to `limit` pending entries, oldest first; None when none wait."""
+    head = _lock_head()
+    pending = list(PendingEntry.objects.order_by("id").values_list("id", "data", "sha256")[:limit])
+    if not pending:
+        return None
+    size = head.size
+    leaves = [leaf_hash(bytes(data)) for _, data, _ in pending]
+    edge = edge_read(size)
+    changed = extend_tiles(size, edge, leaves)
+    new_size = size + len(pending)
+
+    Entry.objects.bulk_create(
+        Entry(index=size + i, submission=pid, data=data, sha256=sha256)
+        for i, (pid, data, sha256) in enumerate(pending)
+    )
+    PendingEntry.objects.filter(id__in=[pid for pid, _, _ in pending]).delete()
+    tiles_write(changed)
+
+    # Every hash the new root needs lies in the new right-edge tiles, which are
+    # either just changed or were the old edge and are still in memory.
+    known = {(t.level, t.index): edge[t.level] for t in edge_tiles(size)}
+    known.update(changed)
+    reader = TileHashReader(new_size, lambda tiles: [known[(t.level, t.index)] for t in tiles])
+    checkpoint = checkpoint_sign(size=new_size, root_hash=tree_hash(new_size, reader))
+
+    head.size = new_size
+    head.save(update_fields=["size"])
+    return Integrated(old_size=size, new_size=new_size, checkpoint_id=checkpoint.id)
+
+
+def log_integrate(*, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    """Integrates batches until nothing is pending; returns how many entries it added."""
+    added = 0
+    while (done := batch_integrate(limit=batch_size)) is not None:
+        added += done.new_size - done.old_size
+        log.info("integrated entries %d..%d", done.old_size, done.new_size - 1)
+    return added

@@ -1,0 +1,88 @@
+"""The ledger's tables, in the order data flows through them.
+
+PendingEntry (submitted, durable, no index) -> Entry (integrated, immutable)
+-> Tile (hash rows, grow only at the right) -> Checkpoint (signed, immutable).
+LogHead is the single row integrators lock to take turns. Database triggers
+(migration 0002) refuse any change to integrated rows, so not even a bug in
+this code can rewrite the ledger.
+"""
+
+from django.db import models
+
+
+class PendingEntry(models.Model):
+    """A submitted entry waiting for the integrator; its id is the submission id."""
+
+    data = models.BinaryField(max_length=65535)
+    sha256 = models.CharField(max_length=64)
+    submitted = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "pending entries"
+
+
+class Entry(models.Model):
+    """An integrated leaf: entry bytes at a fixed index of the tree."""
+
+    index = models.BigIntegerField(primary_key=True)
+    submission = models.BigIntegerField(unique=True)
+    data = models.BinaryField(max_length=65535)
+    # The anchored document's SHA-256 (hex), copied out of `data` so look-ups by
+    # document hash use an index; the audit checks it still matches `data`.
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"entry {self.index}"
+
+
+class Tile(models.Model):
+    """A tlog-tiles hash tile as it stands at the newest checkpoint (partial or full)."""
+
+    level = models.SmallIntegerField()
+    index = models.BigIntegerField()
+    data = models.BinaryField(max_length=8192)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="ledger_tile_level_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"tile {self.level}/{self.index} ({len(self.data) // 32} hashes)"
+
+
+class VerifierKey(models.Model):
+    """A public key that has signed checkpoints; kept forever so old checkpoints verify."""
+
+    vkey = models.CharField(max_length=300, unique=True)
+    key_id = models.CharField(max_length=8)
+    name = models.CharField(max_length=200)
+    first_used = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.vkey
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint; every one ever published is kept."""
+
+    size = models.BigIntegerField(db_index=True)
+    root_hash = models.BinaryField(max_length=32)
+    note = models.BinaryField()
+    key = models.ForeignKey(VerifierKey, on_delete=models.PROTECT)
+    signed = models.DateTimeField()
+
+    class Meta:
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.id} (size {self.size})"
+
+
+class LogHead(models.Model):
+    """The one row that says how big the tree is; integrators lock it to take turns."""
+
+    size = models.BigIntegerField(default=0)

@@ -1,0 +1,120 @@
+"""The read path: everything the public reads is derived from entries, tiles and checkpoints.
+
+Proofs read O(log n) stored tiles through tlog's TileHashReader; nothing here
+loads the whole tree. Sizes are bounded by the newest signed checkpoint, so
+no caller can see a tree the log has not committed to.
+"""
+
+from dataclasses import dataclass
+
+from judicial_verify.tlog.receipt import Receipt, format_receipt
+from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
+from judicial_verify.tlog.tile import format_entry_bundle as bundle
+from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof
+
+from .models import Checkpoint, Entry, VerifierKey
+from .tile_store import hash_reader, tiles_read
+
+
+class NotFound(Exception):
+    """The requested entry, tile, size or checkpoint does not exist (yet)."""
+
+
+def checkpoint_latest() -> Checkpoint:
+    """Returns the newest signed checkpoint."""
+    checkpoint = Checkpoint.objects.select_related("key").order_by("-id").first()
+    if checkpoint is None:
+        raise NotFound("the log has not signed a checkpoint yet")
+    return checkpoint
+
+
+def checkpoint_for_size(size: int) -> Checkpoint:
+    """Returns a signed checkpoint of exactly `size` leaves (the first one signed)."""
+    checkpoint = Checkpoint.objects.select_related("key").filter(size=size).order_by("id").first()
+    if checkpoint is None:
+        raise NotFound(f"no checkpoint was published for tree size {size}")
+    return checkpoint
+
+
+def verifier_keys() -> list[str]:
+    """Returns every verifier key that ever signed a checkpoint, newest first."""
+    return list(VerifierKey.objects.order_by("-first_used", "-id").values_list("vkey", flat=True))
+
+
+def entry_get(index: int) -> Entry:
+    """Returns the integrated entry at `index`."""
+    entry = Entry.objects.filter(index=index).first()
+    if entry is None:
+        raise NotFound(f"no entry at index {index}")
+    return entry
+
+
+def _tree_size(size: int | None) -> int:
+    latest = checkpoint_latest().size
+    if size is None:
+        return latest
+    if not 0 <= size <= latest:
+        raise NotFound(f"tree size {size} is beyond the newest checkpoint's {latest}")
+    return size
+
+
+def inclusion_proof_get(index: int, size: int | None = None) -> tuple[list[bytes], int]:
+    """Returns the inclusion proof of entry `index` in the tree of `size` leaves and that size.
+
+    `size` defaults to the newest checkpoint's.
+    """
+    size = _tree_size(size)
+    if not 0 <= index < size:
+        raise NotFound(f"no entry at index {index} in a tree of size {size}")
+    return inclusion_proof(index, size, hash_reader(size)), size
+
+
+def consistency_proof_get(size1: int, size2: int) -> list[bytes]:
+    """Returns the consistency proof between two tree sizes up to the newest checkpoint."""
+    size2 = _tree_size(size2)
+    if not 0 <= size1 <= size2:
+        raise NotFound(f"sizes {size1} and {size2} are not 0 <= first <= second")
+    return consistency_proof(size1, size2, hash_reader(size2))
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    index: int
+    checkpoint: Checkpoint
+    data: bytes
+
+
+def receipt_get(index: int) -> ReceiptFile:
+    """Returns the tlog-proof@v1 receipt of entry `index` against the newest checkpoint."""
+    checkpoint = checkpoint_latest()
+    entry = entry_get(index)
+    proof, _ = inclusion_proof_get(index, checkpoint.size)
+    receipt = Receipt(
+        index=index,
+        proof=tuple(proof),
+        checkpoint_note=bytes(checkpoint.note),
+        extra=bytes(entry.data),
+    )
+    return ReceiptFile(index=index, checkpoint=checkpoint, data=format_receipt(receipt))
+
+
+def tile_get(tile: Tile) -> bytes:
+    """Returns a hash tile or entry bundle as of the newest checkpoint.
+
+    A partial tile may be asked for at any width the tile has reached; a
+    width it has not reached, or a full tile that is still partial, is NotFound.
+    """
+    size = checkpoint_latest().size
+    if tile_width_at(tile.level, tile.index, size) < tile.width:
+        raise NotFound(f"{tile.path} does not exist at tree size {size}")
+    if tile.level == ENTRIES_LEVEL:
+        start = tile.index * TILE_WIDTH
+        data = Entry.objects.filter(index__gte=start, index__lt=start + tile.width)
+        entries = [bytes(d) for d in data.order_by("index").values_list("data", flat=True)]
+        if len(entries) != tile.width:
+            raise NotFound(f"{tile.path}: entries are missing")
+        return bundle(entries)
+    stored = tiles_read([(tile.level, tile.index)]).get((tile.level, tile.index), b"")
+    if len(stored) < tile.width * HASH_SIZE:
+        raise NotFound(f"{tile.path} is not stored")
+    return stored[: tile.width * HASH_SIZE]

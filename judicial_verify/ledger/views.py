@@ -1,0 +1,64 @@
+"""The C2SP tlog-tiles HTTP API and the published verifier keys. Thin: read.py does the work."""
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from judicial_verify.tlog.errors import TileError
+from judicial_verify.tlog.tile import parse_tile_path
+
+from . import read
+
+TEXT = "text/plain; charset=utf-8"
+BINARY = "application/octet-stream"
+# A tile path names the same bytes forever, partial ones included (.p/W fixes
+# the width), so every tile may be cached for good; the checkpoint changes.
+IMMUTABLE = "public, max-age=31536000, immutable"
+MUTABLE = "public, max-age=2"
+ERROR = "no-store"
+
+
+def _text(body: str, status: int = 200, cache: str = MUTABLE) -> HttpResponse:
+    response = HttpResponse(body, content_type=TEXT, status=status)
+    response["Cache-Control"] = cache
+    return response
+
+
+@require_safe
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    try:
+        note = read.checkpoint_latest().note
+    except read.NotFound as e:
+        return _text(f"{e}\n", status=404, cache=ERROR)
+    return _text(bytes(note).decode())
+
+
+@require_safe
+@gzip_page
+def tile(request: HttpRequest, path: str) -> HttpResponse:
+    try:
+        coords = parse_tile_path(path)
+        data = read.tile_get(coords)
+    except TileError as e:
+        return _text(f"{e}\n", status=400, cache=ERROR)
+    except read.NotFound as e:
+        return _text(f"{e}\n", status=404, cache=ERROR)
+    response = HttpResponse(data, content_type=BINARY)
+    response["Cache-Control"] = IMMUTABLE
+    return response
+
+
+@require_safe
+def key(request: HttpRequest) -> HttpResponse:
+    """The verifier key of the newest checkpoint, as one text line."""
+    try:
+        vkey = read.checkpoint_latest().key.vkey
+    except read.NotFound as e:
+        return _text(f"{e}\n", status=404, cache=ERROR)
+    return _text(f"{vkey}\n")
+
+
+@require_safe
+def keys(request: HttpRequest) -> HttpResponse:
+    """Every verifier key that ever signed a checkpoint, newest first, one a line."""
+    return _text("".join(f"{vkey}\n" for vkey in read.verifier_keys()))
