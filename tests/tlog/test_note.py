@@ -69,7 +69,8 @@ def test_it_generates_verifier_keys_in_go_format() -> None:
     skey, vkey = generate_signer_key("court.example/log")
     name, key_id_hex, key_b64 = vkey.split("+", 2)
     assert skey.startswith(f"PRIVATE+KEY+{name}+{key_id_hex}+")
-    assert len(key_id_hex) == 8 and key_id_hex == key_id_hex.lower()
+    assert len(key_id_hex) == 8
+    assert key_id_hex == key_id_hex.lower()
     assert base64.b64decode(key_b64)[0] == 0x01
 
 
@@ -114,12 +115,13 @@ def test_it_rejects_malformed_verifier_keys(vkey: str) -> None:
         Verifier(vkey)
 
 
+SEED = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 MALFORMED_SIGNER_KEYS = {
     "verifier key": PETER["vkey"],
-    "not private": "PUBLIC+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
-    "wrong key id": "PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
-    "wrong name": "PRIVATE+KEY+PeterNeuman+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
-    "short seed": "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXH",
+    "not private": f"PUBLIC+KEY+PeterNeumann+c74f20a3+{SEED}",
+    "wrong key id": f"PRIVATE+KEY+PeterNeumann+c74f20a4+{SEED}",
+    "wrong name": f"PRIVATE+KEY+PeterNeuman+c74f20a3+{SEED}",
+    "short seed": f"PRIVATE+KEY+PeterNeumann+c74f20a3+{SEED[:-8]}",
 }
 
 
