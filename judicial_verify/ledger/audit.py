@@ -160,8 +160,9 @@ def _advance(
 
 def log_audit() -> AuditReport:
     """Checks the whole ledger; raises AuditFailure naming the first bad entry, tile or checkpoint."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             # One snapshot for the whole audit, so integrators may keep running.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -53,7 +53,8 @@ DROP FUNCTION ledger_refuse_change();
 def _on_postgresql(sql: str):  # type: ignore[no-untyped-def]
     def run(apps, schema_editor):  # type: ignore[no-untyped-def]
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # No parameters: plpgsql's % placeholders must reach the server as they are.
+            schema_editor.execute(sql, params=None)
 
     return run
 

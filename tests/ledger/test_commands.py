@@ -1,0 +1,91 @@
+import hashlib
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from judicial_verify.ledger.keys import log_signer
+from judicial_verify.tlog.entry import decode_entry
+from judicial_verify.tlog.receipt import parse_receipt
+
+# Real commits: anchor waits for the integration that runs once its submission commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def anchor(*args: str) -> list[str]:
+    out = StringIO()
+    call_command("anchor", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def documents(tmp_path: Path, *texts: str) -> list[Path]:
+    paths = []
+    for i, text in enumerate(texts):
+        path = tmp_path / f"doc{i}.txt"
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+def test_anchor_prints_index_and_hash_per_file_once_signed(tmp_path: Path) -> None:
+    paths = documents(tmp_path, "judgment", "summons")
+    lines = anchor("--kind", "served_document", *map(str, paths))
+    assert lines == [f"{i} {hashlib.sha256(p.read_bytes()).hexdigest()}" for i, p in enumerate(paths)]
+
+
+def test_anchor_refuses_an_unknown_kind(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="invalid choice"):
+        anchor("--kind", "parking_ticket", *map(str, documents(tmp_path, "x")))
+
+
+def test_anchor_requires_a_receipt_of_service_to_name_its_document(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--ref"):
+        anchor("--kind", "service_receipt", *map(str, documents(tmp_path, "x")))
+
+
+def test_anchor_refuses_a_reference_to_no_entry(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no entry at index 9"):
+        anchor("--kind", "service_receipt", "--ref", "9", *map(str, documents(tmp_path, "x")))
+
+
+def test_anchor_refuses_an_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="cannot read"):
+        anchor("--kind", "evidence", str(tmp_path / "absent.pdf"))
+
+
+def test_anchor_links_a_receipt_of_service_to_its_document(tmp_path: Path) -> None:
+    served, receipt = documents(tmp_path, "summons", "signed receipt")
+    index = int(anchor("--kind", "served_document", str(served))[0].split()[0])
+    anchor("--kind", "service_receipt", "--ref", str(index), str(receipt))
+    out = StringIO()
+    call_command("receipt", "1", stdout=out)
+    entry = decode_entry(parse_receipt(out.getvalue().encode()).extra or b"")
+    assert (entry.kind, entry.ref) == ("service_receipt", index)
+
+
+def test_receipt_refuses_an_index_not_in_the_log(tmp_path: Path) -> None:
+    anchor("--kind", "evidence", *map(str, documents(tmp_path, "x")))
+    with pytest.raises(CommandError, match="no entry at index 1"):
+        call_command("receipt", "1")
+
+
+def test_a_receipt_from_the_command_verifies_offline_with_the_document(tmp_path: Path) -> None:
+    (document,) = documents(tmp_path, "mediation agreement, signed")
+    anchor("--kind", "mediation_agreement", str(document))
+    receipt = tmp_path / "doc.tlog-proof"
+    out = StringIO()
+    call_command("receipt", "0", stdout=out)
+    receipt.write_text(out.getvalue())
+    key = StringIO()
+    call_command("log_key", stdout=key)
+    assert key.getvalue().strip() == log_signer().verifier_key
+    result = subprocess.run(
+        [sys.executable, "-m", "judicial_verify.tlog", "verify", "--receipt", str(receipt),
+         "--key", key.getvalue().strip(), "--document", str(document)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "mediation_agreement" in result.stdout

@@ -1,0 +1,118 @@
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from judicial_verify.ledger import read, tile_store
+from judicial_verify.ledger.keys import log_signer
+from judicial_verify.ledger.models import Entry
+from judicial_verify.tlog.note import Verifier
+from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
+from judicial_verify.tlog.tile import ENTRIES_LEVEL, Tile, parse_entry_bundle
+from judicial_verify.tlog.tree import leaf_hash, verify_consistency, verify_inclusion
+
+pytestmark = pytest.mark.django_db
+
+Grow = Callable[..., int]
+
+
+def test_it_proves_inclusion_of_every_entry_against_the_newest_checkpoint(grow: Grow) -> None:
+    grow(300, batch=64)
+    checkpoint = read.checkpoint_latest()
+    for entry in Entry.objects.all():
+        proof, size = read.inclusion_proof_get(entry.index)
+        assert size == checkpoint.size == 300
+        verify_inclusion(
+            leaf_hash=leaf_hash(bytes(entry.data)),
+            index=entry.index,
+            size=size,
+            proof=proof,
+            root=bytes(checkpoint.root_hash),
+        )
+
+
+def test_it_proves_inclusion_against_an_older_published_size(grow: Grow) -> None:
+    grow(10)
+    old = read.checkpoint_latest()
+    grow(500)
+    proof, size = read.inclusion_proof_get(3, old.size)
+    entry = read.entry_get(3)
+    verify_inclusion(
+        leaf_hash=leaf_hash(bytes(entry.data)), index=3, size=size, proof=proof, root=bytes(old.root_hash)
+    )
+
+
+def test_it_proves_consistency_between_any_two_published_checkpoints(grow: Grow) -> None:
+    for count in (1, 5, 250, 7, 600):
+        grow(count)
+    checkpoints = list(read.Checkpoint.objects.order_by("id"))
+    for a in checkpoints:
+        for b in checkpoints:
+            if a.size <= b.size:
+                verify_consistency(
+                    size1=a.size,
+                    size2=b.size,
+                    proof=read.consistency_proof_get(a.size, b.size),
+                    root1=bytes(a.root_hash),
+                    root2=bytes(b.root_hash),
+                )
+
+
+def test_it_reads_a_logarithmic_number_of_tiles_for_a_proof(
+    grow: Grow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grow(70_000, batch=10_000)
+    asked: list[Sequence[Tile]] = []
+    real = tile_store.read_tiles
+
+    def spy(tiles: Sequence[Tile]) -> list[bytes]:
+        asked.append(tiles)
+        return real(tiles)
+
+    monkeypatch.setattr(tile_store, "read_tiles", spy)
+    read.inclusion_proof_get(12_345)
+    # One read, of at most two tiles a level (the path's own and the right edge).
+    assert len(asked) == 1
+    assert len(asked[0]) <= 2 * 3
+
+
+def test_it_refuses_sizes_beyond_the_newest_checkpoint(grow: Grow) -> None:
+    grow(4)
+    with pytest.raises(read.NotFound):
+        read.inclusion_proof_get(0, 5)
+    with pytest.raises(read.NotFound):
+        read.inclusion_proof_get(4)
+    with pytest.raises(read.NotFound):
+        read.consistency_proof_get(1, 5)
+    with pytest.raises(read.NotFound):
+        read.consistency_proof_get(4, 3)
+
+
+def test_it_writes_a_receipt_that_verifies_offline(grow: Grow) -> None:
+    grow(20)
+    receipt = parse_receipt(read.receipt_get(7).data)
+    verified = verify_receipt(receipt, [Verifier(log_signer().verifier_key)])
+    assert verified.index == 7
+    assert receipt.extra == bytes(read.entry_get(7).data)
+
+
+def test_it_serves_a_partial_tile_at_any_width_it_has_reached(grow: Grow) -> None:
+    grow(10)
+    grow(20)
+    full_width = read.tile_get(Tile(0, 0, 30))
+    assert read.tile_get(Tile(0, 0, 10)) == full_width[: 10 * 32]
+    with pytest.raises(read.NotFound):
+        read.tile_get(Tile(0, 0, 31))
+    with pytest.raises(read.NotFound):
+        read.tile_get(Tile(0, 0))
+
+
+def test_it_serves_entry_bundles_from_the_entries(grow: Grow) -> None:
+    grow(300)
+    bundle = parse_entry_bundle(read.tile_get(Tile(ENTRIES_LEVEL, 1, 44)))
+    assert bundle == [bytes(read.entry_get(i).data) for i in range(256, 300)]
+    assert len(parse_entry_bundle(read.tile_get(Tile(ENTRIES_LEVEL, 0)))) == 256
+
+
+def test_it_reports_no_checkpoint_before_the_first_is_signed() -> None:
+    with pytest.raises(read.NotFound):
+        read.checkpoint_latest()

@@ -1,0 +1,83 @@
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from judicial_verify.ledger import read
+from judicial_verify.ledger.keys import log_key_rotate, log_signer
+from judicial_verify.ledger.integrate import checkpoint_refresh
+from judicial_verify.tlog.tile import parse_entry_bundle
+
+pytestmark = pytest.mark.django_db
+
+Grow = Callable[..., int]
+
+
+def test_it_serves_the_checkpoint_as_mutable_text(client: Client, grow: Grow) -> None:
+    grow(3)
+    response = client.get("/log/checkpoint")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Cache-Control"] == "public, max-age=2"
+    assert response.content == bytes(read.checkpoint_latest().note)
+
+
+def test_it_answers_404_before_any_checkpoint(client: Client) -> None:
+    response = client.get("/log/checkpoint")
+    assert response.status_code == 404
+    assert b"not signed a checkpoint" in response.content
+
+
+def test_it_serves_full_and_partial_tiles_as_immutable_bytes(client: Client, grow: Grow) -> None:
+    grow(300)
+    full = client.get("/log/tile/0/000")
+    partial = client.get("/log/tile/0/001.p/44")
+    assert full.status_code == partial.status_code == 200
+    assert full["Content-Type"] == "application/octet-stream"
+    assert full["Cache-Control"] == partial["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert len(full.content) == 256 * 32
+    assert len(partial.content) == 44 * 32
+
+
+def test_it_serves_entry_bundles_gzipped_on_request(client: Client, grow: Grow) -> None:
+    grow(300)
+    plain = client.get("/log/tile/entries/001.p/44")
+    gzipped = client.get("/log/tile/entries/001.p/44", headers={"accept-encoding": "gzip"})
+    assert len(parse_entry_bundle(plain.content)) == 44
+    assert gzipped["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["tile/0/1", "tile/00/000", "tile/0/x000/001", "tile/0/000.p/256", "tile/0/000.p/0",
+     "tile/64/000", "tile/0/000/", "tile/x/000", "tile/0/000.p/01", "tile/entries/abc"],
+)
+def test_it_rejects_malformed_tile_paths_with_400(client: Client, grow: Grow, path: str) -> None:
+    grow(1)
+    response = client.get(f"/log/{path}")
+    assert response.status_code == 400
+    assert response["Cache-Control"] == "no-store"
+    assert b"tile" in response.content
+
+
+@pytest.mark.parametrize("path", ["tile/0/000", "tile/0/000.p/4", "tile/1/000.p/1", "tile/0/001.p/1",
+                                  "tile/entries/000.p/4", "tile/entries/x999/999"])
+def test_it_answers_404_for_tiles_the_tree_does_not_have(client: Client, grow: Grow, path: str) -> None:
+    grow(3)
+    assert client.get(f"/log/{path}").status_code == 404
+
+
+def test_it_refuses_to_change_anything_over_http(client: Client, grow: Grow) -> None:
+    grow(3)
+    for path in ("/log/checkpoint", "/log/tile/0/000.p/3", "/log/key"):
+        assert client.post(path).status_code == 405
+        assert client.delete(path).status_code == 405
+
+
+def test_it_publishes_the_current_key_and_every_old_one(client: Client, grow: Grow) -> None:
+    grow(2)
+    old = log_signer().verifier_key
+    new = log_key_rotate().verifier_key
+    checkpoint_refresh()
+    assert client.get("/log/key").content.decode() == f"{new}\n"
+    assert client.get("/log/keys").content.decode().splitlines() == [new, old]
