@@ -22,16 +22,11 @@ from judicial_verify.tlog.note import (
     sign_note,
 )
 
-from .conftest import load_vectors
+from .conftest import load_vectors, new_key
 
 NOTES: list[dict[str, Any]] = load_vectors("signed_notes.json")["notes"]
 PETER = next(v for v in NOTES if "skey" in v)
 TEXT = "court.example/log\n7\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
-
-
-def new_key(name: str) -> tuple[Signer, Verifier]:
-    skey, vkey = generate_signer_key(name)
-    return Signer(skey), Verifier(vkey)
 
 
 @pytest.mark.parametrize("vector", NOTES, ids=lambda v: v["vkey"].split("+")[0])
