@@ -1,0 +1,312 @@
+"""Settings, all read from the environment (the table is in README.md).
+
+No variable set gives the embedded default: SQLite in STATE_DIR, Celery tasks run in-process,
+a local-memory cache and a secret key generated into STATE_DIR on first start. DATABASE_URL
+selects PostgreSQL, REDIS_URL the Celery broker and the cache, DEPLOYMENT=production the
+HTTPS settings. A bad value stops the start with ImproperlyConfigured naming the variable:
+a court's ledger must never run on a silently substituted default.
+"""
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _bool(name: str, *, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: expected one of {_TRUE + _FALSE}")
+
+
+def _choice(name: str, choices: tuple[str, ...], *, default: str) -> str:
+    value = os.environ.get(name, "") or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected one of {choices}")
+    return value
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _url(name: str, schemes: tuple[str, ...]) -> str:
+    """The URL in `name`, or "" when unset. The URL itself never goes into an error message:
+    it may hold a password."""
+    url = os.environ.get(name, "")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in schemes:
+        raise ImproperlyConfigured(f"{name}: scheme {parts.scheme!r}, expected one of {schemes}")
+    try:
+        parts.port  # noqa: B018 (parsing the port is the check)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: bad port ({exc})") from exc
+    return url
+
+
+def _secret(name: str) -> str | None:
+    """A secret from `name`, or from the file named by `name`_FILE (Docker and systemd
+    credentials), or None when neither is set."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(f"{name}_FILE", "")
+    if value and path:
+        raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: set one")
+    if path:
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path!r}: cannot read it ({exc})") from exc
+        if not value:
+            raise ImproperlyConfigured(f"{name}_FILE={path!r}: the file is empty")
+    return value or None
+
+
+def _state_dir() -> Path:
+    path = Path(os.environ.get("STATE_DIR", "") or BASE_DIR / "var")
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"STATE_DIR={str(path)!r}: must be an absolute path")
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"STATE_DIR={str(path)!r}: cannot create it ({exc})") from exc
+    return path
+
+
+def _generated_secret_key(state_dir: Path) -> str:
+    """The secret key kept in STATE_DIR/secret_key, created with mode 0600 on first start."""
+    path = state_dir / "secret_key"
+    try:
+        if not path.exists():
+            fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".secret_key.")  # mode 0600
+            with os.fdopen(fd, "w") as tmp_file:
+                tmp_file.write(secrets.token_urlsafe(50) + "\n")
+            try:
+                # link, not rename: when two processes start at once, the first key wins
+                # and both read the same one.
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"STATE_DIR: cannot keep the secret key ({exc})") from exc
+    if not key:
+        raise ImproperlyConfigured(f"STATE_DIR: {path} is empty; delete it to make a new key")
+    return key
+
+
+def _log_origin() -> str:
+    """The log's name: the checkpoint origin line and the signing key's name, so it must be a
+    valid C2SP signed-note key name."""
+    origin = os.environ.get("LOG_ORIGIN", "judicial-verify.localhost/log")
+    try:
+        origin.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ImproperlyConfigured("LOG_ORIGIN: not valid UTF-8") from exc
+    if not origin or "+" in origin or any(char.isspace() for char in origin):
+        raise ImproperlyConfigured(
+            f"LOG_ORIGIN={origin!r}: must be non-empty, with no spaces and no '+'"
+        )
+    return origin
+
+
+def _database(state_dir: Path) -> dict[str, Any]:
+    url = _url("DATABASE_URL", ("postgres", "postgresql"))
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": state_dir / "db.sqlite3",
+            # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait for it
+            # (up to the timeout) instead of failing with "database is locked" mid-way.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
+        }
+    config: dict[str, Any] = environ.Env.db_url_config(url)
+    if not config["NAME"]:
+        raise ImproperlyConfigured("DATABASE_URL: names no database (postgres://.../NAME)")
+    # Reuse connections for a minute (per thread or worker process), checked before reuse.
+    config.setdefault("CONN_MAX_AGE", 60)
+    config.setdefault("CONN_HEALTH_CHECKS", True)
+    return config
+
+
+# Deployment
+
+DEPLOYMENT = _choice("DEPLOYMENT", ("development", "production"), default="development")
+PRODUCTION = DEPLOYMENT == "production"
+
+DEBUG = _bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG: must be off with DEPLOYMENT=production")
+
+STATE_DIR = _state_dir()
+
+_secret_key = _secret("SECRET_KEY")
+if _secret_key is None and PRODUCTION:
+    # Several web nodes must share one key, so production never generates its own.
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production")
+SECRET_KEY = _secret_key or _generated_secret_key(STATE_DIR)
+
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is required in production (comma-separated)")
+if PRODUCTION:
+    # The container's HEALTHCHECK asks http://127.0.0.1:8000/health from inside.
+    ALLOWED_HOSTS.append("127.0.0.1")
+elif not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+# Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+
+# The log
+
+LOG_ORIGIN = _log_origin()
+# The ledger parses the key and checks that its name is LOG_ORIGIN.
+LOG_SIGNING_KEY = _secret("LOG_SIGNING_KEY")
+
+# Application
+
+INSTALLED_APPS = [
+    "judicial_verify.apps.JudicialVerifyConfig",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "judicial_verify.ledger",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "judicial_verify.urls"
+WSGI_APPLICATION = "judicial_verify.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database(STATE_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names let whitenoise serve static files as cacheable forever.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {"TITLE": "judicial-verify", "VERSION": "1"}
+
+# Redis: the Celery broker and the cache. Without it tasks run in-process, at once.
+
+REDIS_URL = _url("REDIS_URL", ("redis", "rediss"))
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# No result backend: callers wait for a signed checkpoint in the database, not for a task.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Logging: one line a record on stderr, for the web process and the worker alike.
+
+LOG_LEVEL = _choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {
+            "()": "judicial_verify.log_format.OneLineFormatter",
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+        },
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Django's own handlers would print some records twice, in another format.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
+}

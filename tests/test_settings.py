@@ -1,0 +1,227 @@
+"""Settings come from the environment, and a bad value stops the start with an error that
+names the variable. Each test starts a fresh interpreter: settings are read once, at import."""
+
+import os
+import secrets
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS_VARIABLES = (
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DEBUG",
+    "DEPLOYMENT",
+    "LOG_LEVEL",
+    "LOG_ORIGIN",
+    "LOG_SIGNING_KEY",
+    "LOG_SIGNING_KEY_FILE",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
+    "STATE_DIR",
+)
+
+PRODUCTION = {
+    "DEPLOYMENT": "production",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "verify.court.example",
+}
+
+
+def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Runs the interpreter with `args` in the repository, with none of the settings
+    variables set but `env`, and STATE_DIR in tmp_path unless `env` names another."""
+    environ = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
+    environ["DJANGO_SETTINGS_MODULE"] = "judicial_verify.settings"
+    environ["STATE_DIR"] = str(tmp_path / "state")
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def django(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Runs `code` after django.setup() (see `run`)."""
+    return run(tmp_path, "-c", f"import django\ndjango.setup()\n{code}", **env)
+
+
+def printed(tmp_path: Path, expression: str, **env: str) -> str:
+    """The repr of what `expression` evaluates to once Django is set up (see `run`)."""
+    code = f"from django.conf import settings\nprint(repr(({expression})))"
+    result = django(tmp_path, code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_it_runs_on_sqlite_in_the_state_dir_by_default(tmp_path: Path) -> None:
+    database = printed(tmp_path, "str(settings.DATABASES['default']['NAME'])")
+    assert database == repr(str(tmp_path / "state" / "db.sqlite3"))
+
+
+def test_it_uses_a_local_memory_cache_by_default(tmp_path: Path) -> None:
+    backend = printed(tmp_path, "settings.CACHES['default']['BACKEND']")
+    assert backend == "'django.core.cache.backends.locmem.LocMemCache'"
+
+
+def test_it_is_not_in_debug_mode_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.DEBUG") == "False"
+
+
+def test_it_names_the_log_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.LOG_ORIGIN") == "'judicial-verify.localhost/log'"
+
+
+def test_it_creates_the_state_dir_readable_by_the_owner_only(tmp_path: Path) -> None:
+    printed(tmp_path, "settings.STATE_DIR")
+    assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+
+
+def test_it_generates_a_secret_key_file_readable_by_the_owner_only(tmp_path: Path) -> None:
+    key = printed(tmp_path, "settings.SECRET_KEY").strip("'")
+    key_file = tmp_path / "state" / "secret_key"
+    assert key_file.read_text().strip() == key
+    assert len(key) >= 50
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_it_keeps_the_generated_secret_key_across_starts(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.SECRET_KEY") == printed(tmp_path, "settings.SECRET_KEY")
+
+
+def test_it_reads_the_secret_key_from_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "secret"
+    key_file.write_text("a-secret-key-from-a-file\n")
+    key = printed(tmp_path, "settings.SECRET_KEY", SECRET_KEY_FILE=str(key_file))
+    assert key == "'a-secret-key-from-a-file'"
+    assert not (tmp_path / "state" / "secret_key").exists()
+
+
+def test_it_has_no_log_signing_key_unless_given_one(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.LOG_SIGNING_KEY") == "None"
+
+
+def test_it_reads_the_log_signing_key_from_a_file(tmp_path: Path) -> None:
+    key = "PRIVATE+KEY+judicial-verify.localhost/log+0a1b2c3d+AQIDBA=="
+    key_file = tmp_path / "signing-key"
+    key_file.write_text(key + "\n")
+    signing_key = printed(tmp_path, "settings.LOG_SIGNING_KEY", LOG_SIGNING_KEY_FILE=str(key_file))
+    assert signing_key == repr(key)
+
+
+def test_it_selects_postgresql_through_psycopg_3_with_database_url(tmp_path: Path) -> None:
+    url = "postgres://jv:pw@db.internal:5433/judicial_verify"
+    expression = (
+        "[settings.DATABASES['default'][k] for k in ('ENGINE', 'NAME', 'HOST', 'PORT',"
+        " 'CONN_MAX_AGE')], __import__('django.db.backends.postgresql.psycopg_any',"
+        " fromlist=['x']).is_psycopg3"
+    )
+    assert printed(tmp_path, expression, DATABASE_URL=url) == (
+        "(['django.db.backends.postgresql', 'judicial_verify', 'db.internal', 5433, 60], True)"
+    )
+
+
+def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
+    expression = "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']"
+    assert printed(tmp_path, expression, REDIS_URL="redis://cache.internal:6380/2") == (
+        "('django.core.cache.backends.redis.RedisCache', 'redis://cache.internal:6380/2')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("LOG_ORIGIN", "judicial verify/log"),
+        ("LOG_ORIGIN", "judicial+verify/log"),
+        ("LOG_ORIGIN", ""),
+        ("DATABASE_URL", "mysql://root@127.0.0.1/judicial_verify"),
+        ("DATABASE_URL", "sqlite:///tmp/db.sqlite3"),
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:port/judicial_verify"),
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/"),
+        ("REDIS_URL", "http://127.0.0.1:6379/0"),
+        ("DEPLOYMENT", "prod"),
+        ("DEBUG", "maybe"),
+        ("LOG_LEVEL", "chatty"),
+        ("STATE_DIR", "relative/state"),
+        ("SECRET_KEY_FILE", "/nonexistent/secret"),
+        ("LOG_SIGNING_KEY_FILE", "/nonexistent/signing-key"),
+    ],
+)
+def test_it_refuses_a_bad_value_naming_the_variable(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = django(tmp_path, "", **{variable: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def test_it_refuses_a_secret_given_both_directly_and_as_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "secret"
+    key_file.write_text("from-a-file")
+    env = {"SECRET_KEY": "direct", "SECRET_KEY_FILE": str(key_file)}
+    result = django(tmp_path, "", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY and SECRET_KEY_FILE are both set" in result.stderr
+
+
+def test_it_refuses_an_empty_secret_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "secret"
+    key_file.write_text("\n")
+    result = django(tmp_path, "", SECRET_KEY_FILE=str(key_file))
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE" in result.stderr
+    assert "empty" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_it_requires_a_value_in_production(tmp_path: Path, missing: str) -> None:
+    env = {name: value for name, value in PRODUCTION.items() if name != missing}
+    result = django(tmp_path, "", **env)
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {missing}" in result.stderr
+
+
+def test_it_refuses_debug_in_production(tmp_path: Path) -> None:
+    result = django(tmp_path, "", **PRODUCTION, DEBUG="1")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DEBUG" in result.stderr
+
+
+def test_it_passes_the_deployment_checks_in_production(tmp_path: Path) -> None:
+    check = ("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    result = run(tmp_path, *check, **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_it_redirects_plain_http_to_https_in_production(tmp_path: Path) -> None:
+    code = (
+        "from django.test import Client\n"
+        "response = Client().get('/admin/', HTTP_HOST='verify.court.example')\n"
+        "print(response.status_code, response['Location'])"
+    )
+    result = django(tmp_path, code, **PRODUCTION)
+    assert result.stdout.strip() == "301 https://verify.court.example/admin/", result.stderr
+
+
+def test_it_answers_the_containers_health_check_over_plain_http_in_production(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "from django.test import Client\n"
+        "response = Client().get('/health', HTTP_HOST='127.0.0.1:8000')\n"
+        "print(response.status_code, response.content.decode())"
+    )
+    result = django(tmp_path, code, **PRODUCTION)
+    assert result.stdout.strip() == "200 ok", result.stderr
