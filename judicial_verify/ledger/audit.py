@@ -105,7 +105,9 @@ class _Rebuild:
         for (level, index), data in sorted(rebuilt.items()):
             if stored.get((level, index)) != data:
                 path = Tile(level, index, len(data) // 32).path
-                raise AuditFailure(f"tile {level}/{index} ({path})", "stored hashes differ from the entries")
+                raise AuditFailure(
+                    f"tile {level}/{index} ({path})", "stored hashes differ from the entries"
+                )
         self.tiles_checked += len(rebuilt)
 
 
@@ -142,7 +144,10 @@ def _check_consistency(prev: Checkpoint, cp: Checkpoint) -> None:
 
 
 def _advance(
-    rebuild: _Rebuild, leaves: Sequence[bytes], pending: deque[Checkpoint], verifiers: dict[int, Verifier]
+    rebuild: _Rebuild,
+    leaves: Sequence[bytes],
+    pending: deque[Checkpoint],
+    verifiers: dict[int, Verifier],
 ) -> None:
     """Appends leaves to the rebuild, stopping at each checkpoint's size to check it."""
     at = 0
@@ -159,7 +164,7 @@ def _advance(
 
 
 def log_audit() -> AuditReport:
-    """Checks the whole ledger; raises AuditFailure naming the first bad entry, tile or checkpoint."""
+    """Checks the whole ledger. Raises AuditFailure naming the first bad thing."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
@@ -195,5 +200,8 @@ def _audit() -> AuditReport:
     for prev, cp in zip(checkpoints, checkpoints[1:], strict=False):
         _check_consistency(prev, cp)
     return AuditReport(
-        entries=size, tiles=rebuild.tiles_checked, checkpoints=len(checkpoints), root_hash=rebuild.root()
+        entries=size,
+        tiles=rebuild.tiles_checked,
+        checkpoints=len(checkpoints),
+        root_hash=rebuild.root(),
     )

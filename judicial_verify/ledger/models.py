@@ -20,6 +20,9 @@ class PendingEntry(models.Model):
     class Meta:
         verbose_name_plural = "pending entries"
 
+    def __str__(self) -> str:
+        return f"pending entry {self.pk}"
+
 
 class Entry(models.Model):
     """An integrated leaf: entry bytes at a fixed index of the tree."""
@@ -86,3 +89,6 @@ class LogHead(models.Model):
     """The one row that says how big the tree is; integrators lock it to take turns."""
 
     size = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"log head (size {self.size})"

@@ -129,7 +129,9 @@ class TileHashReader:
             data = by_tile[tile]
             if len(data) < (start + count) * HASH_SIZE:
                 raise TileError(f"tile {tile.path} holds {len(data) // HASH_SIZE} hashes")
-            out.append(complete_subtree_hash(split_hashes(data[start * HASH_SIZE :][: count * HASH_SIZE])))
+            out.append(
+                complete_subtree_hash(split_hashes(data[start * HASH_SIZE :][: count * HASH_SIZE]))
+            )
         return out
 
     def _locate(self, node: Node) -> tuple[Tile, int, int]:

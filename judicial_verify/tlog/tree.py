@@ -9,7 +9,7 @@ Modelled on Go's golang.org/x/mod/sumdb/tlog.
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from .errors import ConsistencyProofError, InclusionProofError, TlogError
 
@@ -17,7 +17,8 @@ HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
-class Node(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Node:
     """The complete subtree of 2**level leaves starting at leaf index * 2**level."""
 
     level: int
@@ -196,9 +197,10 @@ def verify_consistency(
     if size1 == 0 or size1 == size2:
         if proof:
             raise ConsistencyProofError("consistency proof must be empty for these sizes")
-        expected = EMPTY_ROOT if size1 == 0 else root2
-        if root1 != expected:
-            raise ConsistencyProofError("first root hash does not match")
+        if size1 == 0 and root1 != EMPTY_ROOT:
+            raise ConsistencyProofError("first root hash is not the empty tree's")
+        if size1 == size2 and root1 != root2:
+            raise ConsistencyProofError("root hashes differ for equal tree sizes")
         return
     if not proof:
         raise ConsistencyProofError("consistency proof is empty")
@@ -257,9 +259,11 @@ class MemoryHashReader:
 
     def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
         out = []
-        for level, index in nodes:
-            lo, hi = index << level, (index + 1) << level
+        for node in nodes:
+            lo, hi = node.index << node.level, (node.index + 1) << node.level
             if hi > len(self._leaves):
-                raise TlogError(f"node {level}/{index} is beyond {len(self._leaves)} leaves")
+                raise TlogError(
+                    f"node {node.level}/{node.index} is beyond {len(self._leaves)} leaves"
+                )
             out.append(complete_subtree_hash(self._leaves[lo:hi]))
         return out

@@ -37,6 +37,7 @@ def document_entry(n: int, *, kind: str = "evidence", node: str = "court-a") -> 
 @pytest.fixture
 def submit() -> Submit:
     """Submits `count` distinct entries (numbered from `start`) and returns submission ids."""
+
     def _submit(count: int, start: int = 0) -> list[int]:
         return entries_submit(entries=[document_entry(start + i) for i in range(count)])
 
@@ -46,6 +47,7 @@ def submit() -> Submit:
 @pytest.fixture
 def grow(submit: Submit) -> Callable[..., int]:
     """Submits and integrates entries in batches of `batch`; returns the new tree size."""
+
     def _grow(count: int, batch: int = 1000) -> int:
         from judicial_verify.ledger.models import LogHead
 

@@ -22,7 +22,9 @@ def test_an_admin_can_look_at_entries_and_checkpoints(admin_client_with_log: Cli
     c = admin_client_with_log
     assert c.get("/admin/ledger/entry/").status_code == 200
     assert c.get("/admin/ledger/entry/1/change/").status_code == 200
-    assert c.get(f"/admin/ledger/checkpoint/{Checkpoint.objects.get().pk}/change/").status_code == 200
+    assert (
+        c.get(f"/admin/ledger/checkpoint/{Checkpoint.objects.get().pk}/change/").status_code == 200
+    )
 
 
 def test_not_even_an_admin_can_add_change_or_delete_entries(admin_client_with_log: Client) -> None:

@@ -62,7 +62,9 @@ def test_it_names_a_checkpoint_with_one_byte_changed(log: None) -> None:
     checkpoint = Checkpoint.objects.order_by("id")[2]
     note = bytes(checkpoint.note)
     with guards_lifted("ledger_checkpoint"):
-        Checkpoint.objects.filter(pk=checkpoint.pk).update(note=flip_byte(note, note.index(b"\n") + 2))
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(
+            note=flip_byte(note, note.index(b"\n") + 2)
+        )
     with pytest.raises(AuditFailure) as failure:
         log_audit()
     assert failure.value.what == f"checkpoint {checkpoint.pk} (size {checkpoint.size})"

@@ -33,7 +33,9 @@ def documents(tmp_path: Path, *texts: str) -> list[Path]:
 def test_anchor_prints_index_and_hash_per_file_once_signed(tmp_path: Path) -> None:
     paths = documents(tmp_path, "judgment", "summons")
     lines = anchor("--kind", "served_document", *map(str, paths))
-    assert lines == [f"{i} {hashlib.sha256(p.read_bytes()).hexdigest()}" for i, p in enumerate(paths)]
+    assert lines == [
+        f"{i} {hashlib.sha256(p.read_bytes()).hexdigest()}" for i, p in enumerate(paths)
+    ]
 
 
 def test_anchor_refuses_an_unknown_kind(tmp_path: Path) -> None:
@@ -83,9 +85,21 @@ def test_a_receipt_from_the_command_verifies_offline_with_the_document(tmp_path:
     call_command("log_key", stdout=key)
     assert key.getvalue().strip() == log_signer().verifier_key
     result = subprocess.run(
-        [sys.executable, "-m", "judicial_verify.tlog", "verify", "--receipt", str(receipt),
-         "--key", key.getvalue().strip(), "--document", str(document)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "judicial_verify.tlog",
+            "verify",
+            "--receipt",
+            str(receipt),
+            "--key",
+            key.getvalue().strip(),
+            "--document",
+            str(document),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "mediation_agreement" in result.stdout

@@ -48,7 +48,9 @@ def test_it_stores_tiles_equal_to_a_build_from_scratch(submit: Submit) -> None:
     for batch in (1, 7, 255, 256, 1000):
         batch_integrate(limit=batch)
     log_integrate()
-    leaves = [leaf_hash(bytes(d)) for d in Entry.objects.order_by("index").values_list("data", flat=True)]
+    leaves = [
+        leaf_hash(bytes(d)) for d in Entry.objects.order_by("index").values_list("data", flat=True)
+    ]
     expected = extend_tiles(0, {}, leaves)
     stored = {(t.level, t.index): bytes(t.data) for t in Tile.objects.all()}
     assert stored == expected
@@ -57,7 +59,9 @@ def test_it_stores_tiles_equal_to_a_build_from_scratch(submit: Submit) -> None:
 def test_it_signs_a_checkpoint_of_each_batch_with_the_tree_root(submit: Submit) -> None:
     submit(300)
     log_integrate(batch_size=100)
-    leaves = [leaf_hash(bytes(d)) for d in Entry.objects.order_by("index").values_list("data", flat=True)]
+    leaves = [
+        leaf_hash(bytes(d)) for d in Entry.objects.order_by("index").values_list("data", flat=True)
+    ]
     verifier = Verifier(log_signer().verifier_key)
     checkpoints = list(Checkpoint.objects.order_by("id"))
     assert [c.size for c in checkpoints] == [100, 200, 300]

@@ -37,7 +37,11 @@ def test_it_proves_inclusion_against_an_older_published_size(grow: Grow) -> None
     proof, size = read.inclusion_proof_get(3, old.size)
     entry = read.entry_get(3)
     verify_inclusion(
-        leaf_hash=leaf_hash(bytes(entry.data)), index=3, size=size, proof=proof, root=bytes(old.root_hash)
+        leaf_hash=leaf_hash(bytes(entry.data)),
+        index=3,
+        size=size,
+        proof=proof,
+        root=bytes(old.root_hash),
     )
 
 

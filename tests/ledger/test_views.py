@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.integrate import checkpoint_refresh
+from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.tlog.tile import parse_entry_bundle
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,9 @@ def test_it_serves_full_and_partial_tiles_as_immutable_bytes(client: Client, gro
     partial = client.get("/log/tile/0/001.p/44")
     assert full.status_code == partial.status_code == 200
     assert full["Content-Type"] == "application/octet-stream"
-    assert full["Cache-Control"] == partial["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert (
+        full["Cache-Control"] == partial["Cache-Control"] == "public, max-age=31536000, immutable"
+    )
     assert len(full.content) == 256 * 32
     assert len(partial.content) == 44 * 32
 
@@ -49,8 +51,18 @@ def test_it_serves_entry_bundles_gzipped_on_request(client: Client, grow: Grow) 
 
 @pytest.mark.parametrize(
     "path",
-    ["tile/0/1", "tile/00/000", "tile/0/x000/001", "tile/0/000.p/256", "tile/0/000.p/0",
-     "tile/64/000", "tile/0/000/", "tile/x/000", "tile/0/000.p/01", "tile/entries/abc"],
+    [
+        "tile/0/1",
+        "tile/00/000",
+        "tile/0/x000/001",
+        "tile/0/000.p/256",
+        "tile/0/000.p/0",
+        "tile/64/000",
+        "tile/0/000/",
+        "tile/x/000",
+        "tile/0/000.p/01",
+        "tile/entries/abc",
+    ],
 )
 def test_it_rejects_malformed_tile_paths_with_400(client: Client, grow: Grow, path: str) -> None:
     grow(1)
@@ -60,9 +72,20 @@ def test_it_rejects_malformed_tile_paths_with_400(client: Client, grow: Grow, pa
     assert b"tile" in response.content
 
 
-@pytest.mark.parametrize("path", ["tile/0/000", "tile/0/000.p/4", "tile/1/000.p/1", "tile/0/001.p/1",
-                                  "tile/entries/000.p/4", "tile/entries/x999/999"])
-def test_it_answers_404_for_tiles_the_tree_does_not_have(client: Client, grow: Grow, path: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tile/0/000",
+        "tile/0/000.p/4",
+        "tile/1/000.p/1",
+        "tile/0/001.p/1",
+        "tile/entries/000.p/4",
+        "tile/entries/x999/999",
+    ],
+)
+def test_it_answers_404_for_tiles_the_tree_does_not_have(
+    client: Client, grow: Grow, path: str
+) -> None:
     grow(3)
     assert client.get(f"/log/{path}").status_code == 404
 

@@ -44,9 +44,22 @@ def workers(log_state: Path) -> Iterator[str]:
     }
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker", "--pool=solo",
-             "-Q", queue, "-n", f"w{i}-{queue}@%h", "--loglevel=WARNING"],
-            cwd=REPO, env=env,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "judicial_verify",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                queue,
+                "-n",
+                f"w{i}-{queue}@%h",
+                "--loglevel=WARNING",
+            ],
+            cwd=REPO,
+            env=env,
         )
         for i in range(2)
     ]

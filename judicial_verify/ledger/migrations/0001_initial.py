@@ -5,78 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('index', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('submission', models.BigIntegerField(unique=True)),
-                ('data', models.BinaryField(max_length=65535)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
+                ("index", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("submission", models.BigIntegerField(unique=True)),
+                ("data", models.BinaryField(max_length=65535)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
             ],
             options={
-                'verbose_name_plural': 'entries',
+                "verbose_name_plural": "entries",
             },
         ),
         migrations.CreateModel(
-            name='LogHead',
+            name="LogHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='PendingEntry',
+            name="PendingEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.BinaryField(max_length=65535)),
-                ('sha256', models.CharField(max_length=64)),
-                ('submitted', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.BinaryField(max_length=65535)),
+                ("sha256", models.CharField(max_length=64)),
+                ("submitted", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'pending entries',
+                "verbose_name_plural": "pending entries",
             },
         ),
         migrations.CreateModel(
-            name='VerifierKey',
+            name="VerifierKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vkey', models.CharField(max_length=300, unique=True)),
-                ('key_id', models.CharField(max_length=8)),
-                ('name', models.CharField(max_length=200)),
-                ('first_used', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("vkey", models.CharField(max_length=300, unique=True)),
+                ("key_id", models.CharField(max_length=8)),
+                ("name", models.CharField(max_length=200)),
+                ("first_used", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Tile',
+            name="Tile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.SmallIntegerField()),
-                ('index', models.BigIntegerField()),
-                ('data', models.BinaryField(max_length=8192)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.SmallIntegerField()),
+                ("index", models.BigIntegerField()),
+                ("data", models.BinaryField(max_length=8192)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('level', 'index'), name='ledger_tile_level_index')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("level", "index"), name="ledger_tile_level_index"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.BigIntegerField(db_index=True)),
-                ('root_hash', models.BinaryField(max_length=32)),
-                ('note', models.BinaryField()),
-                ('signed', models.DateTimeField()),
-                ('key', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='ledger.verifierkey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.BigIntegerField(db_index=True)),
+                ("root_hash", models.BinaryField(max_length=32)),
+                ("note", models.BinaryField()),
+                ("signed", models.DateTimeField()),
+                (
+                    "key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="ledger.verifierkey"
+                    ),
+                ),
             ],
             options={
-                'get_latest_by': 'id',
+                "get_latest_by": "id",
             },
         ),
     ]

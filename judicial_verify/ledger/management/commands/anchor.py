@@ -27,7 +27,10 @@ def file_sha256(path: Path) -> str:
 
 
 class Command(BaseCommand):
-    help = "Anchor each file's SHA-256, wait until it is in a signed checkpoint, print '<index> <sha256>'."
+    help = (
+        "Anchor each file's SHA-256, wait until it is in a signed checkpoint, "
+        "print '<index> <sha256>' a line."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--kind", required=True, choices=sorted(KINDS))
@@ -52,7 +55,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {e.filename}: {e.strerror}") from None
         now = format_entry_time(timezone.now())
         entries = [
-            Entry(kind=kind.code, sha256=h, node=options["node"], time=now, meta=NO_METADATA, ref=ref)
+            Entry(
+                kind=kind.code, sha256=h, node=options["node"], time=now, meta=NO_METADATA, ref=ref
+            )
             for h in hashes
         ]
         submissions = entries_submit(entries=entries)
