@@ -1,0 +1,294 @@
+"""The offline verifier, run as a lawyer would: python -m judicial_verify.tlog in a subprocess."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from judicial_verify.tlog.cli import ExitCode
+from judicial_verify.tlog.entry import encode_entry
+from judicial_verify.tlog.note import Signer, Verifier, generate_signer_key
+from judicial_verify.tlog.receipt import Receipt, format_receipt
+
+from .conftest import LOG_ORIGIN, make_entry, make_log, make_receipt, new_key
+
+REPO = Path(__file__).resolve().parents[2]
+INDEX, SIZE = 42, 43
+
+
+@dataclass
+class Case:
+    """A log of SIZE entries, the receipt of entry INDEX and its document, on disk."""
+
+    dir: Path
+    signer: Signer
+    verifier: Verifier
+    receipt: Receipt
+    receipt_path: Path
+    document: Path
+
+    @property
+    def vkey(self) -> str:
+        return self.signer.verifier_key
+
+    def write_receipt(self, receipt: Receipt) -> Path:
+        self.receipt_path.write_bytes(format_receipt(receipt))
+        return self.receipt_path
+
+    def write(self, name: str, data: bytes | str) -> Path:
+        path = self.dir / name
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        return path
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Case:
+    signer, verifier = new_key()
+    receipt = make_receipt([signer], make_log(SIZE), INDEX)
+    c = Case(tmp_path, signer, verifier, receipt, tmp_path / "r.tlog-proof", tmp_path / "doc.pdf")
+    c.write_receipt(receipt)
+    c.document.write_bytes(f"document {INDEX}".encode())
+    return c
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))}
+    return {**env, "PYTHONPATH": str(REPO), "PYTHONUTF8": "1", **extra}
+
+
+def run_cli(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "judicial_verify.tlog", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(**env),
+        timeout=60,
+        check=False,
+    )
+
+
+def verify(case: Case, *extra: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("verify", "--receipt", case.receipt_path, *extra, **env)
+
+
+def assert_fails(result: subprocess.CompletedProcess[str], code: ExitCode, reason: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- success ----------------------------------------------------------------
+
+
+def test_it_reports_in_plain_words_what_it_verified(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, "--document", case.document)
+    entry = make_entry(f"document {INDEX}".encode())
+    key_name = f"{case.verifier.name}+{case.verifier.key_id:08x}"
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert result.stderr == ""
+    for fact in [
+        f"The document's SHA-256 fingerprint matches the anchored record: {entry.sha256}",
+        f"kind {entry.kind}, anchored by node {entry.node} at {entry.time} (UTC)",
+        f"record index {INDEX} in the log",
+        f"the log's checkpoint of size {SIZE}",
+        f"The checkpoint is signed by key {key_name}.",
+    ]:
+        assert fact in result.stdout
+
+
+def test_it_follows_each_english_line_with_a_chinese_one(case: Case) -> None:
+    lines = verify(case, "--key", case.vkey, "--document", case.document).stdout.splitlines()
+    assert len(lines) % 2 == 0
+    for english, chinese in zip(lines[::2], lines[1::2], strict=True):
+        assert not any("\u4e00" <= c <= "\u9fff" for c in english), english
+        assert any("\u4e00" <= c <= "\u9fff" for c in chinese), chinese
+
+
+def test_it_says_no_file_was_compared_when_no_document_is_given(case: Case) -> None:
+    result = verify(case, "--key", case.vkey)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert "No document was given" in result.stdout
+    assert "matches the anchored record" not in result.stdout
+
+
+def test_it_mentions_the_record_an_entry_refers_to(case: Case) -> None:
+    entries = make_log(3) + [encode_entry(make_entry(b"receipt of service", ref=1))]
+    case.write_receipt(make_receipt([case.signer], entries, 3))
+    result = verify(case, "--key", case.vkey)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert "It refers to the record with index 1." in result.stdout
+
+
+def test_it_reads_verifier_keys_from_a_file_of_lines(case: Case) -> None:
+    witness_vkey = new_key("witness.example")[0].verifier_key
+    keys = case.write("log.keys", f"\n{case.vkey}\n\n  {witness_vkey}\n")
+    result = verify(case, "--key", keys, "--document", case.document)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+def test_it_accepts_several_keys(case: Case) -> None:
+    other = new_key("court.example/log")[0].verifier_key
+    result = verify(case, "--key", other, "--key", case.vkey)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+def test_it_hashes_a_document_larger_than_one_chunk(case: Case) -> None:
+    big = b"x" * (3 * 2**20 + 5)
+    case.write_receipt(make_receipt([case.signer], [encode_entry(make_entry(big))], 0))
+    case.document.write_bytes(big)
+    result = verify(case, "--key", case.vkey, "--document", case.document)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+def test_it_survives_a_console_that_cannot_show_chinese(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, PYTHONIOENCODING="ascii")
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert "VERIFIED" in result.stdout
+
+
+def test_it_lists_its_exit_codes_in_help() -> None:
+    result = run_cli("verify", "--help")
+    assert result.returncode == 0
+    assert "6 wrong document" in " ".join(result.stdout.split())
+
+
+# --- no Django --------------------------------------------------------------
+
+
+def test_it_leaves_django_unimported(case: Case) -> None:
+    code = (
+        "import sys\n"
+        "from judicial_verify.tlog.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'Django imported'\n"
+        "sys.exit(code)\n"
+    )
+    args = ["verify", "--receipt", case.receipt_path, "--key", case.vkey]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+def test_it_runs_where_django_cannot_be_imported(case: Case) -> None:
+    code = (
+        "import runpy, sys\n"
+        "sys.modules['django'] = None  # from here on, any import of Django fails\n"
+        "sys.argv[0] = 'judicial_verify.tlog'\n"
+        "runpy.run_module('judicial_verify.tlog', run_name='__main__', alter_sys=True)\n"
+    )
+    args = ["verify", "--receipt", case.receipt_path, "--key", case.vkey]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+# --- failures ---------------------------------------------------------------
+
+
+def test_it_exits_2_on_a_malformed_receipt(case: Case) -> None:
+    case.receipt_path.write_bytes(b"c2sp.org/tlog-proof@v1\nindex 01\n\nx\n")
+    assert_fails(verify(case, "--key", case.vkey), ExitCode.MALFORMED, "leading zeros")
+
+
+def test_it_exits_2_on_a_receipt_resaved_with_windows_line_endings(case: Case) -> None:
+    case.receipt_path.write_bytes(format_receipt(case.receipt).replace(b"\n", b"\r\n"))
+    assert_fails(verify(case, "--key", case.vkey), ExitCode.MALFORMED, "Windows line endings")
+
+
+def test_it_exits_2_on_a_missing_receipt(case: Case) -> None:
+    result = run_cli("verify", "--receipt", case.dir / "missing", "--key", case.vkey)
+    assert_fails(result, ExitCode.MALFORMED, "cannot read receipt")
+
+
+def test_it_exits_2_when_the_document_is_given_as_the_receipt(case: Case) -> None:
+    case.receipt_path.write_bytes(bytes(2**20 + 1))
+    assert_fails(verify(case, "--key", case.vkey), ExitCode.MALFORMED, "too large to be a receipt")
+
+
+def test_it_exits_2_on_a_missing_document(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, "--document", case.dir / "missing.pdf")
+    assert_fails(result, ExitCode.MALFORMED, "cannot read document")
+
+
+def test_it_exits_2_without_a_key() -> None:
+    assert_fails(run_cli("verify", "--receipt", "r"), ExitCode.MALFORMED, "--key")
+
+
+def test_it_exits_2_on_an_unknown_command() -> None:
+    assert_fails(run_cli("check"), ExitCode.MALFORMED, "invalid choice")
+
+
+def test_it_exits_2_on_a_key_that_is_neither_a_key_nor_a_file(case: Case) -> None:
+    result = verify(case, "--key", "court.example/log+1234")
+    assert_fails(result, ExitCode.MALFORMED, "is not a verifier key")
+
+
+def test_it_exits_2_on_a_key_file_with_a_bad_line_naming_the_line(case: Case) -> None:
+    keys = case.write("log.keys", f"{case.vkey}\nnot a key\n")
+    assert_fails(verify(case, "--key", keys), ExitCode.MALFORMED, "line 2")
+
+
+def test_it_exits_2_without_echoing_a_private_key_given_as_key(case: Case) -> None:
+    skey, _ = generate_signer_key(LOG_ORIGIN)
+    result = verify(case, "--key", skey)
+    assert_fails(result, ExitCode.MALFORMED, "private signer key")
+    assert skey.rsplit("+", 1)[1] not in result.stderr
+
+
+def test_it_exits_2_when_extra_is_not_an_entry(case: Case) -> None:
+    case.write_receipt(make_receipt([case.signer], [b'{"v":1}', *make_log(2)], 0))
+    assert_fails(verify(case, "--key", case.vkey), ExitCode.MALFORMED, "entry lacks")
+
+
+def test_it_exits_3_when_no_key_given_signed_the_checkpoint(case: Case) -> None:
+    stranger = new_key()[0].verifier_key
+    result = verify(case, "--key", stranger, "--document", case.document)
+    assert_fails(result, ExitCode.UNKNOWN_KEY, "not signed by any of the keys given")
+
+
+def test_it_exits_4_on_a_forged_checkpoint_signature(case: Case) -> None:
+    note = case.receipt.checkpoint_note.replace(f"\n{SIZE}\n".encode(), f"\n{SIZE + 1}\n".encode())
+    case.write_receipt(replace(case.receipt, checkpoint_note=note))
+    assert_fails(verify(case, "--key", case.vkey), ExitCode.BAD_SIGNATURE, "signature is invalid")
+
+
+def test_it_exits_5_on_an_entry_that_is_not_in_the_log(case: Case) -> None:
+    forged = encode_entry(make_entry(b"forged document"))
+    case.write_receipt(replace(case.receipt, extra=forged))
+    result = verify(case, "--key", case.vkey)
+    assert_fails(result, ExitCode.BAD_PROOF, "inclusion proof does not lead")
+
+
+def test_it_exits_5_on_an_altered_proof(case: Case) -> None:
+    case.write_receipt(replace(case.receipt, proof=(bytes(32), *case.receipt.proof[1:])))
+    result = verify(case, "--key", case.vkey)
+    assert_fails(result, ExitCode.BAD_PROOF, "not proven to be in the log")
+
+
+def test_it_exits_6_on_a_different_document_and_asks_for_the_original(case: Case) -> None:
+    printed = case.write("printed.pdf", f"document {INDEX} (printed and scanned)".encode())
+    result = verify(case, "--key", case.vkey, "--document", printed)
+    assert_fails(result, ExitCode.WRONG_DOCUMENT, "re-saved copies have a different fingerprint")
+    assert "original electronic file" in result.stderr
+    assert "原始电子文件" in result.stderr
