@@ -1,5 +1,6 @@
 """The judicial-verify entry: canonical JSON, strict decoding, time and metadata commitment."""
 
+import contextlib
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
@@ -243,3 +244,9 @@ def test_it_rejects_bytes_that_are_not_an_entry_object(data: bytes) -> None:
 def test_it_refuses_to_build_an_invalid_entry() -> None:
     with pytest.raises(EntryError, match="'sha256'"):
         Entry(**{**vars(ENTRY), "sha256": "not a hash"})
+
+
+@given(st.binary(max_size=300) | entries.map(encode_entry).map(lambda d: d[:-1] + b" }"))
+def test_it_raises_only_entry_errors_on_arbitrary_bytes(data: bytes) -> None:
+    with contextlib.suppress(EntryError):
+        decode_entry(data)

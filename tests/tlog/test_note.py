@@ -1,9 +1,12 @@
 """C2SP signed notes: keys, signing, opening, and every way a note is refused."""
 
 import base64
+import contextlib
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from judicial_verify.tlog.errors import (
     MalformedKeyError,
@@ -281,3 +284,17 @@ def test_it_refuses_to_sign_text_a_note_cannot_hold(text: str) -> None:
 def test_it_refuses_to_sign_without_signers() -> None:
     with pytest.raises(NoteError):
         sign_note(TEXT, [])
+
+
+@given(st.binary(max_size=400))
+def test_it_raises_only_note_errors_on_arbitrary_bytes(msg: bytes) -> None:
+    with contextlib.suppress(NoteError):
+        open_note(msg, [Verifier(PETER["vkey"])])
+
+
+@given(st.data())
+def test_it_rejects_every_single_byte_change_to_a_signed_note(data: st.DataObject) -> None:
+    at = data.draw(st.integers(0, len(NOTE) - 1))
+    byte = data.draw(st.integers(0, 255).filter(lambda b: b != NOTE[at]))
+    with pytest.raises(NoteError):
+        open_note(NOTE[:at] + bytes([byte]) + NOTE[at + 1 :], [Verifier(PETER["vkey"])])

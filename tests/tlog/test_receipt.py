@@ -1,11 +1,12 @@
 """C2SP tlog-proof@v1 receipts: format, strict parsing, and offline verification."""
 
 import base64
+import contextlib
 import hashlib
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from judicial_verify.tlog.checkpoint import Checkpoint
@@ -16,6 +17,7 @@ from judicial_verify.tlog.errors import (
     InclusionProofError,
     MalformedError,
     SignatureError,
+    TlogError,
     UnknownKeyError,
 )
 from judicial_verify.tlog.note import sign_note
@@ -48,6 +50,8 @@ SPEC_RECEIPT = (
 ).encode() + SPEC_CHECKPOINT
 
 HASH = base64.b64encode(bytes(32)).decode()
+# Key generation is cheap, but one key keeps hypothesis examples comparable.
+RECEIPT_KEY = new_key()
 
 
 def test_it_parses_the_spec_example() -> None:
@@ -295,3 +299,22 @@ def test_it_checks_the_checkpoint_against_the_log_it_claims() -> None:
     receipt = make_receipt([signer], make_log(5), 4)
     checkpoint = verify_receipt(receipt, [verifier]).checkpoint
     assert checkpoint == Checkpoint(LOG_ORIGIN, 5, checkpoint.root_hash)
+
+
+@given(st.binary(max_size=400))
+def test_it_raises_only_malformed_errors_on_arbitrary_bytes(data: bytes) -> None:
+    with contextlib.suppress(MalformedError):
+        parse_receipt(data)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_it_rejects_every_single_byte_change_to_a_receipt_file(data: st.DataObject) -> None:
+    signer, verifier = RECEIPT_KEY
+    original = format_receipt(make_receipt([signer], make_log(6), 5))
+    at = data.draw(st.integers(0, len(original) - 1))
+    byte = data.draw(st.integers(0, 255).filter(lambda b: b != original[at]))
+    with pytest.raises(TlogError):
+        verify_receipt(
+            parse_receipt(original[:at] + bytes([byte]) + original[at + 1 :]), [verifier]
+        )
