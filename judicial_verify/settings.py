@@ -207,6 +207,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "judicial_verify.ledger",
+    "judicial_verify.records",
 ]
 
 MIDDLEWARE = [

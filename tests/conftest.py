@@ -5,8 +5,11 @@ is set: CI must never pass by skipping the tests that prove those paths."""
 
 import functools
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -48,3 +51,26 @@ def _redis_missing() -> str | None:
     except redis.RedisError as exc:
         return f"needs Redis: REDIS_URL does not answer ({exc})"
     return None
+
+
+@pytest.fixture(autouse=True)
+def log_state(tmp_path: Path, settings: LazySettings) -> Iterator[Path]:
+    """Each test gets its own STATE_DIR, so its own signing key."""
+    from judicial_verify.ledger.keys import log_signer
+
+    settings.STATE_DIR = tmp_path
+    settings.LOG_SIGNING_KEY = None
+    log_signer.cache_clear()
+    yield tmp_path
+    log_signer.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process() -> Iterator[None]:
+    """Runs Celery tasks in-process even where REDIS_URL is set; the worker tests opt out."""
+    from judicial_verify.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

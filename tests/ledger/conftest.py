@@ -1,26 +1,13 @@
 import hashlib
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from django.conf import LazySettings
 
 from judicial_verify.ledger.integrate import log_integrate
-from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import Entry, metadata_commitment
 
 Submit = Callable[..., list[int]]
-
-
-@pytest.fixture(autouse=True)
-def log_state(tmp_path: Path, settings: LazySettings) -> Iterator[Path]:
-    """Each test gets its own STATE_DIR, so its own signing key."""
-    settings.STATE_DIR = tmp_path
-    settings.LOG_SIGNING_KEY = None
-    log_signer.cache_clear()
-    yield tmp_path
-    log_signer.cache_clear()
 
 
 def document_entry(n: int, *, kind: str = "evidence", node: str = "court-a") -> Entry:
@@ -58,14 +45,3 @@ def grow(submit: Submit) -> Callable[..., int]:
         return start + count
 
     return _grow
-
-
-@pytest.fixture(autouse=True)
-def tasks_in_process() -> Iterator[None]:
-    """Runs Celery tasks in-process even where REDIS_URL is set; the worker tests opt out."""
-    from judicial_verify.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before

@@ -3,18 +3,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from judicial_verify.ledger import read
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
-from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.records.kinds import KINDS
-from judicial_verify.tlog.entry import Entry, format_entry_time, metadata_commitment
+from judicial_verify.records.services import AnchorError, documents_anchor
+from judicial_verify.tlog.errors import EntryError
 
-# Anchoring from the command line carries no metadata. Committing to the empty
-# object under an all-zero salt keeps that checkable by anyone: there is
-# nothing private for a random salt to hide.
-NO_METADATA = metadata_commitment(bytes(32), {})
 CHUNK = 1 << 20
 
 
@@ -40,27 +34,16 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        kind = KINDS[options["kind"]]
-        ref = options["ref"]
-        if kind.needs_ref and ref is None:
-            raise CommandError(f"a {kind.code} must name the entry it refers to with --ref")
-        if ref is not None:
-            try:
-                read.entry_get(ref)
-            except read.NotFound as e:
-                raise CommandError(f"--ref {ref}: {e}") from None
         try:
             hashes = [file_sha256(path) for path in options["files"]]
         except OSError as e:
             raise CommandError(f"cannot read {e.filename}: {e.strerror}") from None
-        now = format_entry_time(timezone.now())
-        entries = [
-            Entry(
-                kind=kind.code, sha256=h, node=options["node"], time=now, meta=NO_METADATA, ref=ref
+        try:
+            submissions = documents_anchor(
+                kind=options["kind"], sha256s=hashes, node=options["node"], ref=options["ref"]
             )
-            for h in hashes
-        ]
-        submissions = entries_submit(entries=entries)
+        except (AnchorError, EntryError) as e:
+            raise CommandError(str(e)) from None
         try:
             indices = entries_await(submissions=submissions, timeout=options["timeout"])
         except PublicationTimeout as e:

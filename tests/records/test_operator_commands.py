@@ -44,7 +44,7 @@ def test_anchor_refuses_an_unknown_kind(tmp_path: Path) -> None:
 
 
 def test_anchor_requires_a_receipt_of_service_to_name_its_document(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="--ref"):
+    with pytest.raises(CommandError, match="must name the entry it refers to"):
         anchor("--kind", "service_receipt", *map(str, documents(tmp_path, "x")))
 
 
@@ -66,6 +66,11 @@ def test_anchor_links_a_receipt_of_service_to_its_document(tmp_path: Path) -> No
     call_command("receipt", "1", stdout=out)
     entry = decode_entry(parse_receipt(out.getvalue().encode()).extra or b"")
     assert (entry.kind, entry.ref) == ("service_receipt", index)
+
+
+def test_anchor_refuses_a_malformed_node_code(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="node"):
+        anchor("--kind", "evidence", "--node", "Court A", *map(str, documents(tmp_path, "x")))
 
 
 def test_receipt_refuses_an_index_not_in_the_log(tmp_path: Path) -> None:
