@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
@@ -21,6 +22,7 @@ def test_it_caches_in_redis() -> None:
 
 
 def test_it_reaches_the_celery_broker() -> None:
-    assert app.conf.task_always_eager is False
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    assert app.conf.broker_url == settings.REDIS_URL
     with app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1)
