@@ -32,7 +32,9 @@ class Tile:
 
     def __post_init__(self) -> None:
         if not ENTRIES_LEVEL <= self.level <= MAX_LEVEL:
-            raise TileError(f"tile level {self.level} is not between 0 and {MAX_LEVEL}")
+            raise TileError(
+                f"tile level {self.level} is neither entries nor between 0 and {MAX_LEVEL}"
+            )
         if self.index < 0:
             raise TileError(f"tile index {self.index} is negative")
         if not 1 <= self.width <= TILE_WIDTH:
@@ -178,6 +180,8 @@ def extend_tiles(
 
 def format_entry_bundle(entries: Sequence[bytes]) -> bytes:
     """Returns an entry bundle: each entry prefixed by its big-endian uint16 length."""
+    if len(entries) > TILE_WIDTH:
+        raise MalformedError(f"{len(entries)} entries do not fit one bundle of {TILE_WIDTH}")
     out = bytearray()
     for entry in entries:
         if len(entry) > 0xFFFF:

@@ -435,3 +435,8 @@ def test_it_rejects_a_bundle_of_more_entries_than_a_tile_holds() -> None:
 
 def test_it_accepts_a_bundle_as_full_as_a_tile() -> None:
     assert parse_entry_bundle(b"\x00\x00" * TILE_WIDTH) == [b""] * TILE_WIDTH
+
+
+def test_it_refuses_to_bundle_more_entries_than_a_tile_holds() -> None:
+    with pytest.raises(MalformedError):
+        format_entry_bundle([b"x"] * 257)
