@@ -1,10 +1,12 @@
 import pytest
+from django.core.cache import cache
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from judicial_verify.ledger.integrate import batch_integrate, log_initialize, log_integrate
 from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry, Tile
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
+from judicial_verify.ledger.tasks import scheduled_key
 from judicial_verify.tlog.checkpoint import parse_checkpoint
 from judicial_verify.tlog.note import Verifier, open_note
 from judicial_verify.tlog.tile import extend_tiles
@@ -90,3 +92,12 @@ def test_it_times_out_waiting_for_an_entry_still_pending(submit: Submit) -> None
     ids = submit(1)
     with pytest.raises(PublicationTimeout):
         entries_await(submissions=ids, timeout=0.05)
+
+
+def test_it_integrates_in_process_even_if_a_lost_task_left_its_flag(
+    submit: Submit, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    cache.set(scheduled_key(), True)
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = submit(1)
+    assert entries_await(submissions=ids, timeout=0) == [0]
