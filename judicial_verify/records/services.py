@@ -1,41 +1,231 @@
-"""Anchoring records: turning documents' hashes into ledger entries."""
+"""Anchoring records: what a node submits becomes records here and entries in the ledger.
 
-from collections.abc import Sequence
+One call takes a node's whole batch in one transaction: each item is checked,
+matched against what the node already anchored (same kind, document and
+referenced entry: the existing record comes back and no leaf is added), and
+the new ones are stored with their salted metadata and submitted to the
+ledger together.
+"""
 
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from judicial_verify.ledger import read
 from judicial_verify.ledger.submit import entries_submit
-from judicial_verify.tlog.entry import Entry, format_entry_time, metadata_commitment
+from judicial_verify.tlog.entry import (
+    Entry,
+    decode_entry,
+    format_entry_time,
+    metadata_commitment,
+)
+from judicial_verify.tlog.errors import EntryError
 
-from .kinds import KINDS
+from .codes import code_from_secret, code_hash
+from .kinds import KINDS, MetadataError, metadata_clean
+from .models import NODE_CODE, IdempotencyKey, Node, Record
 
-# A record anchored without metadata commits to the empty object under an
-# all-zero salt: anyone can check that, and there is nothing private for a
-# random salt to hide.
-NO_METADATA = metadata_commitment(bytes(32), {})
+MAX_BATCH = 1000
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+SALT_BYTES = 32
 
 
 class AnchorError(ValueError):
-    """The documents cannot be anchored as asked; the message says why."""
+    """An item that cannot be anchored: `item` is its position, `field` the culprit."""
+
+    def __init__(self, message: str, *, item: int | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.item = item
+        self.field = field
+
+
+class IdempotencyConflict(ValueError):
+    """An Idempotency-Key reused with a different batch."""
+
+
+@dataclass(frozen=True)
+class AnchorItem:
+    kind: str
+    sha256: str
+    metadata: Mapping[str, object] = field(default_factory=dict)
+    ref: int | None = None
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """One anchored item: its record, and whether this call created it."""
+
+    record: Record
+    created: bool
+
+
+def record_code(record: Record) -> str | None:
+    """Returns the verification code of a served document, recomputed from the server's secret.
+
+    Codes are derived, not stored, so a node can fetch one again; None if the
+    kind issues no code or the secret changed since (the stored hash disagrees).
+    """
+    if record.code_hash is None:
+        return None
+    code = _derived_code(record.submission)
+    return code if code_hash(code) == record.code_hash else None
+
+
+def _derived_code(submission: int) -> str:
+    # Keyed by SECRET_KEY: unguessable without it, and the same every time with it.
+    return code_from_secret(salted_hmac("judicial_verify.records.code", str(submission)).digest())
+
+
+def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
+    kind = KINDS.get(item.kind)
+    if kind is None:
+        raise AnchorError(
+            f"unknown kind; known kinds: {', '.join(sorted(KINDS))}", item=index, field="kind"
+        )
+    if not SHA256_HEX.fullmatch(item.sha256):
+        raise AnchorError("must be 64 lower-case hex digits", item=index, field="sha256")
+    if kind.needs_ref and item.ref is None:
+        raise AnchorError(
+            f"a {kind.code} must name the entry it refers to", item=index, field="ref"
+        )
+    if item.ref is not None:
+        try:
+            target = decode_entry(bytes(read.entry_get(item.ref).data))
+        except read.NotFound as e:
+            raise AnchorError(str(e), item=index, field="ref") from None
+        if kind.ref_kind and target.kind != kind.ref_kind:
+            raise AnchorError(
+                f"entry {item.ref} is a {target.kind}, not a {kind.ref_kind}",
+                item=index,
+                field="ref",
+            )
+    try:
+        return metadata_clean(kind, item.metadata)
+    except MetadataError as e:
+        raise AnchorError(str(e), item=index, field=f"metadata.{e.field}") from None
+
+
+def _existing(node: Node, items: Sequence[AnchorItem]) -> dict[tuple[str, str, int | None], Record]:
+    where = Q()
+    for item in items:
+        where |= Q(kind=item.kind, sha256=item.sha256, ref=item.ref)
+    found = Record.objects.filter(where, node=node) if items else Record.objects.none()
+    return {(r.kind, r.sha256, r.ref): r for r in found}
+
+
+def _new_record(
+    node: Node, item: AnchorItem, metadata: dict[str, object], now: str
+) -> tuple[Record, Entry]:
+    salt = secrets.token_bytes(SALT_BYTES)
+    entry = Entry(
+        kind=item.kind,
+        sha256=item.sha256,
+        node=node.code,
+        time=now,
+        meta=metadata_commitment(salt, metadata),
+        ref=item.ref,
+    )
+    record = Record(
+        node=node, kind=item.kind, sha256=item.sha256, ref=item.ref, metadata=metadata, salt=salt
+    )
+    return record, entry
+
+
+def records_anchor(*, node: Node, items: Sequence[AnchorItem]) -> list[Anchored]:
+    """Anchors a node's batch (1 to MAX_BATCH items), idempotently; raises AnchorError."""
+    if node.suspended:
+        raise AnchorError(f"node {node.code} is suspended")
+    if not 1 <= len(items) <= MAX_BATCH:
+        raise AnchorError(f"a batch holds 1 to {MAX_BATCH} records")
+    cleaned = [_check_item(i, item) for i, item in enumerate(items)]
+    try:
+        with transaction.atomic():
+            return _anchor(node, items, cleaned)
+    except IntegrityError:
+        # A concurrent call anchored some of the same records first: now they exist.
+        with transaction.atomic():
+            return _anchor(node, items, cleaned)
+
+
+def _anchor(
+    node: Node, items: Sequence[AnchorItem], cleaned: list[dict[str, object]]
+) -> list[Anchored]:
+    existing = _existing(node, items)
+    now = format_entry_time(timezone.now())
+    results: list[Anchored | None] = []
+    new: dict[tuple[str, str, int | None], tuple[Record, Entry]] = {}
+    for item, metadata in zip(items, cleaned, strict=True):
+        key = (item.kind, item.sha256, item.ref)
+        if key in existing:
+            results.append(Anchored(existing[key], created=False))
+        else:
+            if key not in new:
+                new[key] = _new_record(node, item, metadata, now)
+            results.append(None)
+    if new:
+        pairs = list(new.values())
+        submissions = entries_submit(entries=[entry for _, entry in pairs])
+        for (record, _), submission in zip(pairs, submissions, strict=True):
+            record.submission = submission
+            if KINDS[record.kind].issues_code:
+                record.code_hash = code_hash(_derived_code(submission))
+        Record.objects.bulk_create([record for record, _ in pairs])
+    return [
+        result or Anchored(new[(item.kind, item.sha256, item.ref)][0], created=True)
+        for result, item in zip(results, items, strict=True)
+    ]
+
+
+def request_fingerprint(items: Sequence[AnchorItem]) -> str:
+    """Returns a hash of a batch, to tell a retry from a different batch under one key."""
+    canon = json.dumps(
+        [[i.kind, i.sha256, dict(i.metadata), i.ref] for i in items], sort_keys=True, default=str
+    )
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def records_anchor_once(*, node: Node, items: Sequence[AnchorItem], key: str) -> list[Anchored]:
+    """Anchors under an Idempotency-Key: a retry of the same batch gets the same records."""
+    fingerprint = request_fingerprint(items)
+    seen = IdempotencyKey.objects.filter(node=node, key=key).first()
+    if seen is None:
+        with transaction.atomic():
+            anchored = records_anchor(node=node, items=items)
+            IdempotencyKey.objects.create(
+                node=node,
+                key=key,
+                request_hash=fingerprint,
+                submissions=[a.record.submission for a in anchored],
+            )
+        return anchored
+    if seen.request_hash != fingerprint:
+        raise IdempotencyConflict("this Idempotency-Key was used for a different batch")
+    records = Record.objects.in_bulk(seen.submissions, field_name="submission")
+    return [Anchored(records[s], created=False) for s in seen.submissions]
 
 
 def documents_anchor(
     *, kind: str, sha256s: Sequence[str], node: str, ref: int | None = None
 ) -> list[int]:
-    """Submits one entry per document hash, without metadata; returns submission ids."""
-    record_kind = KINDS.get(kind)
-    if record_kind is None:
-        raise AnchorError(f"unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
-    if record_kind.needs_ref and ref is None:
-        raise AnchorError(f"a {kind} must name the entry it refers to")
-    if ref is not None:
-        try:
-            read.entry_get(ref)
-        except read.NotFound as e:
-            raise AnchorError(str(e)) from None
-    now = format_entry_time(timezone.now())
-    entries = [
-        Entry(kind=kind, sha256=h, node=node, time=now, meta=NO_METADATA, ref=ref) for h in sha256s
-    ]
-    return entries_submit(entries=entries)
+    """Anchors documents for a node by code, without metadata (operator commands); returns
+    submission ids."""
+    try:
+        NODE_CODE(node)
+    except ValidationError:
+        raise AnchorError(f"node code {node!r}: {NODE_CODE.message}") from None
+    node_row, _ = Node.objects.get_or_create(code=node, defaults={"name": node})
+    items = [AnchorItem(kind=kind, sha256=h, ref=ref) for h in sha256s]
+    try:
+        anchored = records_anchor(node=node_row, items=items)
+    except EntryError as e:
+        raise AnchorError(str(e)) from None
+    return [a.record.submission for a in anchored]

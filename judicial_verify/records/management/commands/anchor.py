@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.records.kinds import KINDS
 from judicial_verify.records.services import AnchorError, documents_anchor
-from judicial_verify.tlog.errors import EntryError
 
 CHUNK = 1 << 20
 
@@ -42,8 +41,8 @@ class Command(BaseCommand):
             submissions = documents_anchor(
                 kind=options["kind"], sha256s=hashes, node=options["node"], ref=options["ref"]
             )
-        except (AnchorError, EntryError) as e:
-            raise CommandError(str(e)) from None
+        except AnchorError as e:
+            raise CommandError(f"{e.field}: {e}" if e.field else str(e)) from None
         try:
             indices = entries_await(submissions=submissions, timeout=options["timeout"])
         except PublicationTimeout as e:
