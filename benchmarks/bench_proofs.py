@@ -1,0 +1,264 @@
+"""Inclusion-proof latency from PostgreSQL at growing log sizes, beside the same proofs from
+tiles held in memory and from pymerkle 7.0.0.
+
+Run: .venv/bin/python benchmarks/bench_proofs.py   (up to about 25 minutes)
+
+One log grows through 10^4, 10^5 and 10^6 entries (submitted 1,000 a call and integrated in
+batches of 10,000), and on to 10^7 when the fill rate measured on the way to 10^6, the free
+disk and the free memory say it fits the time budget. At each size, for the same random
+indices, it times:
+
+- read.inclusion_proof_get(index) in-process: the newest checkpoint and O(log n) tiles
+  read from the database, then hashed;
+- the same tlog proof from every tile held in memory: the hashing alone, no database;
+- pymerkle's InmemoryTree.prove_inclusion on the same leaves.
+
+All three proofs are checked to be equal, and to verify against the signed root.
+"""
+
+import math
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import common
+from pymerkle import InmemoryTree
+
+from judicial_verify.tlog.tile import TileHashReader
+from judicial_verify.tlog.tree import inclusion_proof, leaf_hash, verify_inclusion
+
+# Modules that need Django are imported inside functions: only after common.django_setup().
+
+SIZES = [10**4, 10**5, 10**6]
+LARGE = 10**7  # measured only when the projection below fits the budget
+BUDGET_SECONDS = 25 * 60
+SAMPLES, WARMUP = 2_000, 200
+SUBMIT_CALL, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
+TARGET_SIZE, TARGET_MEDIAN_MS = 10**6, 1.0
+SEED = 9162
+
+Prover = Callable[[int], Sequence[bytes]]
+
+
+def fill(start: int, stop: int) -> float:
+    """Grows the log from `start` to `stop` entries through the real write path; returns the
+    fill rate in entries/s. Pending rows are kept to FILL_CHUNK at a time."""
+    from judicial_verify.ledger.integrate import log_integrate
+    from judicial_verify.ledger.submit import entries_submit
+
+    began = time.perf_counter()
+    for chunk in range(start, stop, FILL_CHUNK):
+        chunk_stop = min(chunk + FILL_CHUNK, stop)
+        for at in range(chunk, chunk_stop, SUBMIT_CALL):
+            entries_submit(entries=common.entries_make(at, min(SUBMIT_CALL, chunk_stop - at)))
+        log_integrate(batch_size=FILL_BATCH)
+    rate = (stop - start) / (time.perf_counter() - began)
+    print(f"filled {start:,} -> {stop:,} at {rate:,.0f} entries/s", flush=True)
+    return rate
+
+
+class Pymerkle:
+    """pymerkle's in-memory tree, kept growing alongside the log with the same leaves."""
+
+    def __init__(self) -> None:
+        self.tree = InmemoryTree(algorithm="sha256")
+        self.rate = 0.0
+
+    def grow_to(self, size: int) -> None:
+        """Appends the log's next leaves; times the appends alone, not making the entries."""
+        start, spent = self.tree.get_size(), 0.0
+        for at in range(start, size, SUBMIT_CALL):
+            chunk = common.entry_bytes(at, min(SUBMIT_CALL, size - at))
+            began = time.perf_counter()
+            for data in chunk:
+                self.tree.append_entry(data)
+            spent += time.perf_counter() - began
+        self.rate = (size - start) / spent
+
+    def prove(self, index: int) -> list[bytes]:
+        # pymerkle counts leaves from one, and its path starts with the leaf hash itself.
+        return list(self.tree.prove_inclusion(index + 1).path[1:])
+
+
+def database_prover() -> Prover:
+    from judicial_verify.ledger.read import inclusion_proof_get
+
+    return lambda index: inclusion_proof_get(index)[0]
+
+
+def memory_prover(size: int) -> Prover:
+    """A tlog prover over every stored tile, loaded into a dict first."""
+    from judicial_verify.ledger.models import Tile
+
+    tiles = {(lv, ix): bytes(d) for lv, ix, d in Tile.objects.values_list("level", "index", "data")}
+    reader = TileHashReader(size, lambda wanted: [tiles[(t.level, t.index)] for t in wanted])
+    return lambda index: inclusion_proof(index, size, reader)
+
+
+def latencies(prove: Prover, indices: Sequence[int], warmup: Sequence[int]) -> list[float]:
+    """Seconds per proof of each index, after untimed proofs of other indices (connections,
+    query caches), so the timed ones find no tile of their own already fetched."""
+    for index in warmup:
+        prove(index)
+    samples = []
+    for index in indices:
+        start = time.perf_counter()
+        prove(index)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def proofs_check(provers: dict[str, Prover], indices: Sequence[int], size: int) -> None:
+    """The provers agree, and their proofs verify against the newest signed checkpoint."""
+    from judicial_verify.ledger.read import checkpoint_latest
+
+    root = bytes(checkpoint_latest().root_hash)
+    for index in indices:
+        proofs = {name: list(prove(index)) for name, prove in provers.items()}
+        first = next(iter(proofs.values()))
+        assert all(p == first for p in proofs.values()), f"proofs of {index} differ"
+        leaf = leaf_hash(common.entry_bytes(index, 1)[0])
+        verify_inclusion(leaf_hash=leaf, index=index, size=size, proof=first, root=root)
+
+
+@dataclass
+class Measured:
+    size: int
+    fill_rate: float
+    pymerkle_rate: float
+    quantiles: dict[str, dict[str, float]]  # prover name -> median/p90/p99/max in ms
+
+
+def measure(size: int, fill_rate: float, peer: Pymerkle) -> Measured:
+    peer.grow_to(size)
+    provers = {
+        "database": database_prover(),
+        "tiles in memory": memory_prover(size),
+        "pymerkle": peer.prove,
+    }
+    rng = random.Random(SEED + size)
+    indices = [rng.randrange(size) for _ in range(SAMPLES)]
+    warmup = [rng.randrange(size) for _ in range(WARMUP)]
+    proofs_check(provers, indices[:20], size)
+    quantiles = {
+        name: common.quantiles_ms(latencies(prove, indices, warmup))
+        for name, prove in provers.items()
+    }
+    db = quantiles["database"]
+    print(f"size {size:>10,}: database median {db['median']:.3f} ms", flush=True)
+    return Measured(size, fill_rate, peer.rate, quantiles)
+
+
+def database_bytes() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return int(cursor.fetchone()[0])
+
+
+def large_size_verdict(started: float, size: int, fill_rate: float, peer: Pymerkle) -> str:
+    """Returns "" when growing to LARGE fits the time, disk and memory left; else why not."""
+    grow = LARGE - size
+    seconds = grow / fill_rate + grow / peer.rate
+    left = BUDGET_SECONDS - (time.monotonic() - started)
+    disk_needed = database_bytes() / size * grow * 2  # twice: WAL and autovacuum churn
+    disk_free = shutil.disk_usage("/var/lib/postgresql").free
+    memory_needed = _rss_bytes() / size * grow * 1.5  # pymerkle holds every node in memory
+    memory_free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    reasons = []
+    if seconds > left:
+        reasons.append(
+            f"filling {grow:,} more entries at the measured {fill_rate:,.0f} entries/s"
+            f" (and pymerkle at {peer.rate:,.0f}/s) needs ~{seconds / 60:.0f} min,"
+            f" {max(left, 0) / 60:.0f} min of the budget are left"
+        )
+    if disk_needed > disk_free:
+        reasons.append(
+            f"needs ~{disk_needed / 2**30:.0f} GiB of disk, {disk_free / 2**30:.0f} free"
+        )
+    if memory_needed > memory_free:
+        reasons.append(
+            f"pymerkle needs ~{memory_needed / 2**30:.0f} GiB, {memory_free / 2**30:.0f} free"
+        )
+    return "; ".join(reasons)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def run(started: float) -> tuple[list[Measured], str]:
+    """Grows the log through SIZES (and LARGE if it fits); returns the measurements and the
+    reason LARGE was skipped ("" when measured)."""
+    peer, results, size = Pymerkle(), [], 0
+    for target in SIZES:
+        rate = fill(size, target)
+        size = target
+        results.append(measure(size, rate, peer))
+    skipped = large_size_verdict(started, size, rate, peer)
+    if not skipped:
+        rate = fill(size, LARGE)
+        results.append(measure(LARGE, rate, peer))
+    return results, skipped
+
+
+def body(results: Sequence[Measured], skipped: str) -> list[str]:
+    def cells(q: dict[str, float]) -> str:
+        return f"{q['median']:.3f} / {q['p90']:.3f} / {q['p99']:.3f}"
+
+    rows = [
+        [
+            f"{m.size:,}",
+            *(cells(m.quantiles[n]) for n in ("database", "tiles in memory", "pymerkle")),
+            f"{m.quantiles['database']['median'] / m.quantiles['pymerkle']['median']:.2f}",
+            f"{m.fill_rate:,.0f}",
+            f"{m.pymerkle_rate:,.0f}",
+        ]
+        for m in results
+    ]
+    header = [
+        "log size",
+        "database (ms)",
+        "tiles in memory (ms)",
+        "pymerkle (ms)",
+        "database ÷ pymerkle (median)",
+        "fill entries/s",
+        "pymerkle appends/s",
+    ]
+    at_target = next(m for m in results if m.size == TARGET_SIZE).quantiles["database"]
+    first, last = results[0], results[-1]
+    growth = last.quantiles["database"]["median"] / first.quantiles["database"]["median"]
+    verdict = "met" if at_target["median"] <= TARGET_MEDIAN_MS else "NOT met"
+    return [
+        f"Inclusion proofs, {SAMPLES:,} random indices per size (same indices for all three),"
+        " median / p90 / p99 in ms; all three proofs equal and verified against the signed root:",
+        "",
+        *common.table(header, rows),
+        "",
+        f"Target median ≤{TARGET_MEDIAN_MS} ms from the database at {TARGET_SIZE:,}: {verdict}"
+        f" ({at_target['median']:.3f} ms).",
+        f"Growth: median ×{growth:.2f} from {first.size:,} to {last.size:,} entries"
+        f" (log2 n ×{math.log2(last.size) / math.log2(first.size):.2f}).",
+        f"{LARGE:,} not measured: {skipped}." if skipped else f"{LARGE:,} measured.",
+    ]
+
+
+def main() -> None:
+    started = time.monotonic()
+    machine = common.machine_description()
+    common.django_setup("jv_bench_proofs")
+    from judicial_verify.ledger.integrate import log_initialize
+
+    common.integration_by_hand()  # fill() integrates, in batches of FILL_BATCH
+    log_initialize()
+    results, skipped = run(started)
+    common.report("bench_proofs", machine, body(results, skipped))
+
+
+if __name__ == "__main__":
+    main()

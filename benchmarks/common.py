@@ -1,0 +1,187 @@
+"""What every benchmark shares: its own database, Django set up on it, entries, the machine
+description and the RESULTS.md section.
+
+A benchmark never touches the test databases others use: it drops and recreates its own
+(`jv_bench_<name>`) through the `postgres` maintenance database before each run, so every run
+starts from an empty log. Import this module before anything from Django or judicial_verify:
+it puts the repository on sys.path (the scripts run as `python benchmarks/<name>.py`).
+"""
+
+import atexit
+import hashlib
+import logging
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "RESULTS.md"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from judicial_verify.tlog.entry import Entry, encode_entry  # noqa: E402  (needs sys.path)
+
+# The server, without a database name; BENCH_POSTGRES overrides it on another machine.
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# A Redis database of its own, so a run's queue and cache keys never meet other users'.
+REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+
+# One fixed salt and time: entries differ only by their number, so runs are comparable.
+_META = hashlib.sha256(b"benchmark metadata").hexdigest()
+_TIME = "2026-11-27T09:00:00.000Z"
+
+
+def database_recreate(name: str) -> str:
+    """Drops and recreates database `name` (empty); returns its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+        # FORCE: a worker left over from an interrupted run must not keep the old one alive.
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES}/{name}"
+
+
+def django_setup(database: str, *, redis: bool = False) -> Path:
+    """Creates database `database` afresh, starts Django on it with a temporary STATE_DIR
+    (so a fresh signing key) and migrates it; returns the STATE_DIR."""
+    state_dir = Path(tempfile.mkdtemp(prefix=f"{database}-"))
+    atexit.register(shutil.rmtree, state_dir, ignore_errors=True)  # it holds a signing key
+    os.environ["DJANGO_SETTINGS_MODULE"] = "judicial_verify.settings"
+    os.environ["DATABASE_URL"] = database_recreate(database)
+    os.environ["STATE_DIR"] = str(state_dir)
+    os.environ["LOG_LEVEL"] = "WARNING"  # the integrator logs every batch at INFO
+    if redis:
+        os.environ["REDIS_URL"] = REDIS_URL
+    else:
+        os.environ.pop("REDIS_URL", None)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return state_dir
+
+
+def integration_by_hand() -> None:
+    """Makes entries_submit queue its integration task on the in-memory broker, which no
+    worker consumes, instead of running it in-process at once (the embedded default): the
+    caller integrates, when and in what batches it chooses."""
+    from judicial_verify.celery import app
+
+    app.conf.task_always_eager = False
+    logging.getLogger("kombu").setLevel(logging.ERROR)  # memory:// warns "no hostname"
+
+
+def document_entry(n: int) -> Entry:
+    """Entry number n: a distinct document hash, otherwise like every other entry."""
+    return Entry(
+        kind="evidence",
+        sha256=hashlib.sha256(f"document {n}".encode()).hexdigest(),
+        node="bench-court",
+        time=_TIME,
+        meta=_META,
+    )
+
+
+def entries_make(start: int, count: int) -> list[Entry]:
+    return [document_entry(n) for n in range(start, start + count)]
+
+
+def entry_bytes(start: int, count: int) -> list[bytes]:
+    """The leaf data of entries start..start+count-1, exactly as the ledger stores them."""
+    return [encode_entry(e) for e in entries_make(start, count)]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Returns the wall time of one call of fn, in seconds."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def quantiles_ms(samples: Sequence[float]) -> dict[str, float]:
+    """Median, p90, p99 and max of samples given in seconds, in milliseconds."""
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return {
+        "median": statistics.median(samples) * 1e3,
+        "p90": cuts[89] * 1e3,
+        "p99": cuts[98] * 1e3,
+        "max": max(samples) * 1e3,
+    }
+
+
+def _first_line(path: str, prefix: str) -> str:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(prefix):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def _versions() -> tuple[str, str]:
+    import psycopg
+    import redis
+
+    with psycopg.connect(f"{POSTGRES}/postgres") as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    postgres = row[0] if row else "unknown"
+    try:
+        info = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).info("server")
+        redis_version = str(info["redis_version"])
+    except redis.RedisError:
+        redis_version = "not reachable"
+    return postgres, redis_version
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],  # noqa: S607 (git from PATH)
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
+def machine_description() -> list[str]:
+    """The facts a reader needs to compare figures across runs and machines."""
+    postgres, redis_version = _versions()
+    mem_kib = int(_first_line("/proc/meminfo", "MemTotal").split()[0])
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"- Date: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"- CPU: {_first_line('/proc/cpuinfo', 'model name')}, {os.cpu_count()} cores",
+        f"- RAM: {mem_kib / 2**20:.1f} GiB",
+        f"- Python {platform.python_version()}, PostgreSQL {postgres}, Redis {redis_version}",
+        f"- Code: {_commit()}; load average before the run: {load}",
+    ]
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def report(title: str, machine: Sequence[str], body: Sequence[str]) -> None:
+    """Prints a run's figures and appends them, with the machine, to RESULTS.md."""
+    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = [f"## {title}, {date}", "", *machine, "", *body, ""]
+    text = "\n".join(section)
+    print("\n" + text)
+    with RESULTS.open("a", encoding="utf-8") as f:
+        f.write("\n" + text)
