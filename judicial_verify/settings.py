@@ -208,6 +208,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "judicial_verify.ledger",
     "judicial_verify.records",
+    "judicial_verify.api",
 ]
 
 MIDDLEWARE = [
@@ -269,7 +270,18 @@ STORAGES = {
     },
 }
 
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "judicial_verify.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "judicial_verify.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
 SPECTACULAR_SETTINGS = {"TITLE": "judicial-verify", "VERSION": "1"}
 
 # Redis: the Celery broker and the cache. Without it tasks run in-process, at once.

@@ -7,4 +7,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
     path("log/", include("judicial_verify.ledger.urls")),
+    path("api/", include("judicial_verify.api.urls")),
 ]

@@ -8,9 +8,10 @@ duplicate; the primary key on Entry.index would refuse one anyway.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from judicial_verify.tlog.tile import TileHashReader, edge_tiles, extend_tiles
 from judicial_verify.tlog.tree import leaf_hash, tree_hash
@@ -53,6 +54,28 @@ def log_initialize() -> None:
         checkpoint_refresh()
 
 
+def _entries_insert(rows: Sequence[tuple[int, int, bytes | memoryview, str]]) -> None:
+    """Inserts Entry rows given as (index, submission, data, sha256).
+
+    PostgreSQL gets them by COPY: bulk_create spent most of a 1,000-entry batch
+    building and binding one INSERT of 4,000 parameters in Python. COPY checks
+    the same constraints and fires the same triggers as INSERT.
+    """
+    if connection.vendor != "postgresql":
+        Entry.objects.bulk_create(
+            Entry(index=index, submission=submission, data=data, sha256=sha256)
+            for index, submission, data, sha256 in rows
+        )
+        return
+    quote = connection.ops.quote_name
+    # Entry's fields, each in the column of its own name.
+    columns = ", ".join(quote(name) for name in ("index", "submission", "data", "sha256"))
+    sql = f"COPY {quote(Entry._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 @transaction.atomic
 def batch_integrate(*, limit: int = DEFAULT_BATCH_SIZE) -> Integrated | None:
     """Integrates up to `limit` pending entries, oldest first; None when none wait."""
@@ -66,9 +89,8 @@ def batch_integrate(*, limit: int = DEFAULT_BATCH_SIZE) -> Integrated | None:
     changed = extend_tiles(size, edge, leaves)
     new_size = size + len(pending)
 
-    Entry.objects.bulk_create(
-        Entry(index=size + i, submission=pid, data=data, sha256=sha256)
-        for i, (pid, data, sha256) in enumerate(pending)
+    _entries_insert(
+        [(size + i, pid, data, sha256) for i, (pid, data, sha256) in enumerate(pending)]
     )
     PendingEntry.objects.filter(id__in=[pid for pid, _, _ in pending]).delete()
     tiles_write(changed)

@@ -5,13 +5,15 @@ loads the whole tree. Sizes are bounded by the newest signed checkpoint, so
 no caller can see a tree the log has not committed to.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from judicial_verify.tlog.receipt import Receipt, format_receipt
-from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
+from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, TileHashReader, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
 from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof
 
+from . import tile_store
 from .models import Checkpoint, Entry, VerifierKey
 from .tile_store import hash_reader, tiles_read
 
@@ -86,16 +88,30 @@ class ReceiptFile:
 
 def receipt_get(index: int) -> ReceiptFile:
     """Returns the tlog-proof@v1 receipt of entry `index` against the newest checkpoint."""
+    receipt = receipts_get([index]).get(index)
+    if receipt is None:
+        raise NotFound(f"no entry at index {index}")
+    return receipt
+
+
+def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
+    """Returns receipts of the given integrated entries, all against the newest checkpoint.
+
+    The entries of a batch share most of their tiles, so each tile is read once.
+    """
     checkpoint = checkpoint_latest()
-    entry = entry_get(index)
-    proof, _ = inclusion_proof_get(index, checkpoint.size)
-    receipt = Receipt(
-        index=index,
-        proof=tuple(proof),
-        checkpoint_note=bytes(checkpoint.note),
-        extra=bytes(entry.data),
-    )
-    return ReceiptFile(index=index, checkpoint=checkpoint, data=format_receipt(receipt))
+    rows = Entry.objects.filter(index__in=indices, index__lt=checkpoint.size)
+    reader = TileHashReader(checkpoint.size, tile_store.memoized(tile_store.read_tiles))
+    out = {}
+    for index, data in rows.values_list("index", "data"):
+        receipt = Receipt(
+            index=index,
+            proof=tuple(inclusion_proof(index, checkpoint.size, reader)),
+            checkpoint_note=bytes(checkpoint.note),
+            extra=bytes(data),
+        )
+        out[index] = ReceiptFile(index=index, checkpoint=checkpoint, data=format_receipt(receipt))
+    return out
 
 
 def tile_get(tile: Tile) -> bytes:

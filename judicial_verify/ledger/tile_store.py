@@ -7,7 +7,7 @@ from operator import or_
 from django.db.models import Q
 
 from judicial_verify.tlog.tile import Tile as TileCoord
-from judicial_verify.tlog.tile import TileHashReader, edge_tiles
+from judicial_verify.tlog.tile import TileHashReader, TileReader, edge_tiles
 
 from .models import Tile
 
@@ -26,6 +26,19 @@ def read_tiles(tiles: Sequence[TileCoord]) -> list[bytes]:
     """A tlog TileReader over the database; a missing tile reads as empty."""
     found = tiles_read((t.level, t.index) for t in tiles)
     return [found.get((t.level, t.index), b"") for t in tiles]
+
+
+def memoized(read: TileReader) -> TileReader:
+    """Wraps a TileReader so each tile is read at most once (for many proofs in one call)."""
+    seen: dict[TileCoord, bytes] = {}
+
+    def read_once(tiles: Sequence[TileCoord]) -> list[bytes]:
+        missing = [t for t in dict.fromkeys(tiles) if t not in seen]
+        if missing:
+            seen.update(zip(missing, read(missing), strict=True))
+        return [seen[t] for t in tiles]
+
+    return read_once
 
 
 def hash_reader(size: int) -> TileHashReader:

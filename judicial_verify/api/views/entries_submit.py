@@ -1,0 +1,183 @@
+"""POST /api/v1/entries: a node anchors one record or a batch of up to 1,000."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from judicial_verify.ledger import read
+from judicial_verify.ledger.models import Entry
+from judicial_verify.ledger.publication import PublicationTimeout, entries_await
+from judicial_verify.records.codes import code_format
+from judicial_verify.records.kinds import KINDS
+from judicial_verify.records.services import (
+    MAX_BATCH,
+    Anchored,
+    AnchorError,
+    AnchorItem,
+    IdempotencyConflict,
+    record_code,
+    records_anchor,
+    records_anchor_once,
+)
+
+from ..errors import ApiError
+from ..permissions import IsNode, request_node
+
+MAX_WAIT_SECONDS = 30.0
+ITEM_KEYS = {"kind", "sha256", "metadata", "ref"}
+
+
+class EntryInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(KINDS))
+    sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", help_text="SHA-256 of the document, hex")
+    metadata = serializers.DictField(required=False, help_text="fields of the kind")
+    ref = serializers.IntegerField(required=False, min_value=0, help_text="a related entry")
+
+
+class EntryOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="submission id")
+    kind = serializers.CharField()
+    sha256 = serializers.CharField()
+    created = serializers.BooleanField(help_text="false when this node had anchored it before")
+    status = serializers.ChoiceField(choices=["pending", "integrated"])
+    index = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(required=False, help_text="served documents: verification code")
+    verify_url = serializers.CharField(required=False)
+    qr_url = serializers.CharField(required=False)
+    receipt = serializers.CharField(required=False, help_text="tlog-proof, once integrated")
+
+
+class SubmitOutput(serializers.Serializer):
+    entries = EntryOutput(many=True)
+
+
+def _invalid(message: str, item: int | None, field: str) -> ApiError:
+    where: dict[str, Any] = {"field": field, "message": message}
+    if item is not None:
+        where["item"] = item
+    return ApiError(f"{field}: {message}", code="invalid", fields=[where])
+
+
+def _item(position: int | None, raw: object) -> AnchorItem:
+    # Hand-checked rather than through a serializer: a batch of 1,000 must stay cheap.
+    if not isinstance(raw, Mapping):
+        raise _invalid("a record is a JSON object", position, "body")
+    for key in raw:
+        if key not in ITEM_KEYS:
+            raise _invalid(
+                f"unknown field; fields are {', '.join(sorted(ITEM_KEYS))}", position, key
+            )
+    for key in ("kind", "sha256"):
+        if not isinstance(raw.get(key), str):
+            raise _invalid("is required, a string", position, key)
+    metadata = raw.get("metadata", {})
+    if not isinstance(metadata, Mapping):
+        raise _invalid("must be a JSON object", position, "metadata")
+    ref = raw.get("ref")
+    if ref is not None and (isinstance(ref, bool) or not isinstance(ref, int) or ref < 0):
+        raise _invalid("must be a non-negative integer", position, "ref")
+    return AnchorItem(kind=raw["kind"], sha256=raw["sha256"], metadata=metadata, ref=ref)
+
+
+def _items(data: object) -> list[AnchorItem]:
+    if isinstance(data, list):
+        if not 1 <= len(data) <= MAX_BATCH:
+            raise _invalid(f"a batch holds 1 to {MAX_BATCH} records", None, "body")
+        return [_item(i, raw) for i, raw in enumerate(data)]
+    return [_item(None, data)]
+
+
+def _item_position(request: Request, item: int | None) -> int | None:
+    # A single record sent as an object has no position to name.
+    return item if isinstance(request.data, list) else None
+
+
+def _wait_seconds(request: Request) -> float:
+    raw = request.query_params.get("wait")
+    if raw is None:
+        return 0.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_WAIT_SECONDS:
+        raise _invalid(f"must be a number of seconds from 0 to {MAX_WAIT_SECONDS:g}", None, "wait")
+    return seconds
+
+
+def _output(request: Request, anchored: list[Anchored], receipts: bool) -> list[dict[str, Any]]:
+    submissions = [a.record.submission for a in anchored]
+    indices = dict(
+        Entry.objects.filter(submission__in=submissions).values_list("submission", "index")
+    )
+    files = read.receipts_get(list(indices.values())) if receipts and indices else {}
+    out = []
+    for a in anchored:
+        index = indices.get(a.record.submission)
+        item: dict[str, Any] = {
+            "id": a.record.submission,
+            "kind": a.record.kind,
+            "sha256": a.record.sha256,
+            "created": a.created,
+            "status": "pending" if index is None else "integrated",
+            "index": index,
+        }
+        code = record_code(a.record)
+        if code is not None:
+            item["code"] = code_format(code)
+            item["verify_url"] = request.build_absolute_uri(f"/v/{code}")
+            item["qr_url"] = request.build_absolute_uri(f"/api/v1/codes/{code}/qr")
+        if index is not None and index in files:
+            item["receipt"] = files[index].data.decode()
+        out.append(item)
+    return out
+
+
+class EntrySubmitView(APIView):
+    permission_classes = [IsNode]
+    throttle_scope = "node"
+
+    @extend_schema(
+        operation_id="entries_submit",
+        request=EntryInput(many=True),
+        responses={200: SubmitOutput, 202: SubmitOutput},
+        parameters=[
+            OpenApiParameter("wait", float, description="seconds to wait for a signed checkpoint"),
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
+        ],
+        summary="Anchor one record or up to 1,000",
+    )
+    def post(self, request: Request) -> Response:
+        node = request_node(request)
+        if node is None:  # IsNode has refused this already; here for the type checker
+            raise ApiError(
+                "anchoring needs a node's API token", code="not_authenticated", status_code=401
+            )
+        wait = _wait_seconds(request)
+        items = _items(request.data)
+        key = request.headers.get("Idempotency-Key")
+        try:
+            if key:
+                anchored = records_anchor_once(node=node, items=items, key=key[:200])
+            else:
+                anchored = records_anchor(node=node, items=items)
+        except AnchorError as e:
+            raise _invalid(str(e), _item_position(request, e.item), e.field or "body") from None
+        except IdempotencyConflict as e:
+            raise ApiError(str(e), code="idempotency_key_reused", status_code=422) from None
+        integrated = True
+        if wait:
+            try:
+                entries_await(submissions=[a.record.submission for a in anchored], timeout=wait)
+            except PublicationTimeout:
+                integrated = False
+        entries = _output(request, anchored, receipts=bool(wait))
+        done = integrated and all(e["status"] == "integrated" for e in entries)
+        return Response(
+            {"entries": entries}, status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED
+        )

@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from judicial_verify.records.credentials import node_create
+from judicial_verify.records.models import Node
+
+
+class Command(BaseCommand):
+    help = "Register an alliance node and print its API token, once (it is stored hashed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("code", help="short code, e.g. bj-internet-court")
+        parser.add_argument("name", help="the node's name, e.g. 北京互联网法院")
+        parser.add_argument("--type", choices=Node.Type.values, default=Node.Type.COURT)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            _, token = node_create(code=options["code"], name=options["name"], type=options["type"])
+        except ValidationError as e:
+            message = "; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items())
+            raise CommandError(message) from None
+        self.stdout.write(token)
