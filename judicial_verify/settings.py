@@ -281,6 +281,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "judicial_verify.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles key on the client's address: behind the production proxy, the last
+    # X-Forwarded-For hop (the one the proxy added); elsewhere REMOTE_ADDR. Trusting the
+    # whole header would let a client pick a fresh address for every request.
+    "NUM_PROXIES": 1 if PRODUCTION else 0,
+    "DEFAULT_THROTTLE_RATES": {
+        # Verification codes: 95 secret bits leave nothing to guess at this rate.
+        "code": "30/minute",
+    },
 }
 SPECTACULAR_SETTINGS = {"TITLE": "judicial-verify", "VERSION": "1"}
 
