@@ -1,10 +1,8 @@
 """Tiles in the database, seen through tlog's TileReader interface."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import reduce
-from operator import or_
 
-from django.db.models import Q
+from django.db import connection
 
 from judicial_verify.tlog.tile import Tile as TileCoord
 from judicial_verify.tlog.tile import TileHashReader, TileReader, edge_tiles
@@ -13,13 +11,24 @@ from .models import Tile
 
 
 def tiles_read(coords: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Returns the stored data of each (level, index) that exists, in one query."""
+    """Returns the stored data of each (level, index) that exists, in one query.
+
+    Plain SQL: building the same query from an OR of Q objects took longer than
+    running it (0.9 against 0.3 ms for the tiles of one proof, bench_proofs.py).
+    """
     wanted = set(coords)
     if not wanted:
         return {}
-    where = reduce(or_, (Q(level=level, index=index) for level, index in wanted))
-    rows = Tile.objects.filter(where).values_list("level", "index", "data")
-    return {(level, index): bytes(data) for level, index, data in rows}
+    quote = connection.ops.quote_name
+    match = f"({quote('level')} = %s AND {quote('index')} = %s)"
+    # Only quoted names and placeholders go into the text; the numbers are parameters.
+    sql = (
+        f"SELECT {quote('level')}, {quote('index')}, {quote('data')}"  # noqa: S608
+        f" FROM {quote(Tile._meta.db_table)} WHERE {' OR '.join([match] * len(wanted))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [number for coord in wanted for number in coord])
+        return {(level, index): bytes(data) for level, index, data in cursor.fetchall()}
 
 
 def read_tiles(tiles: Sequence[TileCoord]) -> list[bytes]:
