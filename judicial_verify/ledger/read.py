@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from judicial_verify.tlog.receipt import Receipt, format_receipt
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, TileHashReader, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
-from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof
+from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof, tree_hash
 
 from . import tile_store
 from .models import Checkpoint, Entry, VerifierKey
@@ -81,6 +81,79 @@ def inclusion_proof_get(index: int, size: int | None = None) -> tuple[list[bytes
     if not 0 <= index < size:
         raise NotFound(f"no entry at index {index} in a tree of size {size}")
     return inclusion_proof(index, size, hash_reader(size)), size
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """Entry `index` is in the tree of `checkpoint`: the proof hashes, leaf's sibling first."""
+
+    index: int
+    hashes: tuple[bytes, ...]
+    checkpoint: Checkpoint
+
+
+def inclusion_proof_published(index: int, size: int | None = None) -> InclusionProof:
+    """Returns the inclusion proof of entry `index` against the published checkpoint of `size`.
+
+    `size` defaults to the newest checkpoint's; a size no checkpoint was signed
+    for is NotFound, since a proof is worth only the signed root it leads to.
+    """
+    latest = checkpoint_latest()
+    if size is None or size == latest.size:
+        checkpoint = latest
+    elif size > latest.size:
+        raise NotFound(f"tree size {size} is beyond the newest checkpoint's {latest.size}")
+    else:
+        checkpoint = checkpoint_for_size(size)
+    if not 0 <= index < checkpoint.size:
+        raise NotFound(f"no entry at index {index} in the tree of size {checkpoint.size}")
+    hashes = inclusion_proof(index, checkpoint.size, hash_reader(checkpoint.size))
+    return InclusionProof(index=index, hashes=tuple(hashes), checkpoint=checkpoint)
+
+
+def inclusion_proofs_newest(indices: Sequence[int]) -> dict[int, InclusionProof]:
+    """Returns inclusion proofs of the given entries against the newest checkpoint.
+
+    Indices that checkpoint does not cover are left out. The proofs share
+    tiles, so each tile is read once.
+    """
+    if not indices:
+        return {}
+    checkpoint = checkpoint_latest()
+    reader = TileHashReader(checkpoint.size, tile_store.memoized(tile_store.read_tiles))
+    return {
+        index: InclusionProof(
+            index=index,
+            hashes=tuple(inclusion_proof(index, checkpoint.size, reader)),
+            checkpoint=checkpoint,
+        )
+        for index in indices
+        if 0 <= index < checkpoint.size
+    }
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    """The tree of `size1` leaves (root `root1`) is a prefix of that of `size2` (root `root2`)."""
+
+    size1: int
+    size2: int
+    root1: bytes
+    root2: bytes
+    hashes: tuple[bytes, ...]
+
+
+def consistency_proof_roots(size1: int, size2: int) -> ConsistencyProof:
+    """Returns the consistency proof between two tree sizes, with both trees' roots."""
+    hashes = consistency_proof_get(size1, size2)
+    reader = TileHashReader(size2, tile_store.memoized(tile_store.read_tiles))
+    return ConsistencyProof(
+        size1=size1,
+        size2=size2,
+        root1=tree_hash(size1, reader),
+        root2=tree_hash(size2, reader),
+        hashes=tuple(hashes),
+    )
 
 
 def consistency_proof_get(size1: int, size2: int) -> list[bytes]:

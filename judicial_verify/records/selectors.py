@@ -66,6 +66,24 @@ def entries_by_sha256(sha256: str) -> list[EntryView]:
     return _views(list(EntryRow.objects.filter(sha256=sha256).order_by("index")))
 
 
+@dataclass(frozen=True)
+class ProvenEntry:
+    """An entry with its inclusion proof in a signed checkpoint."""
+
+    view: EntryView
+    proof: read.InclusionProof
+
+
+def entries_proven_by_sha256(sha256: str) -> list[ProvenEntry]:
+    """Every integrated entry anchoring this document, oldest first, each with its
+    inclusion proof in the newest checkpoint; an empty list when none anchors it."""
+    views = entries_by_sha256(sha256)
+    # Entries and the checkpoint covering them are committed together, and the
+    # entries are read first, so the newest checkpoint covers every one of them.
+    proofs = read.inclusion_proofs_newest([v.index for v in views])
+    return [ProvenEntry(view=v, proof=proofs[v.index]) for v in views if v.index in proofs]
+
+
 def entry_view(index: int) -> EntryView:
     """The integrated entry at `index`; raises read.NotFound."""
     return _views([read.entry_get(index)])[0]
