@@ -8,6 +8,7 @@ a court's ledger must never run on a silently substituted default.
 """
 
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -41,8 +42,31 @@ def _choice(name: str, choices: tuple[str, ...], *, default: str) -> str:
     return value
 
 
+_RATE = re.compile(r"[1-9][0-9]*/(second|minute|hour|day)")
+
+
+def _rate(name: str, *, default: str) -> str:
+    """A throttle rate such as `120/minute`."""
+    value = os.environ.get(name, "").strip() or default
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: expected requests per period, e.g. 120/minute "
+            "(period: second, minute, hour or day)"
+        )
+    return value
+
+
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _positive_int(name: str, *, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number above 0")
+    return int(value)
 
 
 def _url(name: str, schemes: tuple[str, ...]) -> str:
@@ -180,7 +204,7 @@ elif not ALLOWED_HOSTS:
 # Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_SSL_REDIRECT = PRODUCTION
-SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^status$"]
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if PRODUCTION else 0
@@ -192,6 +216,9 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 LOG_ORIGIN = _log_origin()
 # The ledger parses the key and checks that its name is LOG_ORIGIN.
 LOG_SIGNING_KEY = _secret("LOG_SIGNING_KEY")
+
+# POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
+VERIFY_UPLOAD_MAX_BYTES = _positive_int("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 
 # Application
 
@@ -206,6 +233,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "judicial_verify.ledger",
     "judicial_verify.records",
     "judicial_verify.api",
@@ -271,7 +299,7 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "judicial_verify.api.openapi.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "judicial_verify.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -285,12 +313,30 @@ REST_FRAMEWORK = {
     # X-Forwarded-For hop (the one the proxy added); elsewhere REMOTE_ADDR. Trusting the
     # whole header would let a client pick a fresh address for every request.
     "NUM_PROXIES": 1 if PRODUCTION else 0,
+    # Every view: a rate per role, counted in the cache (judicial_verify.api.throttles).
+    "DEFAULT_THROTTLE_CLASSES": ["judicial_verify.api.throttles.RoleRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "anon": _rate("THROTTLE_ANON", default="120/minute"),
+        "lawyer": _rate("THROTTLE_LAWYER", default="1200/minute"),
+        "judge": _rate("THROTTLE_JUDGE", default="600/minute"),
+        "node": _rate("THROTTLE_NODE", default="600/minute"),
         # Verification codes: 95 secret bits leave nothing to guess at this rate.
         "code": "30/minute",
     },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "judicial-verify", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "judicial-verify",
+    "DESCRIPTION": (
+        "Anchor court records in an append-only RFC 9162 Merkle log and verify documents "
+        "against it. Nodes and lawyers authenticate with `Authorization: Token ...`; every "
+        'error is `{"error": {"code", "message"}}`.'
+    ),
+    "VERSION": "1",
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # Redis: the Celery broker and the cache. Without it tasks run in-process, at once.
 

@@ -9,3 +9,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("log/", include("judicial_verify.ledger.urls")),
     path("api/", include("judicial_verify.api.urls")),
 ]
+
+# Under /api/ every failure answers in the API's error shape (judicial_verify.api.errors).
+handler400 = "judicial_verify.api.errors.bad_request"
+handler403 = "judicial_verify.api.errors.permission_denied"
+handler404 = "judicial_verify.api.errors.page_not_found"
+handler500 = "judicial_verify.api.errors.server_error"

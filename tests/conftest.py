@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite, and the service discipline (tests/service_discipline.py)."""
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,3 +31,14 @@ def tasks_in_process() -> Iterator[None]:
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def cache_per_test(settings: LazySettings) -> None:
+    """Each test gets an empty cache of its own: a fresh key prefix, so throttle counts (and
+    anything else cached) never carry over from another test, nor another run, and nothing
+    is flushed from a Redis that the Celery broker shares."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }

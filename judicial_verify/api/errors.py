@@ -7,8 +7,12 @@ node learns which record of its batch and which field to fix.
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -42,6 +46,26 @@ CODES = {
     exceptions.Throttled: "throttled",
     exceptions.ValidationError: "invalid",
 }
+
+
+class ErrorField(serializers.Serializer):
+    item = serializers.IntegerField(required=False, help_text="position in a batch")
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorOutput(serializers.Serializer):
+    """The body of every error answer, for the OpenAPI description."""
+
+    # Inline: a serializer cannot declare a field named `fields` as a class attribute.
+    error = inline_serializer(
+        "ErrorDetail",
+        {
+            "code": serializers.CharField(help_text="stable: clients switch on it"),
+            "message": serializers.CharField(help_text="for people"),
+            "fields": ErrorField(many=True, required=False, help_text="the inputs at fault"),
+        },
+    )
 
 
 def error_body(
@@ -82,6 +106,45 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
+@csrf_exempt  # a POST to an unknown path is a 404, not a CSRF failure
 def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """404 for any /api/ path no view claims."""
     return JsonResponse(error_body("not_found", "there is no such API endpoint"), status=404)
+
+
+# Django's error views (handler400 and the rest in judicial_verify.urls): what fails outside
+# DRF's exception handling, from a too-large body to an unexpected exception, still answers
+# the API's error shape under /api/, and the portal's pages elsewhere.
+
+
+def _in_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _in_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        body = error_body("too_large", "the request body is too large")
+        return JsonResponse(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    return JsonResponse(error_body("malformed_request", "the request is malformed"), status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _in_api(request):
+        return defaults.permission_denied(request, exception)
+    return JsonResponse(error_body("permission_denied", "not allowed"), status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _in_api(request):
+        return defaults.page_not_found(request, exception)
+    return json_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 for an unexpected exception. Django has logged it, traceback and all."""
+    if not _in_api(request):
+        return defaults.server_error(request)
+    body = error_body("internal_error", "the server failed to answer; the failure is logged")
+    return JsonResponse(body, status=500)
