@@ -321,7 +321,7 @@ REST_FRAMEWORK = {
         "judge": _rate("THROTTLE_JUDGE", default="600/minute"),
         "node": _rate("THROTTLE_NODE", default="600/minute"),
         # Verification codes: 95 secret bits leave nothing to guess at this rate.
-        "code": "30/minute",
+        "code": _rate("THROTTLE_CODE", default="30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -4,12 +4,16 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .errors import json_not_found
+from .views.codes import CodeCheckView, CodeQrView, CodeView
 from .views.entries_submit import EntrySubmitView
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/entries", EntrySubmitView.as_view(), name="entries-submit"),
+    path("v1/codes/<str:code>", CodeView.as_view(), name="codes-service-record"),
+    path("v1/codes/<str:code>/check", CodeCheckView.as_view(), name="codes-check"),
+    path("v1/codes/<str:code>/qr", CodeQrView.as_view(), name="codes-qr"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other /api/ path answers in the API's error shape.
