@@ -34,6 +34,11 @@ class ApiError(exceptions.APIException):
         self.fields = fields
 
 
+def not_found(message: str) -> ApiError:
+    """A 404 for something that does not exist (yet), saying what."""
+    return ApiError(message, code="not_found", status_code=status.HTTP_404_NOT_FOUND)
+
+
 CODES = {
     exceptions.ParseError: "malformed_request",
     exceptions.AuthenticationFailed: "not_authenticated",

@@ -5,7 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .errors import json_not_found
 from .views.codes import CodeCheckView, CodeQrView, CodeView
+from .views.entries_read import EntryProofView, EntryReadView, EntryReceiptView
 from .views.entries_submit import EntrySubmitView
+from .views.log import LogConsistencyView, LogView
+from .views.verify import VerifyView
 
 app_name = "api"
 
@@ -16,6 +19,12 @@ urlpatterns = [
     path("v1/codes/<str:code>/qr", CodeQrView.as_view(), name="codes-qr"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/verify", VerifyView.as_view(), name="verify"),
+    path("v1/entries/<str:index>", EntryReadView.as_view(), name="entries-read"),
+    path("v1/entries/<str:index>/proof", EntryProofView.as_view(), name="entries-proof"),
+    path("v1/entries/<str:index>/receipt", EntryReceiptView.as_view(), name="entries-receipt"),
+    path("v1/log", LogView.as_view(), name="log"),
+    path("v1/log/consistency", LogConsistencyView.as_view(), name="log-consistency"),
     # Last: any other /api/ path answers in the API's error shape.
     re_path(r"^.*$", json_not_found),
 ]

@@ -1,0 +1,126 @@
+"""Entries, proofs and checkpoints as the read endpoints show them.
+
+Hashes and entry bytes are base64 (as in C2SP notes and receipts), document
+hashes hex. An entry's `metadata` is shown only to whom records.selectors
+lets see it; everyone else gets null.
+"""
+
+import base64
+from typing import Any
+
+from rest_framework import serializers
+
+from judicial_verify.ledger.models import Checkpoint
+from judicial_verify.ledger.read import InclusionProof
+from judicial_verify.records.selectors import EntryView, ProvenEntry, Viewer, metadata_visible
+from judicial_verify.tlog.tree import leaf_hash
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def leaf_hash_b64(entry: bytes) -> str:
+    return b64(leaf_hash(entry))
+
+
+class KindLabelOut(serializers.Serializer):
+    en = serializers.CharField()
+    zh = serializers.CharField()
+
+
+class NodeOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(allow_null=True, help_text="null if this log has no such node")
+    type = serializers.CharField(allow_null=True)
+
+
+class EntryOut(serializers.Serializer):
+    index = serializers.IntegerField(min_value=0)
+    kind = serializers.CharField()
+    kind_label = KindLabelOut(allow_null=True, help_text="null for a kind this server lacks")
+    sha256 = serializers.CharField(help_text="SHA-256 of the document, hex")
+    node = NodeOut(help_text="who anchored it")
+    time = serializers.CharField(help_text="when the log accepted it, RFC 3339 UTC")
+    ref = serializers.IntegerField(allow_null=True, help_text="the entry this one refers to")
+    meta = serializers.CharField(help_text="commitment to the metadata, hex")
+    entry = serializers.CharField(help_text="the entry's bytes (the leaf data), base64")
+    leaf_hash = serializers.CharField(help_text="SHA-256(0x00 || entry bytes), base64")
+    metadata = serializers.DictField(
+        allow_null=True, help_text="the record's metadata, for whom may see it; else null"
+    )
+    metadata_salt = serializers.CharField(
+        allow_null=True, help_text="with metadata: the salt to recompute `meta`, hex"
+    )
+
+
+class CheckpointOut(serializers.Serializer):
+    origin = serializers.CharField()
+    size = serializers.IntegerField(min_value=0)
+    root_hash = serializers.CharField(help_text="base64")
+    note = serializers.CharField(help_text="the signed checkpoint note, verbatim")
+    verifier_key = serializers.CharField(help_text="the key that signed it")
+    signed = serializers.DateTimeField()
+
+
+class InclusionProofOut(serializers.Serializer):
+    tree_size = serializers.IntegerField(min_value=0)
+    hashes = serializers.ListField(
+        child=serializers.CharField(), help_text="base64, the leaf's sibling first"
+    )
+
+
+class ProvenEntryOut(EntryOut):
+    proof = InclusionProofOut()
+    checkpoint = CheckpointOut(help_text="the checkpoint the proof leads to")
+
+
+def entry_data(view: EntryView, viewer: Viewer) -> dict[str, Any]:
+    """An entry's public fields, and its metadata if the viewer may see it."""
+    kind, node, entry = view.kind, view.node, view.entry
+    metadata = metadata_visible(view, viewer)
+    return {
+        "index": view.index,
+        "kind": entry.kind,
+        "kind_label": {"en": kind.label_en, "zh": kind.label_zh} if kind else None,
+        "sha256": entry.sha256,
+        "node": {
+            "code": entry.node,
+            "name": node.name if node else None,
+            "type": node.type if node else None,
+        },
+        "time": entry.time,
+        "ref": entry.ref,
+        "meta": entry.meta,
+        "entry": b64(view.data),
+        "leaf_hash": leaf_hash_b64(view.data),
+        "metadata": metadata,
+        "metadata_salt": bytes(view.record.salt).hex()
+        if metadata is not None and view.record
+        else None,
+    }
+
+
+def checkpoint_data(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        # The log's key is named after its origin.
+        "origin": checkpoint.key.name,
+        "size": checkpoint.size,
+        "root_hash": b64(bytes(checkpoint.root_hash)),
+        "note": bytes(checkpoint.note).decode(),
+        "verifier_key": checkpoint.key.vkey,
+        "signed": checkpoint.signed,
+    }
+
+
+def proof_data(proof: InclusionProof) -> dict[str, Any]:
+    return {"tree_size": proof.checkpoint.size, "hashes": [b64(h) for h in proof.hashes]}
+
+
+def proven_entry_data(proven: ProvenEntry, viewer: Viewer) -> dict[str, Any]:
+    """An entry with its inclusion proof and the checkpoint that proof leads to."""
+    return {
+        **entry_data(proven.view, viewer),
+        "proof": proof_data(proven.proof),
+        "checkpoint": checkpoint_data(proven.proof.checkpoint),
+    }
