@@ -25,6 +25,10 @@ SETTINGS_VARIABLES = (
     "SECRET_KEY",
     "SECRET_KEY_FILE",
     "STATE_DIR",
+    "THROTTLE_ANON",
+    "THROTTLE_JUDGE",
+    "THROTTLE_LAWYER",
+    "THROTTLE_NODE",
 )
 
 PRODUCTION = {
@@ -156,6 +160,9 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("STATE_DIR", "relative/state"),
         ("SECRET_KEY_FILE", "/nonexistent/secret"),
         ("LOG_SIGNING_KEY_FILE", "/nonexistent/signing-key"),
+        ("THROTTLE_ANON", "lots"),
+        ("THROTTLE_LAWYER", "0/minute"),
+        ("THROTTLE_NODE", "100/fortnight"),
     ],
 )
 def test_it_refuses_a_bad_value_naming_the_variable(
@@ -164,6 +171,24 @@ def test_it_refuses_a_bad_value_naming_the_variable(
     result = django(tmp_path, "", **{variable: value})
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def test_it_reads_throttle_rates_per_role_from_the_environment(tmp_path: Path) -> None:
+    rates = printed(
+        tmp_path,
+        "settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']",
+        THROTTLE_ANON="5/second",
+        THROTTLE_LAWYER="50/second",
+        THROTTLE_JUDGE="20/hour",
+        THROTTLE_NODE="9000/day",
+    )
+    for role, rate in [
+        ("anon", "5/second"),
+        ("lawyer", "50/second"),
+        ("judge", "20/hour"),
+        ("node", "9000/day"),
+    ]:
+        assert f"'{role}': '{rate}'" in rates
 
 
 def test_it_refuses_a_secret_given_both_directly_and_as_a_file(tmp_path: Path) -> None:

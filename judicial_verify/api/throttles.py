@@ -47,7 +47,7 @@ def request_role(request: Request) -> tuple[str, str]:
 
 
 @functools.cache
-def _parse_rate(rate: str) -> tuple[int, int]:
+def rate_parse(rate: str) -> tuple[int, int]:
     count, period = rate.split("/")
     return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
@@ -67,7 +67,7 @@ class RoleRateThrottle(BaseThrottle):
 
     def allow_request(self, request: Request, view: "APIView") -> bool:
         role, ident = request_role(request)
-        limit, seconds = _parse_rate(api_settings.DEFAULT_THROTTLE_RATES[role])
+        limit, seconds = rate_parse(api_settings.DEFAULT_THROTTLE_RATES[role])
         now = time.time()
         window = int(now // seconds)
         key = f"throttle:{role}:{ident}:{seconds}:{window}"

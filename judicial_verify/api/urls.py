@@ -17,8 +17,13 @@ urlpatterns = [
     path("v1/codes/<str:code>", CodeView.as_view(), name="codes-service-record"),
     path("v1/codes/<str:code>/check", CodeCheckView.as_view(), name="codes-check"),
     path("v1/codes/<str:code>/qr", CodeQrView.as_view(), name="codes-qr"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Public, so they read no credentials: a stale token in a browser cannot break the docs.
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[]),
+        name="docs",
+    ),
     path("v1/verify", VerifyView.as_view(), name="verify"),
     path("v1/entries/<str:index>", EntryReadView.as_view(), name="entries-read"),
     path("v1/entries/<str:index>/proof", EntryProofView.as_view(), name="entries-proof"),
