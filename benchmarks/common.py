@@ -142,18 +142,20 @@ def _versions() -> tuple[str, str]:
     return postgres, redis_version
 
 
+def _git(*args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)  # noqa: S607
+    return out.stdout.strip()
+
+
 def _commit() -> str:
+    """The commit measured, marked when the product code differs from it (others' work in
+    progress elsewhere in the tree does not count)."""
     try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],  # noqa: S607 (git from PATH)
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        commit = _git("rev-parse", "--short", "HEAD")
+        changed = _git("status", "--porcelain", "--", "judicial_verify")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return out.stdout.strip()
+    return commit + (" with uncommitted changes in judicial_verify/" if changed else "")
 
 
 def machine_description() -> list[str]:
