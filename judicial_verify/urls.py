@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from judicial_verify.health import health
+from judicial_verify.status import status
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("health", health, name="health"),
+    path("status", status, name="status"),
     path("admin/", admin.site.urls),
     path("log/", include("judicial_verify.ledger.urls")),
     path("api/", include("judicial_verify.api.urls")),
