@@ -10,7 +10,7 @@ from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.checkpoint import Checkpoint, parse_checkpoint
 from judicial_verify.tlog.note import Verifier, open_note
 
-from .conftest import Actor
+from .conftest import Actor, sha
 
 CASE = {"case_number": "(2026) 京0105民初1号", "title": "Wang v. Li", "parties": ["Wang", "Li"]}
 
@@ -33,6 +33,16 @@ def anchor(
     (anchored,) = records_anchor(node=node_of(actor), items=[item])
     log_integrate()
     return Entry.objects.get(submission=anchored.record.submission).index
+
+
+def anchor_batches(actor: Actor, sizes: list[int]) -> None:
+    """Grows an empty log in batches as the actor's node: checkpoints at these sizes only."""
+    done = 0
+    for size in sizes:
+        items = [AnchorItem(kind="evidence", sha256=sha(f"doc {n}")) for n in range(done, size)]
+        records_anchor(node=node_of(actor), items=items)
+        log_integrate()
+        done = size
 
 
 def signed_checkpoint(note: str) -> Checkpoint:

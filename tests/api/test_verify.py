@@ -194,8 +194,8 @@ def test_a_body_that_says_it_is_too_large_is_refused_before_it_is_read(
 ) -> None:
     settings.VERIFY_UPLOAD_MAX_BYTES = 1000
     body = encode_multipart(BOUNDARY, {"file": _file(b"x" * 10)})
-    response = public.client.generic(
-        "POST", URL, body, MULTIPART_CONTENT, CONTENT_LENGTH=str(1000 + 64 * 1024 + 1)
+    response = public.client.post(
+        URL, body, content_type=MULTIPART_CONTENT, CONTENT_LENGTH=str(1000 + 64 * 1024 + 1)
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
@@ -220,7 +220,7 @@ def test_a_form_without_a_file_is_refused(public: Actor) -> None:
 
 
 def test_an_empty_body_is_refused(public: Actor) -> None:
-    response = public.client.generic("POST", URL, b"", MULTIPART_CONTENT)
+    response = public.client.post(URL, b"", content_type=MULTIPART_CONTENT)
     assert response.status_code == 400
     assert response.json()["error"]["fields"][0]["field"] == "file"
 
@@ -238,14 +238,14 @@ def test_an_upload_that_is_not_multipart_is_refused(public: Actor) -> None:
 def test_a_multipart_body_without_a_good_boundary_is_refused(
     public: Actor, content_type: str
 ) -> None:
-    response = public.client.generic("POST", URL, b"--x\r\n\r\n", content_type)
+    response = public.client.post(URL, b"--x\r\n\r\n", content_type=content_type)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_request"
 
 
-def test_a_truncated_multipart_body_is_refused_or_hashed_never_a_500(public: Actor) -> None:
+def test_a_truncated_multipart_body_is_refused(public: Actor) -> None:
     body = encode_multipart(BOUNDARY, {"file": _file(b"x" * 100)})
-    response = public.client.generic("POST", URL, body[: len(body) // 2], MULTIPART_CONTENT)
+    response = public.client.post(URL, body[: len(body) // 2], content_type=MULTIPART_CONTENT)
     assert response.status_code == 400
     assert response.json()["error"]["code"] in ("invalid", "malformed_request")
 
