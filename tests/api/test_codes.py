@@ -189,6 +189,14 @@ def test_the_served_file_is_verified(court: Actor, public: Actor) -> None:
     assert "核验通过" in answer["message"]["zh"]
 
 
+def test_the_verified_answer_leads_to_the_entrys_proof_and_receipt(
+    court: Actor, public: Actor
+) -> None:
+    answer = check(public, serve(court)["code"], {"sha256": SUMMONS}).json()
+    assert public.client.get(answer["proof_url"]).status_code == 200
+    assert public.client.get(answer["receipt_url"]).status_code == 200
+
+
 def test_a_hash_in_upper_case_is_the_same_hash(court: Actor, public: Actor) -> None:
     served = serve(court)
     assert check(public, served["code"], {"sha256": SUMMONS.upper()}).json()["outcome"] == (
