@@ -28,6 +28,8 @@ VOLUME ["/var/lib/judicial-verify"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
-# No control socket: the unprivileged user has no home to put it in.
+# No control socket: the unprivileged user has no home to put it in. The access log's logger
+# class redacts verification codes and tokens from request lines (judicial_verify.access_log).
 CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--no-control-socket", \
-     "--access-logfile", "-", "judicial_verify.wsgi"]
+     "--access-logfile", "-", "--logger-class", "judicial_verify.access_log.Logger", \
+     "judicial_verify.wsgi"]
