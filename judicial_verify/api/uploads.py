@@ -17,6 +17,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 from rest_framework import status
 from rest_framework.parsers import BaseParser, DataAndFiles
 
@@ -24,6 +25,7 @@ from .errors import ApiError
 from .params import invalid
 
 FIELD = "file"
+LOSSLESS = "latin-1"
 # Room for the multipart boundaries and part headers around the file itself.
 ENVELOPE_BYTES = 64 * 1024
 
@@ -50,7 +52,7 @@ def too_large(limit: int) -> ApiError:
 
 def _fields_too_large() -> ApiError:
     return ApiError(
-        "the form fields beside the file are too large",
+        "the form fields are too large; send the document as a file part, with a filename",
         code="too_large",
         status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     )
@@ -108,11 +110,26 @@ class Sha256MultiPartParser(BaseParser):
         context = parser_context or {}
         meta = {**context["request"].META, "CONTENT_TYPE": media_type}
         handler = Sha256UploadHandler(settings.VERIFY_UPLOAD_MAX_BYTES)
-        parser = DjangoMultiPartParser(meta, stream, [handler], context.get("encoding"))
+        # Latin-1 maps every byte to one character, so a field's bytes can be recovered.
+        parser = DjangoMultiPartParser(meta, stream, [handler], LOSSLESS)
         try:
             data, files = parser.parse()
         except RequestDataTooBig:
             raise _fields_too_large() from None
         except (MultiPartParserError, SuspiciousOperation) as e:
             raise ApiError(f"malformed multipart body: {e}", code="malformed_request") from None
+        if FIELD in data:
+            files = _field_as_file(data.getlist(FIELD), files)
         return DataAndFiles(data, files)
+
+
+def _field_as_file(values: list[str], files: MultiValueDict[str, Any]) -> MultiValueDict[str, Any]:
+    """A `file` part without a filename is a form field to Django, held in memory (at most
+    DATA_UPLOAD_MAX_MEMORY_SIZE): some clients send a document so, and it is hashed too."""
+    if len(values) > 1 or FIELD in files:
+        raise invalid(FIELD, f"send exactly one file, as the multipart field '{FIELD}'")
+    content = values[0].encode(LOSSLESS)
+    if len(content) > settings.VERIFY_UPLOAD_MAX_BYTES:
+        raise too_large(settings.VERIFY_UPLOAD_MAX_BYTES)
+    upload = HashedUpload(FIELD, len(content), hashlib.sha256(content).hexdigest())
+    return MultiValueDict({FIELD: [upload]})

@@ -107,11 +107,11 @@ def test_a_size_beyond_the_newest_checkpoint_is_a_404(court: Actor, public: Acto
     assert "beyond the newest checkpoint's 4" in response.json()["error"]["message"]
 
 
-def test_from_beyond_to_is_refused_naming_from(court: Actor, public: Actor) -> None:
+def test_there_is_no_proof_from_a_larger_tree_to_a_smaller(court: Actor, public: Actor) -> None:
     anchor_batches(court, [4])
     response = consistency(public, **{"from": 3, "to": 2})
-    assert response.status_code == 400
-    assert response.json()["error"]["fields"][0]["field"] == "from"
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "sizes 3 and 2 are not 0 <= first <= second"
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,26 @@ def test_an_upload_of_two_files_is_refused(public: Actor) -> None:
     assert response.json()["error"]["fields"][0]["field"] == "file"
 
 
+def test_a_document_sent_as_a_form_field_without_a_filename_is_hashed_byte_for_byte(
+    public: Actor,
+) -> None:
+    content = bytes(range(256)) * 4  # not UTF-8
+    body = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"\r\n\r\n'.encode()
+        + content
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    answer = public.client.post(URL, body, content_type=MULTIPART_CONTENT).json()
+    assert (answer["sha256"], answer["file_size"]) == (hashlib.sha256(content).hexdigest(), 1024)
+
+
+def test_a_document_sent_both_as_a_file_and_as_a_field_is_refused(public: Actor) -> None:
+    body = encode_multipart(BOUNDARY, {"file": [_file(b"one"), "two"]})
+    response = public.client.post(URL, body, content_type=MULTIPART_CONTENT)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "file"
+
+
 def test_a_form_without_a_file_is_refused(public: Actor) -> None:
     response = public.client.post(URL, {"note": "no file here"}, format="multipart")
     assert response.status_code == 400

@@ -9,7 +9,12 @@ list means "not anchored".
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,8 +43,13 @@ class VerifyUploadOut(VerifyOut):
     file_size = serializers.IntegerField(min_value=0, help_text="bytes received and hashed")
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class DocumentField(serializers.FileField):
+    """The document's bytes (OpenAPI: binary, not the URI a stored file would have)."""
+
+
 class VerifyUploadIn(serializers.Serializer):
-    file = serializers.FileField(help_text="the document; hashed as it arrives, never stored")
+    file = DocumentField(help_text="the document; hashed as it arrives, never stored")
 
 
 def _answer(request: Request, sha256: str) -> dict[str, Any]:
