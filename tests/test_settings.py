@@ -29,6 +29,7 @@ SETTINGS_VARIABLES = (
     "THROTTLE_JUDGE",
     "THROTTLE_LAWYER",
     "THROTTLE_NODE",
+    "VERIFY_UPLOAD_MAX_BYTES",
 )
 
 PRODUCTION = {
@@ -163,6 +164,9 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("THROTTLE_ANON", "lots"),
         ("THROTTLE_LAWYER", "0/minute"),
         ("THROTTLE_NODE", "100/fortnight"),
+        ("VERIFY_UPLOAD_MAX_BYTES", "100MB"),
+        ("VERIFY_UPLOAD_MAX_BYTES", "0"),
+        ("VERIFY_UPLOAD_MAX_BYTES", "-1"),
     ],
 )
 def test_it_refuses_a_bad_value_naming_the_variable(
@@ -171,6 +175,15 @@ def test_it_refuses_a_bad_value_naming_the_variable(
     result = django(tmp_path, "", **{variable: value})
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def test_it_verifies_uploads_of_up_to_100_mib_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.VERIFY_UPLOAD_MAX_BYTES") == str(100 * 1024 * 1024)
+
+
+def test_it_reads_the_upload_limit_from_the_environment(tmp_path: Path) -> None:
+    limit = printed(tmp_path, "settings.VERIFY_UPLOAD_MAX_BYTES", VERIFY_UPLOAD_MAX_BYTES="5000")
+    assert limit == "5000"
 
 
 def test_it_reads_throttle_rates_per_role_from_the_environment(tmp_path: Path) -> None:

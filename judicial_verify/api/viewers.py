@@ -1,8 +1,14 @@
-"""Who is asking, as records.selectors.Viewer: what metadata a request may see is decided there."""
+"""Who is asking, as records.selectors.Viewer: what metadata a request may see is decided there.
+
+An answer that depends on who asks says so to caches: it varies by the
+credentials, and one that shows metadata is never stored.
+"""
 
 from django.contrib.auth.models import User
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from judicial_verify.records.models import Profile
 from judicial_verify.records.selectors import Viewer
@@ -28,3 +34,11 @@ def viewer_from_request(request: Request) -> Viewer:
         .first()
     )
     return Viewer(court=profile.court) if profile else Viewer()
+
+
+def for_viewer(response: Response, *, shows_metadata: bool) -> Response:
+    """Marks an answer that depends on the viewer, so no shared cache serves it to another."""
+    patch_vary_headers(response, ("Authorization", "Cookie"))
+    if shows_metadata:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

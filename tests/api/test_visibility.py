@@ -35,28 +35,32 @@ def sha_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _by_index(client: APIClient, index: int) -> list[dict[str, Any]]:
-    return [client.get(f"/api/v1/entries/{index}").json()]
+def _by_index(client: APIClient, index: int) -> Any:
+    return client.get(f"/api/v1/entries/{index}")
 
 
-def _by_hash(client: APIClient, index: int) -> list[dict[str, Any]]:
-    entries = client.get("/api/v1/verify", {"sha256": sha_of(DOCUMENT)}).json()["entries"]
-    return [e for e in entries if e["index"] == index]
+def _by_hash(client: APIClient, index: int) -> Any:
+    return client.get("/api/v1/verify", {"sha256": sha_of(DOCUMENT)})
 
 
-def _by_upload(client: APIClient, index: int) -> list[dict[str, Any]]:
+def _by_upload(client: APIClient, index: int) -> Any:
     upload = SimpleUploadedFile("judgment.pdf", DOCUMENT)
-    entries = client.post("/api/v1/verify", {"file": upload}, format="multipart").json()["entries"]
-    return [e for e in entries if e["index"] == index]
+    return client.post("/api/v1/verify", {"file": upload}, format="multipart")
 
 
-READERS: list[Callable[[APIClient, int], list[dict[str, Any]]]] = [_by_index, _by_hash, _by_upload]
+def _entries(response: Any, index: int) -> list[dict[str, Any]]:
+    answer = response.json()
+    return [e for e in answer.get("entries", [answer]) if e["index"] == index]
+
+
+Reader = Callable[[APIClient, int], Any]
+READERS: list[Reader] = [_by_index, _by_hash, _by_upload]
 reader = pytest.mark.parametrize("read", READERS, ids=["entry", "verify", "upload"])
 
 
-def seen(actor: Actor, index: int, read: Callable[[APIClient, int], list[dict[str, Any]]]) -> Any:
+def seen(actor: Actor, index: int, read: Reader) -> Any:
     """The metadata the actor gets for the entry at `index`."""
-    (entry,) = read(actor.client, index)
+    (entry,) = _entries(read(actor.client, index), index)
     return entry["metadata"]
 
 
@@ -67,42 +71,42 @@ def index(court: Actor) -> int:
 
 
 @reader
-def test_the_anchoring_node_sees_the_full_metadata(court: Actor, index: int, read: Any) -> None:
+def test_the_anchoring_node_sees_the_full_metadata(court: Actor, index: int, read: Reader) -> None:
     assert seen(court, index, read) == CASE
 
 
 @reader
-def test_another_node_sees_no_metadata(other_court: Actor, index: int, read: Any) -> None:
+def test_another_node_sees_no_metadata(other_court: Actor, index: int, read: Reader) -> None:
     assert seen(other_court, index, read) is None
 
 
 @reader
 def test_a_judge_of_the_anchoring_court_sees_the_full_metadata(
-    judge: Actor, index: int, read: Any
+    judge: Actor, index: int, read: Reader
 ) -> None:
     assert seen(judge, index, read) == CASE
 
 
 @reader
 def test_a_judge_of_another_court_sees_no_metadata(
-    other_judge: Actor, index: int, read: Any
+    other_judge: Actor, index: int, read: Reader
 ) -> None:
     assert seen(other_judge, index, read) is None
 
 
 @reader
-def test_a_lawyer_sees_no_metadata(lawyer: Actor, index: int, read: Any) -> None:
+def test_a_lawyer_sees_no_metadata(lawyer: Actor, index: int, read: Reader) -> None:
     assert seen(lawyer, index, read) is None
 
 
 @reader
-def test_the_public_sees_no_metadata(public: Actor, index: int, read: Any) -> None:
+def test_the_public_sees_no_metadata(public: Actor, index: int, read: Reader) -> None:
     assert seen(public, index, read) is None
 
 
 @reader
 def test_a_judge_using_a_personal_token_sees_what_the_public_sees(
-    judge: Actor, index: int, read: Any
+    judge: Actor, index: int, read: Reader
 ) -> None:
     assert judge.user is not None
     client = APIClient()
@@ -111,7 +115,9 @@ def test_a_judge_using_a_personal_token_sees_what_the_public_sees(
 
 
 @reader
-def test_a_lawyer_signed_in_sees_what_the_public_sees(lawyer: Actor, index: int, read: Any) -> None:
+def test_a_lawyer_signed_in_sees_what_the_public_sees(
+    lawyer: Actor, index: int, read: Reader
+) -> None:
     assert lawyer.user is not None
     client = APIClient()
     client.force_login(lawyer.user)
@@ -119,14 +125,16 @@ def test_a_lawyer_signed_in_sees_what_the_public_sees(lawyer: Actor, index: int,
 
 
 @reader
-def test_a_person_signed_in_without_a_role_sees_what_the_public_sees(index: int, read: Any) -> None:
+def test_a_person_signed_in_without_a_role_sees_what_the_public_sees(
+    index: int, read: Reader
+) -> None:
     client = APIClient()
     client.force_login(User.objects.create_user("clerk"))
     assert seen(Actor(client=client), index, read) is None
 
 
 @reader
-def test_a_suspended_node_sees_what_the_public_sees(court: Actor, index: int, read: Any) -> None:
+def test_a_suspended_node_sees_what_the_public_sees(court: Actor, index: int, read: Reader) -> None:
     node = node_of(court)
     node.suspended = True
     node.save()
@@ -135,7 +143,7 @@ def test_a_suspended_node_sees_what_the_public_sees(court: Actor, index: int, re
 
 @reader
 def test_a_judge_moved_to_another_court_no_longer_sees_the_metadata(
-    judge: Actor, other_court: Actor, index: int, read: Any
+    judge: Actor, other_court: Actor, index: int, read: Reader
 ) -> None:
     Profile.objects.filter(user=judge.user).update(court=node_of(other_court))
     assert seen(judge, index, read) is None
@@ -143,10 +151,10 @@ def test_a_judge_moved_to_another_court_no_longer_sees_the_metadata(
 
 @reader
 def test_the_public_fields_are_the_same_for_everyone(
-    court: Actor, public: Actor, index: int, read: Any
+    court: Actor, public: Actor, index: int, read: Reader
 ) -> None:
-    (full,) = read(court.client, index)
-    (public_view,) = read(public.client, index)
+    (full,) = _entries(read(court.client, index), index)
+    (public_view,) = _entries(read(public.client, index), index)
     assert {k: v for k, v in full.items() if not k.startswith("metadata")} == {
         k: v for k, v in public_view.items() if not k.startswith("metadata")
     }
@@ -171,8 +179,8 @@ def test_whoever_sees_the_metadata_can_recompute_its_commitment(judge: Actor, in
 
 
 @reader
-def test_the_salt_is_shown_only_with_the_metadata(public: Actor, index: int, read: Any) -> None:
-    (entry,) = read(public.client, index)
+def test_the_salt_is_shown_only_with_the_metadata(public: Actor, index: int, read: Reader) -> None:
+    (entry,) = _entries(read(public.client, index), index)
     assert entry["metadata_salt"] is None
 
 
@@ -183,6 +191,22 @@ def test_no_answer_to_others_holds_any_metadata_value(
     index = anchor(court, sha_of(DOCUMENT), kind="served_document", metadata=SERVED)
     actor: Actor = request.getfixturevalue(actor_name)
     for read in READERS:
-        text = json.dumps(read(actor.client, index), ensure_ascii=False)
+        text = json.dumps(_entries(read(actor.client, index), index), ensure_ascii=False)
         for value in SERVED.values():
             assert value not in text
+
+
+@reader
+def test_an_answer_showing_metadata_is_never_stored_by_a_cache(
+    judge: Actor, index: int, read: Reader
+) -> None:
+    response = read(judge.client, index)
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@reader
+def test_every_answer_varies_by_who_asks(public: Actor, index: int, read: Reader) -> None:
+    response = read(public.client, index)
+    assert {"Authorization", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+    assert "no-store" not in response.get("Cache-Control", "")

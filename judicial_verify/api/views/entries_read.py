@@ -26,7 +26,7 @@ from ..entry_output import (
 )
 from ..errors import ErrorOutput, not_found
 from ..params import COUNT_SCHEMA, count_parse, query_count
-from ..viewers import viewer_from_request
+from ..viewers import for_viewer, viewer_from_request
 
 INDEX = OpenApiParameter(
     "index",
@@ -59,7 +59,8 @@ class EntryReadView(APIView):
             view = entry_view(count_parse("index", index))
         except read.NotFound as e:
             raise not_found(str(e)) from None
-        return Response(EntryOut(entry_data(view, viewer_from_request(request))).data)
+        answer = EntryOut(entry_data(view, viewer_from_request(request))).data
+        return for_viewer(Response(answer), shows_metadata=answer["metadata"] is not None)
 
 
 class EntryProofView(APIView):

@@ -27,7 +27,7 @@ from ..entry_output import ProvenEntryOut, proven_entry_data
 from ..errors import ErrorOutput
 from ..params import invalid, sha256_parse
 from ..uploads import FIELD, HashedUpload, Sha256MultiPartParser
-from ..viewers import viewer_from_request
+from ..viewers import for_viewer, viewer_from_request
 
 
 class VerifyOut(serializers.Serializer):
@@ -63,6 +63,11 @@ def _answer(request: Request, sha256: str) -> dict[str, Any]:
     }
 
 
+def _response(answer: dict[str, Any]) -> Response:
+    shows_metadata = any(e["metadata"] is not None for e in answer["entries"])
+    return for_viewer(Response(answer), shows_metadata=shows_metadata)
+
+
 class VerifyView(APIView):
     parser_classes = [Sha256MultiPartParser]
 
@@ -82,7 +87,7 @@ class VerifyView(APIView):
     )
     def get(self, request: Request) -> Response:
         sha256 = sha256_parse("sha256", request.query_params.get("sha256"))
-        return Response(VerifyOut(_answer(request, sha256)).data)
+        return _response(VerifyOut(_answer(request, sha256)).data)
 
     @extend_schema(
         operation_id="verify_by_upload",
@@ -99,4 +104,4 @@ class VerifyView(APIView):
             raise invalid(FIELD, f"send the document as the multipart file field '{FIELD}'")
         upload = uploads[0]
         answer = _answer(request, upload.sha256) | {"file_size": upload.size}
-        return Response(VerifyUploadOut(answer).data)
+        return _response(VerifyUploadOut(answer).data)
