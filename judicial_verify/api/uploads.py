@@ -4,6 +4,8 @@ The multipart body is read in 64 KiB chunks, each fed to SHA-256 and
 dropped, so memory stays bounded whatever the file's size; past
 VERIFY_UPLOAD_MAX_BYTES the upload stops with a 413. A request whose
 Content-Length already says it is too big is refused before it is read.
+A `file` part sent without a filename is a plain form field to Django,
+bounded by DATA_UPLOAD_MAX_MEMORY_SIZE; its exact bytes are hashed too.
 """
 
 import hashlib

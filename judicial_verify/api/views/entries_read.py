@@ -118,7 +118,7 @@ class EntryReceiptView(APIView):
                 OpenApiTypes.STR,
                 description="a C2SP tlog-proof@v1 receipt carrying the entry, against the "
                 "newest checkpoint: verify it offline with "
-                "`python -m judicial_verify.tlog verify`",
+                "`python -m judicial_verify.tlog verify --receipt FILE --key KEY`",
             ),
             (404, "application/json"): NOT_FOUND,
         },
