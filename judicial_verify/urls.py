@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("log/", include("judicial_verify.ledger.urls")),
     path("api/", include("judicial_verify.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("judicial_verify.portal.urls")),
 ]
 
 # Under /api/ every failure answers in the API's error shape (judicial_verify.api.errors).

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import judges, log, served, verify
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", verify.verify_page, name="verify"),
+    path("v/<str:code>", served.served_page, name="served"),
+    path("log/", log.log_page, name="log"),
+    path("sign-in/", judges.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", auth_views.LogoutView.as_view(next_page="portal:verify"), name="sign-out"),
+    path("court/records/", judges.judge_search, name="judge-search"),
+]

@@ -1,0 +1,25 @@
+"""The log page (/log/): its size, current checkpoint, verifier keys, and how to check a
+receipt offline."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from judicial_verify.ledger import read
+
+
+@require_safe
+def log_page(request: HttpRequest) -> HttpResponse:
+    try:
+        checkpoint = read.checkpoint_latest()
+    except read.NotFound:
+        checkpoint = None
+    context = {
+        "origin": settings.LOG_ORIGIN,
+        "checkpoint": checkpoint,
+        "note": bytes(checkpoint.note).decode() if checkpoint else "",
+        "keys": read.verifier_keys(),
+        "current_key": checkpoint.key.vkey if checkpoint else None,
+    }
+    return render(request, "portal/log.html", context)
