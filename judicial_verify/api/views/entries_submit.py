@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +25,7 @@ from judicial_verify.records.services import (
     records_anchor_once,
 )
 
-from ..errors import ApiError
+from ..errors import ApiError, ErrorOutput
 from ..permissions import IsNode, request_node
 
 MAX_WAIT_SECONDS = 30.0
@@ -145,7 +145,13 @@ class EntrySubmitView(APIView):
     @extend_schema(
         operation_id="entries_submit",
         request=EntryInput(many=True),
-        responses={200: SubmitOutput, 202: SubmitOutput},
+        responses={
+            200: SubmitOutput,
+            202: SubmitOutput,
+            422: OpenApiResponse(
+                ErrorOutput, description="the Idempotency-Key was used for a different batch"
+            ),
+        },
         parameters=[
             OpenApiParameter("wait", float, description="seconds to wait for a signed checkpoint"),
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
