@@ -287,10 +287,16 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The portal speaks Simplified Chinese and English; the browser's preference picks one and a
 # switcher changes it. Compiled .mo files are built from the committed .po files by the
-# set-up commands (scripts/install), not committed.
+# set-up commands (manage.py compile_translations in scripts/serve, scripts/test and the
+# Dockerfile), not committed.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice is remembered for a year, in a cookie no script reads.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
