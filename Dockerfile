@@ -21,7 +21,8 @@ WORKDIR /app
 COPY . .
 # Production settings demand a key and hosts; these two serve this build step only.
 RUN DEPLOYMENT=production SECRET_KEY=collectstatic-at-build-time-only ALLOWED_HOSTS=build.invalid \
-    python manage.py collectstatic --noinput --verbosity 0
+    sh -c 'python manage.py compile_translations --verbosity 0 \
+        && python manage.py collectstatic --noinput --verbosity 0'
 ENV DEPLOYMENT=production
 USER 10001:10001
 VOLUME ["/var/lib/judicial-verify"]

@@ -10,6 +10,14 @@ from django.conf import LazySettings
 pytest_plugins = ["tests.service_discipline"]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compiles the translations as the set-up commands do, so that pytest run on its own
+    renders the pages in Chinese too."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def log_state(tmp_path: Path, settings: LazySettings) -> Iterator[Path]:
     """Each test gets its own STATE_DIR, so its own signing key."""
