@@ -52,12 +52,23 @@ def test_it_serves_swagger_ui_from_its_own_static_files() -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
-    assert assets
-    for url in assets:
+    start_up = "/api/docs/?script="
+    assert start_up in assets
+    for url in set(assets) - {start_up}:
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), url
     assert "https://" not in page
     assert "http://" not in page
+
+
+def test_the_docs_page_has_no_inline_script_or_style_for_the_csp_to_block() -> None:
+    page = Client().get("/api/docs/").content.decode()
+    assert "<style" not in page
+    assert re.findall(r"<script[^>]*>([^<]*)</script>", page) == ["", "", ""]
+    script = Client().get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in script.content.decode()
 
 
 def test_the_docs_do_not_read_a_stale_token() -> None:
