@@ -56,10 +56,10 @@ class RoleRateThrottle(BaseThrottle):
     """Every API view: a rate per role (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] anon, lawyer,
     judge and node; THROTTLE_<ROLE> in the environment), counted per caller.
 
-    A fixed window counted with the cache's atomic add and incr: one round trip or two a
-    request, whatever the rate, where DRF's SimpleRateThrottle rewrites a list of every
-    request's time. A caller may burst up to twice its rate across a window's edge. When the
-    cache does not answer, requests pass: losing the limit for a while beats losing the API.
+    A fixed window counted with the cache's atomic add and incr: a few round trips a request,
+    whatever the rate, where DRF's SimpleRateThrottle rewrites a list of every request's
+    time. A caller may burst up to twice its rate across a window's edge. When the cache does
+    not answer, requests pass: losing the limit for a while beats losing the API.
     """
 
     def __init__(self) -> None:
@@ -70,13 +70,8 @@ class RoleRateThrottle(BaseThrottle):
         limit, seconds = rate_parse(api_settings.DEFAULT_THROTTLE_RATES[role])
         now = time.time()
         window = int(now // seconds)
-        key = f"throttle:{role}:{ident}:{seconds}:{window}"
-        cache = caches["default"]
         try:
-            count = 1 if cache.add(key, 1, timeout=seconds + 1) else cache.incr(key)
-        except ValueError:  # the window's key expired between add and incr
-            cache.set(key, 1, timeout=seconds + 1)
-            count = 1
+            count = _window_count(f"throttle:{role}:{ident}:{seconds}:{window}", seconds)
         except RedisError:
             logger.warning("throttle: the cache does not answer; not counting %s requests", role)
             return True
@@ -87,3 +82,15 @@ class RoleRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return self.retry_after
+
+
+def _window_count(key: str, seconds: int) -> int:
+    """Counts one more request in the window `key` and returns the window's count."""
+    cache = caches["default"]
+    if cache.add(key, 1, timeout=seconds + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's key expired between add and incr
+        cache.set(key, 1, timeout=seconds + 1)
+        return 1
