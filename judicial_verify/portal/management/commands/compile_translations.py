@@ -6,6 +6,7 @@ this, so the compiled files are never committed.
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,30 @@ def _catalog_read(po_path: Path) -> Catalog:
         raise CommandError(f"{po_path}: {exc}") from exc
 
 
-def _placeholder_errors(catalog: Catalog) -> list[str]:
-    # A translation whose %(name)s placeholders differ from its msgid would fail at render.
-    return [f"{message.id!r}: {error}" for message, errors in catalog.check() for error in errors]
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def _names(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def placeholder_errors(catalog: Catalog) -> list[str]:
+    """Translations that lose a %(name)s placeholder of their message (the reader misses a
+    number or a name) or add one it does not have (rendering fails). A plural message's
+    translations may use the plural's placeholders: Chinese has one form, for every count."""
+    errors = []
+    for message in catalog:
+        if not message.id or "python-format" not in message.flags:
+            continue
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (
+            (message.string,) if isinstance(message.string, str) else tuple(message.string or ())
+        )
+        needed, allowed = _names(ids[0]), set().union(*map(_names, ids))
+        for string in filter(None, strings):
+            if not needed <= _names(string) <= allowed:
+                errors.append(f"{ids[0]!r}: placeholders {sorted(_names(string))} in {string!r}")
+    return errors
 
 
 def _mo_write(catalog: Catalog, mo_path: Path) -> None:
@@ -56,7 +78,7 @@ class Command(BaseCommand):
             raise CommandError(f"no .po catalog under {settings.LOCALE_PATHS}")
         for po_path in po_paths:
             catalog = _catalog_read(po_path)
-            errors = _placeholder_errors(catalog)
+            errors = placeholder_errors(catalog)
             if errors:
                 raise CommandError(f"{po_path}:\n" + "\n".join(errors))
             _mo_write(catalog, po_path.with_suffix(".mo"))
