@@ -4,7 +4,9 @@ the pages that the language, safety and accessibility tests sweep."""
 import hashlib
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -15,6 +17,14 @@ from judicial_verify.records.models import Node, Profile, Record
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
 
 CASE_NUMBER = "(2026)京0491民初1号"
+
+
+def templates() -> list[Path]:
+    """Every template of the project's own: the site's and the apps'."""
+    root = Path(settings.BASE_DIR)
+    site = root.joinpath("templates").rglob("*.html")
+    apps = root.joinpath("judicial_verify").glob("*/templates/**/*.html")
+    return sorted([*site, *apps])
 
 
 class Visitor(Enum):

@@ -19,7 +19,7 @@ from django.utils.translation.template import templatize
 from judicial_verify.portal.management.commands.compile_translations import placeholder_errors
 
 from .page_text import page_text
-from .pages import Page, client_for, site_build
+from .pages import Page, client_for, site_build, templates
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGS = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
@@ -38,11 +38,6 @@ KEYWORDS = {
 LATIN_ALLOWED = {"Cookie", "Python", "tlog", "proof", "origin", "Language"}
 
 
-def _templates() -> Iterator[Path]:
-    yield from (ROOT / "templates").rglob("*.html")
-    yield from (ROOT / "judicial_verify").glob("*/templates/**/*.html")
-
-
 def _extracted(method: str, source: str) -> Iterator[tuple[str | None, str]]:
     for _, message, _, context in extract(method, io.BytesIO(source.encode()), KEYWORDS):
         msgid = message if isinstance(message, str) else message[0]
@@ -55,7 +50,7 @@ def source_messages(domain: str) -> dict[tuple[str | None, str], str]:
     file it comes from."""
     found: dict[tuple[str | None, str], str] = {}
     if domain == "django":
-        for template in _templates():
+        for template in templates():
             python = templatize(template.read_text(encoding="utf-8"), origin=str(template))
             found.update(dict.fromkeys(_extracted("python", python), str(template)))
         for module in (ROOT / "judicial_verify").rglob("*.py"):
