@@ -34,8 +34,8 @@ KEYWORDS = {
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
 # Latin words a Chinese page may show besides capitals (SHA, UTC, PDF, a sample code): names of
-# formats and programs, and the switcher's label.
-LATIN_ALLOWED = {"Cookie", "Python", "tlog", "proof", "origin", "Language"}
+# formats and programs.
+LATIN_ALLOWED = {"Cookie", "Python", "tlog", "proof", "origin"}
 
 
 def _extracted(method: str, source: str) -> Iterator[tuple[str | None, str]]:
