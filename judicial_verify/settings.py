@@ -391,6 +391,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        # fontTools logs every glyph it keeps while the PDF report subsets its fonts.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

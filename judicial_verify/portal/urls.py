@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import judges, log, served, verify
+from .views import judges, log, report, served, verify
 
 app_name = "portal"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("sign-in/", judges.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(next_page="portal:verify"), name="sign-out"),
     path("court/records/", judges.judge_search, name="judge-search"),
+    path("court/records/<str:index>", judges.judge_record, name="judge-record"),
+    path("report/<str:index>.pdf", report.report_pdf, name="report"),
 ]

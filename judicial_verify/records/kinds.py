@@ -27,11 +27,22 @@ class FieldType(Enum):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One of a field's allowed values, with what people read for it."""
+
+    value: str
+    label_en: str
+    label_zh: str
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     type: FieldType
+    label_en: str
+    label_zh: str
     audience: Audience = Audience.COURT
-    choices: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
     max_length: int = 500
 
 
@@ -51,10 +62,20 @@ class RecordKind:
 
 T, D, DT, L = FieldType.TEXT, FieldType.DATE, FieldType.DATETIME, FieldType.TEXT_LIST
 CODE_HOLDER = Audience.CODE_HOLDER
-CASE_NUMBER = Field("case_number", T, max_length=100)
-TITLE = Field("title", T, max_length=300)
-PARTIES = Field("parties", L)
-SERVICE_METHODS = ("electronic", "post", "in_person", "public_notice", "other")
+CASE_NUMBER = Field("case_number", T, "Case number", "案号", max_length=100)
+TITLE = Field("title", T, "Title", "标题", max_length=300)
+PARTIES = Field("parties", L, "Parties", "当事人")
+RECIPIENT = Field("recipient", T, "Recipient", "受送达人")
+SERVICE_METHODS = (
+    Choice("electronic", "Electronic service", "电子送达"),
+    Choice("post", "Service by post", "邮寄送达"),
+    Choice("in_person", "Service in person", "直接送达"),
+    Choice("public_notice", "Service by public notice", "公告送达"),
+    Choice("other", "Other", "其他方式"),
+)
+METHOD = Field(
+    "method", T, "Method of service", "送达方式", audience=CODE_HOLDER, choices=SERVICE_METHODS
+)
 
 KINDS: dict[str, RecordKind] = {
     k.code: k
@@ -63,13 +84,24 @@ KINDS: dict[str, RecordKind] = {
             "mediation_agreement",
             "Mediation agreement",
             "调解协议",
-            (CASE_NUMBER, TITLE, PARTIES, Field("mediator", T), Field("performance_deadline", D)),
+            (
+                CASE_NUMBER,
+                TITLE,
+                PARTIES,
+                Field("mediator", T, "Mediator", "调解员"),
+                Field("performance_deadline", D, "Performance deadline", "履行期限"),
+            ),
         ),
         RecordKind(
             "evidence",
             "Electronic evidence",
             "电子证据",
-            (CASE_NUMBER, TITLE, Field("submitted_by", T), Field("collected_at", DT)),
+            (
+                CASE_NUMBER,
+                TITLE,
+                Field("submitted_by", T, "Submitted by", "提交人"),
+                Field("collected_at", DT, "Collected at", "取证时间"),
+            ),
         ),
         RecordKind(
             "served_document",
@@ -77,11 +109,18 @@ KINDS: dict[str, RecordKind] = {
             "送达文书",
             (
                 CASE_NUMBER,
-                Field("document_type", T, audience=CODE_HOLDER, max_length=100),
+                Field(
+                    "document_type",
+                    T,
+                    "Document type",
+                    "文书类型",
+                    audience=CODE_HOLDER,
+                    max_length=100,
+                ),
                 TITLE,
-                Field("recipient", T),
-                Field("served_at", DT, audience=CODE_HOLDER),
-                Field("method", T, audience=CODE_HOLDER, choices=SERVICE_METHODS),
+                RECIPIENT,
+                Field("served_at", DT, "Served at", "送达时间", audience=CODE_HOLDER),
+                METHOD,
             ),
             issues_code=True,
         ),
@@ -90,9 +129,9 @@ KINDS: dict[str, RecordKind] = {
             "Receipt of service",
             "送达回证",
             (
-                Field("received_at", DT, audience=CODE_HOLDER),
-                Field("method", T, audience=CODE_HOLDER, choices=SERVICE_METHODS),
-                Field("recipient", T),
+                Field("received_at", DT, "Received at", "签收时间", audience=CODE_HOLDER),
+                METHOD,
+                RECIPIENT,
             ),
             needs_ref=True,
             ref_kind="served_document",
@@ -102,7 +141,11 @@ KINDS: dict[str, RecordKind] = {
             "enforcement_action",
             "Enforcement action",
             "执行措施",
-            (CASE_NUMBER, Field("action", T), Field("taken_at", DT)),
+            (
+                CASE_NUMBER,
+                Field("action", T, "Action", "执行措施"),
+                Field("taken_at", DT, "Taken at", "采取时间"),
+            ),
         ),
     ]
 }
@@ -128,8 +171,9 @@ def _clean_value(field: Field, value: object) -> object:
         raise MetadataError(field.name, "must be a string")
     if len(value) > field.max_length:
         raise MetadataError(field.name, f"must be at most {field.max_length} characters")
-    if field.choices and value not in field.choices:
-        raise MetadataError(field.name, f"must be one of {', '.join(field.choices)}")
+    allowed = [c.value for c in field.choices]
+    if allowed and value not in allowed:
+        raise MetadataError(field.name, f"must be one of {', '.join(allowed)}")
     if field.type is FieldType.DATE:
         try:
             dt.date.fromisoformat(value)
@@ -170,3 +214,45 @@ def visible_metadata(
         for f in kind.fields
         if f.audience is audience and f.name in metadata
     }
+
+
+@dataclass(frozen=True)
+class LabelledValue:
+    """A metadata field's value as people read it, with its label, in English and Chinese."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    value_en: str
+    value_zh: str
+
+
+def _value_text(field: Field | None, value: object, *, zh: bool) -> str:
+    if isinstance(value, list):
+        return ("、" if zh else ", ").join(str(v) for v in value)
+    choice = next((c for c in field.choices if c.value == value), None) if field else None
+    if choice is not None:
+        return choice.label_zh if zh else choice.label_en
+    return str(value)
+
+
+def metadata_labelled(kind: RecordKind, metadata: Mapping[str, object]) -> list[LabelledValue]:
+    """Returns the metadata in the kind's field order, labelled; a field the kind no longer
+    defines comes last under its own name, so nothing anchored is ever hidden from a judge."""
+    known = {f.name: f for f in kind.fields}
+    names = [f.name for f in kind.fields if f.name in metadata]
+    names += sorted(n for n in metadata if n not in known)
+    out = []
+    for name in names:
+        field = known.get(name)
+        value = metadata[name]
+        out.append(
+            LabelledValue(
+                name=name,
+                label_en=field.label_en if field else name,
+                label_zh=field.label_zh if field else name,
+                value_en=_value_text(field, value, zh=False),
+                value_zh=_value_text(field, value, zh=True),
+            )
+        )
+    return out

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from judicial_verify.ledger import read
 from judicial_verify.ledger.models import Entry as EntryRow
 from judicial_verify.tlog.entry import Entry, decode_entry
@@ -117,3 +119,34 @@ def receipts_of(view: EntryView) -> list[EntryView]:
         )
     ).order_by("index")
     return _views(list(rows))
+
+
+@dataclass(frozen=True)
+class CourtRecord:
+    """One of a court's records, with its log entry once the integrator has appended it."""
+
+    record: Record
+    view: EntryView | None
+
+    @property
+    def kind(self) -> RecordKind | None:
+        return KINDS.get(self.record.kind)
+
+
+def _case_number_variants(text: str) -> set[str]:
+    # Case numbers are written with full-width brackets as often as with ASCII ones:
+    # （2026）京0105民初1号 and (2026)京0105民初1号 are the same case.
+    ascii_brackets = text.replace("（", "(").replace("）", ")")
+    return {text, ascii_brackets, ascii_brackets.replace("(", "（").replace(")", "）")}
+
+
+def court_records_by_case_number(*, court: Node, case_number: str, limit: int) -> list[CourtRecord]:
+    """The court's records whose case number contains `case_number` (either case, either
+    width of brackets), oldest first, at most `limit` of them."""
+    matches = Q()
+    for variant in _case_number_variants(case_number):
+        matches |= Q(metadata__case_number__icontains=variant)
+    records = list(Record.objects.filter(matches, node=court).order_by("created", "pk")[:limit])
+    rows = EntryRow.objects.filter(submission__in=[r.submission for r in records])
+    views = {v.record.submission: v for v in _views(list(rows)) if v.record is not None}
+    return [CourtRecord(record=r, view=views.get(r.submission)) for r in records]

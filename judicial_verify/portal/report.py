@@ -1,0 +1,361 @@
+"""The verification report: a PDF for the case file, in Chinese and English.
+
+One record: what it is, who anchored it and when, the outcome of checking it exactly as the
+offline verifier does (signature, entry, inclusion proof, and the document's fingerprint
+when one was given), the proof's summary, the log's verifier key and a QR code back to the
+record's page. Fonts are embedded as subsets (fonts/README.md), so the report prints the
+same on any machine. The public sees no metadata; a judge of the anchoring court gets all
+of it (records.selectors.metadata_visible decides).
+"""
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import segno
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableCellFillMode, VAlign, WrapMode
+
+from judicial_verify.ledger.read import InclusionProof
+from judicial_verify.records.kinds import metadata_labelled
+from judicial_verify.records.selectors import EntryView, Viewer, metadata_visible
+from judicial_verify.tlog.entry import format_entry_time
+from judicial_verify.tlog.errors import DocumentMismatchError, TlogError
+from judicial_verify.tlog.note import Verifier
+from judicial_verify.tlog.receipt import Receipt, verify_receipt
+from judicial_verify.tlog.tree import leaf_hash
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+INK = (26, 26, 26)
+MUTED = (90, 90, 90)
+RULE = (200, 200, 200)
+# Outcome colours, as on the portal's pages: (bar, background).
+COLOURS = {
+    "verified": ((10, 107, 45), (234, 246, 238)),
+    "content_differs": ((138, 75, 0), (251, 241, 228)),
+    "failed": ((161, 26, 26), (249, 233, 233)),
+}
+LABEL_WIDTH = 50  # mm, the label column of every table
+QR_SIZE = 34  # mm
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking the record found, worded for people in both languages."""
+
+    code: str  # verified, content_differs or failed
+    title_zh: str
+    title_en: str
+    detail_zh: str
+    detail_en: str
+
+
+def report_outcome(
+    view: EntryView, proof: InclusionProof, document_sha256: str | None = None
+) -> Outcome:
+    """Checks the record as its receipt would be checked offline: the checkpoint's signature
+    with the log's key, the entry, the inclusion proof up to the signed root, and, when
+    `document_sha256` (hex) is given, that it is the anchored document's fingerprint."""
+    receipt = Receipt(
+        index=view.index,
+        proof=proof.hashes,
+        checkpoint_note=bytes(proof.checkpoint.note),
+        extra=view.data,
+    )
+    document = bytes.fromhex(document_sha256) if document_sha256 else None
+    try:
+        verify_receipt(receipt, [Verifier(proof.checkpoint.key.vkey)], document_sha256=document)
+    except DocumentMismatchError:
+        return Outcome(
+            "content_differs",
+            "内容不一致",
+            "Content differs",
+            "所核验文件的指纹与该记录存证的指纹不同。打印、扫描或另存的副本指纹必然不同，"
+            "这本身并不说明文件被篡改（《电子签名法》第五条）；请核验收到的原始电子文件，"
+            "或向出具文书的法院核实。",
+            "The checked file's fingerprint is not the one anchored for this record. A "
+            "printed, scanned or re-saved copy always has a different fingerprint; that alone "
+            "does not mean the document was altered (Electronic Signature Law, art. 5). Check "
+            "the original electronic file, or ask the court that issued it.",
+        )
+    except TlogError as e:
+        return Outcome(
+            "failed",
+            "核验未通过",
+            "Verification failed",
+            f"该记录的证明未能通过核验：{e}",
+            f"The record's proof did not verify: {e}",
+        )
+    return Outcome(
+        "verified",
+        "核验通过",
+        "Verified",
+        "该记录已存证于日志，自存证时起未被改动：检查点签名、存证条目及其包含证明均已核验一致。",
+        "The record is anchored in the log and unchanged since it was anchored: the "
+        "checkpoint's signature, the entry and its inclusion proof up to the signed root "
+        "all verified.",
+    )
+
+
+class _Pdf(FPDF):
+    """A4 pages with the fonts loaded and a footer naming the record and the page."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(format="A4")
+        self.index = index
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=18)
+        self.add_font("sans", fname=FONTS / "DejaVuSans.ttf")
+        self.add_font("mono", fname=FONTS / "DejaVuSansMono.ttf")
+        # Droid Sans Fallback has the Chinese glyphs and no Latin ones; DejaVu the reverse.
+        self.add_font("cjk", fname=FONTS / "DroidSansFallbackFull.ttf")
+        self.set_fallback_fonts(["cjk"], exact_match=False)
+        self.set_text_color(*INK)
+
+    def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> Any:
+        # fpdf2 2.8.9, when a line starts with a fallback-font (Chinese) fragment before the
+        # page's font is set, sets the font only inside that line's saved graphics state yet
+        # marks it set for the page, so the next Latin line is drawn at a stale size. Setting
+        # the page's font first, as every other line does, keeps that path from being taken.
+        if self.page and self.current_font and not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        return super()._render_styled_text_line(*args, **kwargs)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("sans", size=7.5)
+        self.set_text_color(*MUTED)
+        self.cell(
+            0,
+            5,
+            f"judicial-verify · 记录 Record {self.index} · "
+            f"第 {self.page_no()}/{{nb}} 页 Page {self.page_no()} of {{nb}}",
+            align="C",
+        )
+        self.set_text_color(*INK)
+
+
+def _heading(pdf: FPDF, zh: str, en: str) -> None:
+    pdf.ln(3)
+    pdf.set_font("sans", size=11.5)
+    pdf.cell(0, 7, f"{zh}  {en}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*RULE)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(1.5)
+
+
+def _rows(pdf: FPDF, rows: Sequence[tuple[str, str, str, bool]]) -> None:
+    """A two-column table: label (Chinese over English), value (monospaced for hashes)."""
+    label_style = FontFace(family="sans", size_pt=8, color=MUTED)
+    with pdf.table(
+        col_widths=(LABEL_WIDTH, pdf.epw - LABEL_WIDTH),
+        width=pdf.epw,
+        first_row_as_headings=False,
+        borders_layout="HORIZONTAL_LINES",
+        line_height=4.6,
+        padding=(1.2, 1.5),
+        wrapmode=WrapMode.CHAR,
+        cell_fill_mode=TableCellFillMode.NONE,
+        text_align=("LEFT", "LEFT"),
+        v_align=VAlign.T,
+    ) as table:
+        for zh, en, value, mono in rows:
+            row = table.row()
+            row.cell(f"{zh}\n{en}", style=label_style)
+            value_style = FontFace(family="mono" if mono else "sans", size_pt=8 if mono else 9.5)
+            row.cell(value, style=value_style)
+
+
+def _qr(pdf: FPDF, url: str, x: float, y: float) -> None:
+    """The QR code of `url` drawn as vector squares, QR_SIZE wide, quiet zone included."""
+    code = segno.make(url, error="m")
+    matrix = list(code.matrix_iter(scale=1, border=4))
+    module = QR_SIZE / len(matrix)
+    pdf.set_fill_color(0, 0, 0)
+    for r, line in enumerate(matrix):
+        for c, dark in enumerate(line):
+            if dark:
+                pdf.rect(x + c * module, y + r * module, module, module, style="F")
+
+
+def _title(pdf: FPDF, origin: str, url: str) -> None:
+    top = pdf.get_y()
+    _qr(pdf, url, pdf.w - pdf.r_margin - QR_SIZE, top - 2)
+    pdf.set_font("sans", size=20)
+    pdf.cell(0, 10, "核验报告", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", size=13)
+    pdf.cell(0, 7, "Verification report", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", size=8.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        pdf.epw - QR_SIZE - 4,
+        4.4,
+        f"日志 Log: {origin}\n"
+        "扫描右侧二维码可在线打开该记录的核验页面。\n"
+        "Scan the QR code to open this record's verification page.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(*INK)
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 2)
+
+
+def _outcome(pdf: FPDF, outcome: Outcome) -> None:
+    bar, background = COLOURS[outcome.code]
+    top = pdf.get_y()
+    pdf.set_fill_color(*background)
+    pdf.set_font("sans", size=13)
+    pdf.set_x(pdf.l_margin + 2)
+    pdf.multi_cell(
+        pdf.epw - 2,
+        8,
+        f"{outcome.title_zh}  {outcome.title_en}",
+        fill=True,
+        padding=(1, 3, 0, 3),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("sans", size=9)
+    pdf.set_x(pdf.l_margin + 2)
+    pdf.multi_cell(
+        pdf.epw - 2,
+        4.6,
+        f"{outcome.detail_zh}\n{outcome.detail_en}",
+        fill=True,
+        padding=(0, 3, 2, 3),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_fill_color(*bar)
+    pdf.rect(pdf.l_margin, top, 2, pdf.get_y() - top, style="F")
+    pdf.set_fill_color(255, 255, 255)
+    pdf.ln(1)
+
+
+def verification_report(
+    *,
+    view: EntryView,
+    proof: InclusionProof,
+    viewer: Viewer,
+    record_url: str,
+    generated: datetime,
+    document_sha256: str | None = None,
+) -> bytes:
+    """Returns the PDF report of the record `view`, proven by `proof`, as `viewer` may see it.
+
+    `record_url` is the absolute address of the record's verification page (the QR code's);
+    `document_sha256` the fingerprint of a file checked against the record, if any.
+    """
+    checkpoint = proof.checkpoint
+    outcome = report_outcome(view, proof, document_sha256)
+    kind = view.kind
+    node = f"{view.node.name} ({view.node.code})" if view.node else view.entry.node
+
+    pdf = _Pdf(view.index)
+    pdf.set_title(f"核验报告 Verification report: {view.index}")
+    pdf.set_author(node)
+    pdf.set_creator("judicial-verify")
+    pdf.set_lang("zh-CN")
+    pdf.set_creation_date(generated)
+    pdf.add_page()
+    _title(pdf, checkpoint.key.name, record_url)
+    _outcome(pdf, outcome)
+
+    _heading(pdf, "记录", "Record")
+    record = [
+        ("记录编号", "Record number", str(view.index), False),
+        ("类型", "Kind", f"{kind.label_zh}  {kind.label_en}" if kind else view.entry.kind, False),
+        ("存证机构", "Anchored by", node, False),
+        ("SHA-256 指纹", "SHA-256 fingerprint", view.entry.sha256, True),
+    ]
+    if view.entry.ref is not None:
+        record.append(("关联记录", "Related record", str(view.entry.ref), False))
+    if document_sha256 and outcome.code == "content_differs":
+        record.append(("所核验文件的指纹", "Checked file's fingerprint", document_sha256, True))
+    _rows(pdf, record)
+
+    _heading(pdf, "时间（UTC）", "Times (UTC)")
+    _rows(
+        pdf,
+        [
+            ("存证时间", "Anchored", view.entry.time, False),
+            ("检查点签署时间", "Checkpoint signed", format_entry_time(checkpoint.signed), False),
+            ("报告生成时间", "Report generated", format_entry_time(generated), False),
+        ],
+    )
+
+    metadata = metadata_visible(view, viewer)
+    if metadata is not None and kind is not None:
+        _heading(pdf, "元数据（仅限存证法院）", "Metadata (anchoring court only)")
+        rows = [
+            # A choice reads in both languages; names and lists of names are as written.
+            (m.label_zh, m.label_en, m.value_zh, False)
+            if m.value_zh == m.value_en or isinstance(metadata[m.name], list)
+            else (m.label_zh, m.label_en, f"{m.value_zh}  {m.value_en}", False)
+            for m in metadata_labelled(kind, metadata)
+        ]
+        _rows(pdf, rows or [("元数据", "Metadata", "无  None", False)])
+
+    _heading(pdf, "证明摘要", "Proof summary")
+    root = bytes(checkpoint.root_hash)
+    _rows(
+        pdf,
+        [
+            ("树大小", "Tree size", str(checkpoint.size), False),
+            ("根哈希", "Root hash", f"{root.hex()}\n{base64.b64encode(root).decode()}", True),
+            ("叶哈希", "Leaf hash", leaf_hash(view.data).hex(), True),
+            ("证明哈希数", "Proof hashes", str(len(proof.hashes)), False),
+            ("签名检查点", "Signed checkpoint", bytes(checkpoint.note).decode().rstrip("\n"), True),
+            ("验证公钥", "Verifier key", checkpoint.key.vkey, True),
+        ],
+    )
+
+    _heading(pdf, "离线核验", "Verify offline")
+    pdf.set_font("sans", size=8.5)
+    pdf.multi_cell(
+        0,
+        4.4,
+        "下载该记录的回执（.tlog-proof），无需本网站即可用日志公钥核验：\n"
+        "Download the record's receipt (.tlog-proof) and check it without this website, "
+        "with the log's public key:",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("mono", size=7.5)
+    pdf.multi_cell(
+        0,
+        4,
+        f"python -m judicial_verify.tlog verify --receipt entry-{view.index}.tlog-proof "
+        f"--key '{checkpoint.key.vkey}' --document FILE",
+        wrapmode=WrapMode.CHAR,
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    pdf.set_font("sans", size=8.5)
+    pdf.multi_cell(
+        0,
+        4.4,
+        f"本记录核验页面 This record's verification page: {record_url}",
+        wrapmode=WrapMode.CHAR,
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        0,
+        4.2,
+        "依据《人民法院在线诉讼规则》第十六条，经技术核验一致的区块链存储数据，可以认定其上链后"
+        "未经篡改，但有相反证据足以推翻的除外；上链前数据的真实性另行审查（第十八条）。\n"
+        "Online Litigation Rules (2021), art. 16: data stored on a blockchain that passes "
+        "technical verification is presumed unaltered since it was anchored, unless contrary "
+        "evidence rebuts it; what happened before anchoring is a separate question (art. 18).",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,52 @@
+"""The verification report of one record (/report/INDEX.pdf), for the case file.
+
+Anyone may download it; a judge of the anchoring court gets the record's full metadata in
+it. `?sha256=` names a file that was checked against the record, so a file whose content
+differs gets a report that says so.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from judicial_verify.ledger import read
+from judicial_verify.records.selectors import Viewer, entry_view, metadata_visible
+
+from ..report import verification_report
+from .judges import judge_court
+from .record_numbers import record_number_or_404
+from .verify import SHA256_HEX
+
+
+@require_safe
+def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
+    position = record_number_or_404(index)
+    checked = request.GET.get("sha256", "").strip()
+    if checked and not SHA256_HEX.fullmatch(checked):
+        raise Http404("not a SHA-256 fingerprint")
+    try:
+        view = entry_view(position)
+        proof = read.inclusion_proof_published(position)
+    except read.NotFound:
+        raise Http404("no such record") from None
+    viewer = Viewer(court=judge_court(request))
+    query = urlencode({"sha256": view.entry.sha256, "index": view.index})
+    pdf = verification_report(
+        view=view,
+        proof=proof,
+        viewer=viewer,
+        record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
+        generated=timezone.now(),
+        document_sha256=checked.lower() or None,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'
+    # Who asks decides whether metadata is in it: no shared cache may serve it to another.
+    patch_vary_headers(response, ("Cookie",))
+    if metadata_visible(view, viewer) is not None:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,99 @@
+"""The people of the portal tests, each with a browser (Django's test client): a judge of
+the anchoring court, a judge of another court, a lawyer and an anonymous visitor; and
+records anchored through the real service and integrated into the log."""
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pytest
+from django.conf import LazySettings
+from django.contrib.auth.models import User
+from django.test import Client
+
+from judicial_verify.ledger.integrate import log_integrate
+from judicial_verify.ledger.models import Entry
+from judicial_verify.records.credentials import node_create
+from judicial_verify.records.models import Node, Profile
+from judicial_verify.records.services import AnchorItem, records_anchor
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 (a test user's)
+CASE_NUMBER = "(2026) 京0105民初1号"
+TITLE = "王某诉李某合同纠纷"
+CASE = {"case_number": CASE_NUMBER, "title": TITLE, "parties": ["王某", "李某"]}
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Person:
+    client: Client
+    user: User | None = None
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: LazySettings) -> None:
+    """A fast hasher: the throttle tests sign in a dozen times each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def court(db: None) -> Node:
+    return node_create(code="bj-cy-court", name="北京市朝阳区人民法院")[0]
+
+
+@pytest.fixture
+def other_court(db: None) -> Node:
+    return node_create(code="sh-pd-court", name="上海市浦东新区人民法院")[0]
+
+
+def _person(username: str, role: str, court: Node | None) -> Person:
+    user = User.objects.create_user(username, password=PASSWORD)
+    Profile.objects.create(user=user, role=role, court=court)
+    client = Client()
+    client.force_login(user)
+    return Person(client=client, user=user)
+
+
+@pytest.fixture
+def judge(court: Node) -> Person:
+    return _person("judge-a", Profile.Role.JUDGE, court)
+
+
+@pytest.fixture
+def other_judge(other_court: Node) -> Person:
+    return _person("judge-b", Profile.Role.JUDGE, other_court)
+
+
+@pytest.fixture
+def lawyer(db: None) -> Person:
+    return _person("lawyer", Profile.Role.LAWYER, None)
+
+
+@pytest.fixture
+def anonymous(db: None) -> Person:
+    return Person(client=Client())
+
+
+def anchor(
+    node: Node,
+    sha256: str,
+    *,
+    kind: str = "case_file",
+    metadata: Mapping[str, object] = CASE,
+    ref: int | None = None,
+) -> int:
+    """Anchors one record as `node`, integrates it into the log, and returns its index."""
+    item = AnchorItem(kind=kind, sha256=sha256, metadata=metadata, ref=ref)
+    (anchored,) = records_anchor(node=node, items=[item])
+    log_integrate()
+    return Entry.objects.get(submission=anchored.record.submission).index
+
+
+def anchor_pending(node: Node, sha256: str, metadata: Mapping[str, object] = CASE) -> None:
+    """Anchors one case file as `node` and leaves it for the integrator: no index yet."""
+    records_anchor(
+        node=node, items=[AnchorItem(kind="case_file", sha256=sha256, metadata=metadata)]
+    )

@@ -1,0 +1,270 @@
+"""The verification report (/report/INDEX.pdf): read back with poppler's pdftotext, as a
+person reading the printed page would, Chinese included; its first page is rendered to
+docs/screenshots/report-page1.png."""
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from judicial_verify.ledger import read
+from judicial_verify.portal.report import report_outcome
+from judicial_verify.records.models import Node
+from judicial_verify.records.selectors import entry_view
+from tests.service_discipline import _services_required
+
+from .conftest import TITLE, Person, anchor, sha
+
+SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "report-page1.png"
+
+
+def _report_url(index: int | str) -> str:
+    return reverse("portal:report", kwargs={"index": index})
+
+
+@pytest.fixture
+def poppler() -> None:
+    """pdftotext and pdftoppm (Debian's poppler-utils, installed by .ci/run): skipped without
+    them on a developer's machine, failed where CI or REQUIRE_SERVICES is set."""
+    if shutil.which("pdftotext") and shutil.which("pdftoppm"):
+        return
+    reason = "needs poppler-utils (pdftotext, pdftoppm): apt-get install poppler-utils"
+    if _services_required():
+        pytest.fail(f"{reason} (required: CI or REQUIRE_SERVICES is set)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def pdf_text(poppler: None, tmp_path: Path) -> Callable[[bytes], str]:
+    """The PDF's text laid out as on the page, each run of spaces made one: a label and its
+    value read `记录编号 0`."""
+
+    def text_of(pdf: bytes) -> str:
+        path = tmp_path / "report.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
+            capture_output=True,
+            check=True,
+        )
+        return re.sub(r" +", " ", done.stdout.decode())
+
+    return text_of
+
+
+def _joined(text: str) -> str:
+    """The text without white space, where a long hash or address wrapped is whole again."""
+    return re.sub(r"\s+", "", text)
+
+
+def _report(client: Client, index: int | str, **query: str) -> bytes:
+    response = client.get(_report_url(index), query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def test_it_reports_a_record_to_anyone_in_chinese_and_english(
+    anonymous: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(court, sha("judgment"))
+    text = pdf_text(_report(anonymous.client, index))
+    for expected in (
+        "核验报告",
+        "Verification report",
+        "核验通过",
+        "Verified",
+        "北京市朝阳区人民法院 (bj-cy-court)",
+        "案卷",
+        "Case file",
+        sha("judgment"),
+        "存证时间",
+        "检查点签署时间",
+        "报告生成时间",
+        f"记录编号 {index}",
+        "树大小 1",
+        "Tree size",
+        "证明哈希数 0",
+        "Proof hashes",
+        f"entry-{index}.tlog-proof",
+    ):
+        assert expected in text, expected
+    assert read.checkpoint_latest().key.vkey in _joined(text)
+    assert f"http://testserver/?sha256={sha('judgment')}&index={index}" in _joined(text)
+
+
+def test_it_shows_no_metadata_to_the_public(
+    anonymous: Person, lawyer: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(court, sha("judgment"))
+    for person in (anonymous, lawyer):
+        text = pdf_text(_report(person.client, index))
+        assert "元数据" not in text
+        assert "京0105民初1号" not in text
+        assert "王某" not in text
+
+
+def test_it_gives_the_anchoring_courts_judge_the_full_metadata(
+    judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(court, sha("judgment"))
+    response = judge.client.get(_report_url(index))
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    assert "元数据（仅限存证法院）" in text
+    assert "案号 (2026) 京0105民初1号" in text
+    assert "Case number" in text
+    assert "王某、李某" in text
+    assert TITLE in text
+
+
+def test_it_shows_another_courts_judge_no_metadata(
+    other_judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(court, sha("judgment"))
+    text = pdf_text(_report(other_judge.client, index))
+    assert sha("judgment") in text
+    assert "京0105民初1号" not in text
+
+
+def test_it_reports_a_file_whose_content_differs(
+    anonymous: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(court, sha("judgment"))
+    text = pdf_text(_report(anonymous.client, index, sha256=sha("a re-saved copy").upper()))
+    assert "内容不一致" in text
+    assert "Content differs" in text
+    assert "《电子签名法》第五条" in _joined(text)
+    assert sha("a re-saved copy") in text
+    assert "核验通过" not in text
+
+
+def test_it_reports_a_matching_file_as_verified(
+    anonymous: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(court, sha("judgment"))
+    text = pdf_text(_report(anonymous.client, index, sha256=sha("judgment")))
+    assert "核验通过" in text
+
+
+def test_it_embeds_subsets_of_its_fonts_chinese_included(
+    anonymous: Person, court: Node, poppler: None, tmp_path: Path
+) -> None:
+    index = anchor(court, sha("judgment"))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(_report(anonymous.client, index))
+    fonts = subprocess.run(
+        ["pdffonts", str(path)],  # noqa: S607 (poppler on PATH)
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert {row[0].split("+")[1] for row in rows} == {
+        "DejaVuSansBook",
+        "DejaVuSansMonoBook",
+        "DroidSansFallback",
+    }
+    # Columns: type "CID TrueType", encoding, then embedded, subset, unicode map.
+    assert all(row[-5:-2] == ["yes", "yes", "yes"] for row in rows), fonts
+
+
+def test_it_renders_its_first_page_for_the_readme(
+    judge: Person, court: Node, poppler: None, tmp_path: Path
+) -> None:
+    index = anchor(court, sha("judgment"))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(_report(judge.client, index))
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-singlefile", str(path), str(SCREENSHOT.with_suffix(""))],  # noqa: S607
+        check=True,
+    )
+    assert SCREENSHOT.read_bytes().startswith(b"\x89PNG")
+
+
+def test_it_says_when_a_proof_does_not_verify(court: Node) -> None:
+    index = anchor(court, sha("judgment"))
+    anchor(court, sha("another"))
+    proof = read.inclusion_proof_published(index)
+    tampered = type(proof)(index=index, hashes=(bytes(32),), checkpoint=proof.checkpoint)
+    outcome = report_outcome(entry_view(index), tampered)
+    assert outcome.code == "failed"
+    assert "inclusion proof does not lead to the root hash" in outcome.detail_en
+
+
+@pytest.mark.parametrize("index", ["abc", "-1", "٣", "99999999999999999999", str(2**63), "7"])
+def test_it_answers_a_bad_or_unknown_record_number_with_not_found(
+    anonymous: Person, court: Node, index: str
+) -> None:
+    anchor(court, sha("judgment"))
+    assert anonymous.client.get(_report_url(index)).status_code == 404
+
+
+def test_it_answers_a_fingerprint_that_is_not_one_with_not_found(
+    anonymous: Person, court: Node
+) -> None:
+    index = anchor(court, sha("judgment"))
+    response = anonymous.client.get(_report_url(index), {"sha256": "not-a-hash"})
+    assert response.status_code == 404
+
+
+def test_it_offers_the_report_and_the_receipt_on_the_result_page(
+    anonymous: Person, court: Node
+) -> None:
+    index = anchor(court, sha("judgment"))
+    verified = anonymous.client.get(reverse("portal:verify"), {"sha256": sha("judgment")})
+    page = verified.content.decode()
+    assert f'href="/report/{index}.pdf"' in page
+    assert f'href="/api/v1/entries/{index}/receipt"' in page
+    differs = anonymous.client.get(
+        reverse("portal:verify"), {"sha256": sha("a copy"), "index": str(index)}
+    )
+    assert f'href="/report/{index}.pdf?sha256={sha("a copy")}"' in differs.content.decode()
+
+
+def test_it_serves_a_receipt_that_the_report_link_names(anonymous: Person, court: Node) -> None:
+    index = anchor(court, sha("judgment"))
+    response = anonymous.client.get(f"/api/v1/entries/{index}/receipt")
+    assert response.status_code == 200
+    assert f"entry-{index}.tlog-proof" in response["Content-Disposition"]
+
+
+def test_it_labels_a_choice_in_both_languages_for_the_judge(
+    judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    served = {"case_number": "(2026) 京0105民初1号", "method": "electronic", "recipient": "王某"}
+    index = anchor(court, sha("summons"), kind="served_document", metadata=served)
+    text = pdf_text(_report(judge.client, index))
+    assert "送达文书 Served litigation document" in text
+    assert "送达方式 电子送达 Electronic service" in text
+    assert "受送达人 王某" in text
+
+
+def test_it_keeps_latin_text_its_size_after_a_chinese_line(
+    anonymous: Person, court: Node, poppler: None, tmp_path: Path
+) -> None:
+    # The title block's third line (English) follows a line of Chinese in one paragraph.
+    index = anchor(court, sha("judgment"))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(_report(anonymous.client, index))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    heights = {
+        word: float(y_max) - float(y_min)
+        for y_min, y_max, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>',
+            boxes,
+        )
+    }
+    assert heights["Scan"] == pytest.approx(heights["Log:"], abs=0.5)
