@@ -19,6 +19,7 @@ SITE_CSS = CSS / "site.css"
 PAIRS = [
     *((text, "paper", 4.5) for text in ("ink", "muted", "accent", "bad", "ok", "warn")),
     ("on-accent", "accent", 4.5),
+    ("on-accent", "muted", 4.5),
     *((text, box) for text in ("ink", "accent") for box in ("ok-bg", "warn-bg", "bad-bg")),
     *(("focus", ground, 3.0) for ground in ("paper", "ok-bg", "warn-bg", "bad-bg")),
     ("field", "paper", 3.0),
