@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from judicial_verify.ledger.audit import log_audit
 from judicial_verify.ledger.models import Entry
+from judicial_verify.records.models import Node
 from judicial_verify.tlog.entry import decode_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,3 +26,10 @@ def test_it_adds_nothing_to_a_log_that_has_entries() -> None:
     call_command("setup_demo", stdout=out)
     assert Entry.objects.count() == 4
     assert "already has entries" in out.getvalue()
+
+
+def test_it_names_the_sample_courts_as_the_portal_shows_them() -> None:
+    call_command("setup_demo", stdout=StringIO())
+    names = dict(Node.objects.values_list("code", "name"))
+    assert names["sh-pudong-court"] == "上海市浦东新区人民法院"
+    assert len(names) == 3

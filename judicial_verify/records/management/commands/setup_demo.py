@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from judicial_verify.ledger.integrate import log_initialize
 from judicial_verify.ledger.models import Entry, PendingEntry
 from judicial_verify.ledger.publication import entries_await
+from judicial_verify.records.models import Node
 from judicial_verify.records.services import documents_anchor
 
 # Sample documents, anchored by fictitious courts, so a fresh portal has something
@@ -34,6 +35,13 @@ DEMO = [
         "You are summoned to appear on 2027-01-15 at 09:30.\n",
     ),
 ]
+# The fictitious courts, named as the portal shows them (anchoring alone would name each
+# after its code).
+COURTS = {
+    "bj-chaoyang-court": "北京市朝阳区人民法院",
+    "hz-internet-court": "杭州互联网法院",
+    "sh-pudong-court": "上海市浦东新区人民法院",
+}
 RECEIPT = (
     "service_receipt",
     "sh-pudong-court",
@@ -50,6 +58,8 @@ class Command(BaseCommand):
         if Entry.objects.exists() or PendingEntry.objects.exists():
             self.stdout.write("the log already has entries; no demo data added")
             return
+        for code, name in COURTS.items():
+            Node.objects.get_or_create(code=code, defaults={"name": name})
         folder = Path(settings.STATE_DIR) / "demo"
         folder.mkdir(exist_ok=True)
         indices = [self._anchor(folder, *doc) for doc in DEMO]
