@@ -275,6 +275,10 @@ TEMPLATES = [
 DATABASES = {"default": _database(STATE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Judges sign in on the portal, and land on their court's records.
+LOGIN_URL = "portal:sign-in"
+LOGIN_REDIRECT_URL = "portal:judge-search"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (

@@ -26,6 +26,14 @@ def test_it_signs_a_judge_in_and_leads_to_the_court_records(judge: Person) -> No
     assert response["Location"] == reverse("portal:judge-search")
 
 
+def test_it_leads_a_judge_who_came_from_the_header_link_to_the_court_records(
+    judge: Person,
+) -> None:
+    response = Client().post(SIGN_IN, {"username": "judge-a", "password": PASSWORD})
+    assert response["Location"] == reverse("portal:judge-search")
+    assert Client().get(response["Location"]).status_code == 302  # signed out: to sign in
+
+
 def test_it_says_so_when_the_password_is_wrong(judge: Person) -> None:
     response = Client().post(SIGN_IN, {"username": "judge-a", "password": "wrong"})
     assert response.status_code == 200
