@@ -1,0 +1,42 @@
+// The portal's calls to the REST API (judicial_verify/api): only fingerprints are sent.
+
+/** The server could not be reached or refused the request. */
+export class ApiError extends Error {}
+
+// Resolves to the JSON answer, or to `notFound` when given and the answer is a 404.
+async function request(url, init = {}, notFound = undefined) {
+  let response;
+  try {
+    response = await fetch(new URL(url, location.href), {
+      ...init,
+      headers: { Accept: "application/json", ...init.headers },
+    });
+  } catch (error) {
+    throw new ApiError(String(error));
+  }
+  if (response.status === 404 && notFound !== undefined) return notFound;
+  if (!response.ok) throw new ApiError(`${response.url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The /api/v1/verify answer for a SHA-256: entries with proofs and checkpoints, and keys. */
+export function verifyBySha256(verifyUrl, sha256) {
+  const url = new URL(verifyUrl, location.href);
+  url.searchParams.set("sha256", sha256);
+  return request(url);
+}
+
+/** The entry with this record number, or null if the log has none. */
+export function entryByIndex(entryUrlPattern, index) {
+  return request(entryUrlPattern.replace("INDEX", index), {}, null);
+}
+
+/** POST .../codes/CODE/check: is the file with this SHA-256 the served document? */
+export function checkServedDocument(checkUrl, sha256, csrfToken) {
+  return request(checkUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    body: JSON.stringify({ sha256 }),
+    credentials: "same-origin",
+  });
+}

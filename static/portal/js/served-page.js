@@ -1,0 +1,56 @@
+// The served-document page (/v/CODE), by file: the file is hashed on this device, its
+// fingerprint checked against the served document (POST /api/v1/codes/CODE/check), and when
+// it is that document, the entry's proof is checked again in the browser.
+// Markup and words: templates/portal/served_check.html.
+import { checkEntries, renderResult, showKeys } from "./browser-check.js";
+import { acceptFiles, hashEach } from "./file-drop.js";
+import { ApiError, checkServedDocument, verifyBySha256 } from "./log-api.js";
+import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
+
+const STRINGS = "served-check-strings";
+
+const root = document.querySelector("[data-served-check]");
+if (root) {
+  root.hidden = false;
+  acceptFiles(root, ([file]) => check(file));
+}
+
+function say(name) {
+  const status = root.querySelector("[data-status]");
+  status.textContent = name ? pageString(STRINGS, name) : "";
+  if (name) status.focus();
+}
+
+async function check(file) {
+  say(null);
+  const result = root.querySelector("[data-result]");
+  result.replaceChildren();
+  root.querySelector("[data-browser-check]").hidden = true;
+  try {
+    const done = await hashEach(root, [file], async (_, sha256) => {
+      const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken());
+      const outcome = cloneTemplate(`served-${answer.outcome}`);
+      fillSlots(outcome, { name: file.name, sha256 });
+      result.replaceChildren(outcome);
+      if (answer.outcome === "verified") await checkInBrowser(sha256, Number(answer.index));
+      result.querySelector("[data-outcome]").focus();
+    });
+    if (!done) say("cancelled");
+  } catch (error) {
+    say(error instanceof ApiError ? "server_error" : "read_error");
+  }
+}
+
+async function checkInBrowser(sha256, index) {
+  const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
+  const served = answer.entries.filter((entry) => entry.index === index);
+  const results = await checkEntries(served, sha256, answer.verifier_keys);
+  const checks = root.querySelector("[data-checks]");
+  checks.replaceChildren(...results.map(renderResult));
+  checks.closest("[data-browser-check]").hidden = false;
+  showKeys(root, results);
+}
+
+function csrfToken() {
+  return root.querySelector("[name=csrfmiddlewaretoken]").value;
+}

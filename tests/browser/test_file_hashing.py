@@ -1,0 +1,85 @@
+"""Files are hashed on the device, in chunks, with a progress bar and a cancel button: the
+fingerprint is hashlib's, and nothing but the fingerprint ever leaves the browser."""
+
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import expect
+
+from .conftest import Visit
+from .files import drop_files
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fingerprint_in_url(url: str) -> str:
+    return parse_qs(urlparse(url).query)["sha256"][0]
+
+
+def test_a_dropped_file_is_hashed_as_hashlib_hashes_it(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/")
+    document = "判决书 judgment\n".encode() * 1000
+    drop_files(page, "[data-drop-zone]", {"judgment.pdf": document})
+    page.wait_for_url("**/?sha256=*")
+    assert fingerprint_in_url(page.url) == hashlib.sha256(document).hexdigest()
+
+
+def test_a_chosen_20_mb_file_is_hashed_as_hashlib_hashes_it(visit: Visit, tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence.mp4"
+    evidence.write_bytes(os.urandom(20 * 2**20 + 12345))  # not a whole number of chunks
+    page = visit.page
+    page.goto("/")
+    page.set_input_files("#files", evidence)
+    page.wait_for_url("**/?sha256=*")
+    assert fingerprint_in_url(page.url) == sha256_of(evidence)
+
+
+def test_an_empty_file_has_the_empty_fingerprint(visit: Visit, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    page = visit.page
+    page.goto("/")
+    page.set_input_files("#files", empty)
+    page.wait_for_url("**/?sha256=*")
+    assert fingerprint_in_url(page.url) == hashlib.sha256(b"").hexdigest()
+
+
+def test_only_the_fingerprint_leaves_the_browser(visit: Visit, tmp_path: Path) -> None:
+    secret = b"a private mediation agreement " + os.urandom(64)
+    agreement = tmp_path / "agreement.pdf"
+    agreement.write_bytes(secret)
+    page = visit.page
+    page.goto("/")
+    expect(page.get_by_text("The file never leaves your device")).to_be_visible()
+    page.set_input_files("#files", agreement)
+    page.wait_for_url("**/?sha256=*")
+    page.wait_for_load_state("networkidle")
+    assert all(method == "GET" and body is None for method, _, body in visit.requests)
+    assert not any(secret.hex() in url or "agreement" in url for _, url, _ in visit.requests)
+
+
+def test_hashing_shows_its_progress_and_cancel_stops_it_with_nothing_sent(
+    visit: Visit, tmp_path: Path
+) -> None:
+    large = tmp_path / "recording.mkv"
+    with large.open("wb") as f:
+        f.truncate(2 * 2**30)  # sparse: 2 GiB of zeros on no disk, minutes to hash
+    page = visit.page
+    page.goto("/")
+    page.set_input_files("#files", large)
+    progress = page.get_by_label("Computing the fingerprint on this device")
+    expect(progress).to_be_visible()
+    expect(progress).not_to_have_attribute("value", "0")  # the bar moves: it reflects .value
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("[data-file-check] [data-status]")).to_have_text(
+        "Cancelled. Nothing more was sent."
+    )
+    expect(progress).to_be_hidden()
+    assert urlparse(page.url).path == "/"
+    assert not urlparse(page.url).query
+    assert not any("/api/" in url for _, url, _ in visit.requests)
