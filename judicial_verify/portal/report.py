@@ -20,7 +20,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, VAlign, WrapMode
 
 from judicial_verify.ledger.read import InclusionProof
-from judicial_verify.records.kinds import metadata_labelled
+from judicial_verify.records.kinds import LabelledValue, metadata_labelled
 from judicial_verify.records.selectors import EntryView, Viewer, metadata_visible
 from judicial_verify.tlog.entry import format_entry_time
 from judicial_verify.tlog.errors import DocumentMismatchError, TlogError
@@ -41,6 +41,9 @@ COLOURS = {
 }
 LABEL_WIDTH = 50  # mm, the label column of every table
 QR_SIZE = 34  # mm
+# Characters of a list's items in one table row: a field's value is at most 500 characters
+# (records.kinds), so every row fits on a page.
+ROW_CHARACTERS = 600
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,22 @@ def _rows(pdf: FPDF, rows: Sequence[tuple[str, str, str, bool]]) -> None:
             row.cell(value, style=value_style)
 
 
+def _metadata_rows(value: LabelledValue) -> list[tuple[str, str, str, bool]]:
+    """A metadata field as table rows: a choice in both languages, text as written, and a
+    long list over as many rows as it needs, since one row cannot run over a page break."""
+    if value.items is None:
+        same = value.value_zh == value.value_en
+        shown = value.value_zh if same else f"{value.value_zh}  {value.value_en}"
+        return [(value.label_zh, value.label_en, shown, False)]
+    chunks: list[list[str]] = [[]]
+    for item in value.items:
+        if chunks[-1] and sum(len(i) for i in chunks[-1]) + len(item) > ROW_CHARACTERS:
+            chunks.append([])
+        chunks[-1].append(item)
+    first, *rest = ["、".join(chunk) for chunk in chunks]
+    return [(value.label_zh, value.label_en, first, False)] + [("", "", r, False) for r in rest]
+
+
 def _qr(pdf: FPDF, url: str, x: float, y: float) -> None:
     """The QR code of `url` drawn as vector squares, QR_SIZE wide, quiet zone included."""
     code = segno.make(url, error="m")
@@ -291,13 +310,7 @@ def verification_report(
     metadata = metadata_visible(view, viewer)
     if metadata is not None and kind is not None:
         _heading(pdf, "元数据（仅限存证法院）", "Metadata (anchoring court only)")
-        rows = [
-            # A choice reads in both languages; names and lists of names are as written.
-            (m.label_zh, m.label_en, m.value_zh, False)
-            if m.value_zh == m.value_en or isinstance(metadata[m.name], list)
-            else (m.label_zh, m.label_en, f"{m.value_zh}  {m.value_en}", False)
-            for m in metadata_labelled(kind, metadata)
-        ]
+        rows = [row for m in metadata_labelled(kind, metadata) for row in _metadata_rows(m)]
         _rows(pdf, rows or [("元数据", "Metadata", "无  None", False)])
 
     _heading(pdf, "证明摘要", "Proof summary")

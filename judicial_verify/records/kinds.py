@@ -225,6 +225,8 @@ class LabelledValue:
     label_zh: str
     value_en: str
     value_zh: str
+    # A list's items as anchored (names, say), else None.
+    items: tuple[str, ...] | None = None
 
 
 def _value_text(field: Field | None, value: object, *, zh: bool) -> str:
@@ -253,6 +255,7 @@ def metadata_labelled(kind: RecordKind, metadata: Mapping[str, object]) -> list[
                 label_zh=field.label_zh if field else name,
                 value_en=_value_text(field, value, zh=False),
                 value_zh=_value_text(field, value, zh=True),
+                items=tuple(str(v) for v in value) if isinstance(value, list) else None,
             )
         )
     return out

@@ -268,3 +268,14 @@ def test_it_keeps_latin_text_its_size_after_a_chinese_line(
         )
     }
     assert heights["Scan"] == pytest.approx(heights["Log:"], abs=0.5)
+
+
+def test_it_prints_the_most_metadata_a_record_may_have_over_several_pages(
+    judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+) -> None:
+    parties = [f"当事人{n:02d}" + "甲" * 495 for n in range(50)]  # 50 names of 500 characters
+    metadata = {"case_number": "(2026) 京0105民初1号", "title": "题" * 300, "parties": parties}
+    index = anchor(court, sha("a large case"), metadata=metadata)
+    text = pdf_text(_report(judge.client, index))
+    assert "第 4/" in text
+    assert all(f"当事人{n:02d}" in text for n in range(50))
