@@ -42,7 +42,10 @@ PRODUCTION = {
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Runs the interpreter with `args` in the repository, with none of the settings
     variables set but `env`, and STATE_DIR in tmp_path unless `env` names another."""
-    environ = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
+    # Nor the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, set for their session: `check --deploy`
+    # rightly warns about it.
+    inherited = set(os.environ) - set(SETTINGS_VARIABLES) - {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {name: os.environ[name] for name in inherited}
     environ["DJANGO_SETTINGS_MODULE"] = "judicial_verify.settings"
     environ["STATE_DIR"] = str(tmp_path / "state")
     environ.update(env)
