@@ -1,21 +1,25 @@
 """Inclusion-proof latency from PostgreSQL at growing log sizes, beside the same proofs from
 tiles held in memory and from pymerkle 7.0.0.
 
-Run: .venv/bin/python benchmarks/bench_proofs.py   (up to about 25 minutes)
+Run: .venv/bin/python benchmarks/bench_proofs.py [--large]   (up to about 25 minutes;
+about 45 with --large)
 
 One log grows through 10^4, 10^5 and 10^6 entries (submitted 1,000 a call and integrated in
-batches of 10,000), and on to 10^7 when the fill rate measured on the way to 10^6, the free
-disk and the free memory say it fits the time budget. At each size, for the same random
-indices, it times:
+batches of 10,000), and on to 10^7 when the rates measured on the way to 10^6, the free
+disk and the free memory say it fits the time budget, or when --large asks for it whatever
+the budget. At each size, for the same random indices, it times:
 
 - read.inclusion_proof_get(index) in-process: the newest checkpoint and O(log n) tiles
   read from the database, then hashed;
 - the same tlog proof from every tile held in memory: the hashing alone, no database;
 - pymerkle's InmemoryTree.prove_inclusion on the same leaves.
 
-All three proofs are checked to be equal, and to verify against the signed root.
+All three proofs are checked to be equal, and to verify against the signed root. The
+1-minute load average at each size is reported beside the figures: the machine is shared.
 """
 
+import argparse
+import gc
 import math
 import os
 import random
@@ -33,8 +37,11 @@ from judicial_verify.tlog.tree import inclusion_proof, leaf_hash, verify_inclusi
 # Modules that need Django are imported inside functions: only after common.django_setup().
 
 SIZES = [10**4, 10**5, 10**6]
-LARGE = 10**7  # measured only when the projection below fits the budget
+LARGE = 10**7  # measured only when the projection below fits the budget, or with --large
 BUDGET_SECONDS = 25 * 60
+# Rates fall as the log grows past memory: from 10^6 to 10^7 the fill rate fell from 7,900
+# to 6,400 entries/s and pymerkle's appends from 77,000 to 39,000/s (RESULTS.md, 2026-11-27).
+FILL_SLOWDOWN, PYMERKLE_SLOWDOWN = 0.75, 0.5
 SAMPLES, WARMUP = 2_000, 200
 SUBMIT_CALL, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
 TARGET_SIZE, TARGET_MEDIAN_MS = 10**6, 1.0
@@ -65,18 +72,20 @@ class Pymerkle:
 
     def __init__(self) -> None:
         self.tree = InmemoryTree(algorithm="sha256")
-        self.rate = 0.0
+        self.rate = 0.0  # appends/s
+        self.make_rate = 0.0  # entries made (the same leaves as the log's) per second
 
     def grow_to(self, size: int) -> None:
-        """Appends the log's next leaves; times the appends alone, not making the entries."""
-        start, spent = self.tree.get_size(), 0.0
+        """Appends the log's next leaves; times the appends apart from making the entries."""
+        start, making, appending = self.tree.get_size(), 0.0, 0.0
         for at in range(start, size, SUBMIT_CALL):
-            chunk = common.entry_bytes(at, min(SUBMIT_CALL, size - at))
             began = time.perf_counter()
+            chunk = common.entry_bytes(at, min(SUBMIT_CALL, size - at))
+            made = time.perf_counter()
             for data in chunk:
                 self.tree.append_entry(data)
-            spent += time.perf_counter() - began
-        self.rate = (size - start) / spent
+            making, appending = making + made - began, appending + time.perf_counter() - made
+        self.rate, self.make_rate = (size - start) / appending, (size - start) / making
 
     def prove(self, index: int) -> list[bytes]:
         # pymerkle counts leaves from one, and its path starts with the leaf hash itself.
@@ -129,6 +138,7 @@ class Measured:
     size: int
     fill_rate: float
     pymerkle_rate: float
+    load: float  # the 1-minute load average when the proofs were timed
     quantiles: dict[str, dict[str, float]]  # prover name -> median/p90/p99/max in ms
 
 
@@ -143,13 +153,18 @@ def measure(size: int, fill_rate: float, peer: Pymerkle) -> Measured:
     indices = [rng.randrange(size) for _ in range(SAMPLES)]
     warmup = [rng.randrange(size) for _ in range(WARMUP)]
     proofs_check(provers, indices[:20], size)
+    # pymerkle's tree is tens of millions of objects at 10^7; left to the collector, each full
+    # collection walks them all in the middle of some timed proof, whichever prover's it is.
+    gc.collect()
+    gc.freeze()
+    load = os.getloadavg()[0]
     quantiles = {
         name: common.quantiles_ms(latencies(prove, indices, warmup))
         for name, prove in provers.items()
     }
     db = quantiles["database"]
     print(f"size {size:>10,}: database median {db['median']:.3f} ms", flush=True)
-    return Measured(size, fill_rate, peer.rate, quantiles)
+    return Measured(size, fill_rate, peer.rate, load, quantiles)
 
 
 def database_bytes() -> int:
@@ -163,7 +178,10 @@ def database_bytes() -> int:
 def large_size_verdict(started: float, size: int, fill_rate: float, peer: Pymerkle) -> str:
     """Returns "" when growing to LARGE fits the time, disk and memory left; else why not."""
     grow = LARGE - size
-    seconds = grow / fill_rate + grow / peer.rate
+    per_entry = (
+        1 / (fill_rate * FILL_SLOWDOWN) + 1 / peer.make_rate + 1 / (peer.rate * PYMERKLE_SLOWDOWN)
+    )
+    seconds = grow * per_entry
     left = BUDGET_SECONDS - (time.monotonic() - started)
     disk_needed = database_bytes() / size * grow * 2  # twice: WAL and autovacuum churn
     disk_free = shutil.disk_usage("/var/lib/postgresql").free
@@ -172,9 +190,10 @@ def large_size_verdict(started: float, size: int, fill_rate: float, peer: Pymerk
     reasons = []
     if seconds > left:
         reasons.append(
-            f"filling {grow:,} more entries at the measured {fill_rate:,.0f} entries/s"
-            f" (and pymerkle at {peer.rate:,.0f}/s) needs ~{seconds / 60:.0f} min,"
-            f" {max(left, 0) / 60:.0f} min of the budget are left"
+            f"growing by {grow:,} entries (the log at {fill_rate:,.0f} entries/s measured,"
+            f" pymerkle at {peer.rate:,.0f}/s, both slowing as they grow) needs"
+            f" ~{seconds / 60:.0f} min, {max(left, 0) / 60:.0f} min of the budget are left;"
+            " run with --large to measure it anyway"
         )
     if disk_needed > disk_free:
         reasons.append(
@@ -192,15 +211,15 @@ def _rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def run(started: float) -> tuple[list[Measured], str]:
-    """Grows the log through SIZES (and LARGE if it fits); returns the measurements and the
-    reason LARGE was skipped ("" when measured)."""
+def run(started: float, *, large: bool) -> tuple[list[Measured], str]:
+    """Grows the log through SIZES (and LARGE if it fits or `large`); returns the
+    measurements and the reason LARGE was skipped ("" when measured)."""
     peer, results, size = Pymerkle(), [], 0
     for target in SIZES:
         rate = fill(size, target)
         size = target
         results.append(measure(size, rate, peer))
-    skipped = large_size_verdict(started, size, rate, peer)
+    skipped = "" if large else large_size_verdict(started, size, rate, peer)
     if not skipped:
         rate = fill(size, LARGE)
         results.append(measure(LARGE, rate, peer))
@@ -218,6 +237,7 @@ def body(results: Sequence[Measured], skipped: str) -> list[str]:
             f"{m.quantiles['database']['median'] / m.quantiles['pymerkle']['median']:.2f}",
             f"{m.fill_rate:,.0f}",
             f"{m.pymerkle_rate:,.0f}",
+            f"{m.load:.1f}",
         ]
         for m in results
     ]
@@ -229,6 +249,7 @@ def body(results: Sequence[Measured], skipped: str) -> list[str]:
         "database ÷ pymerkle (median)",
         "fill entries/s",
         "pymerkle appends/s",
+        "load",
     ]
     at_target = next(m for m in results if m.size == TARGET_SIZE).quantiles["database"]
     first, last = results[0], results[-1]
@@ -249,6 +270,11 @@ def body(results: Sequence[Measured], skipped: str) -> list[str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Inclusion-proof latency, beside peers.")
+    parser.add_argument(
+        "--large", action="store_true", help=f"grow to {LARGE:,} whatever the time budget"
+    )
+    large = parser.parse_args().large
     started = time.monotonic()
     machine = common.machine_description()
     common.django_setup("jv_bench_proofs")
@@ -256,7 +282,7 @@ def main() -> None:
 
     common.integration_by_hand()  # fill() integrates, in batches of FILL_BATCH
     log_initialize()
-    results, skipped = run(started)
+    results, skipped = run(started, large=large)
     common.report("bench_proofs", machine, body(results, skipped))
 
 
