@@ -7,14 +7,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.portal.pages import Visitor, site_build
 
 from .conftest import Visit
 
-PHONE = {"width": 360, "height": 800}
+PHONE: ViewportSize = {"width": 360, "height": 800}
 FOCUS_RING = "rgb(180, 83, 9) solid 3px"  # --focus in site.css
 
 
