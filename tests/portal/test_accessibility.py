@@ -26,7 +26,8 @@ PAIRS = [
     *((edge, box, 3.0) for edge, box in (("ok", "ok-bg"), ("warn", "warn-bg"), ("bad", "bad-bg"))),
 ]
 COLOUR_LITERAL = re.compile(
-    r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(|:\s*(?:white|black|red|green|blue|gray|grey)\b"
+    r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(|(?<![\w-])(?:white|black|red|green|blue|gray|grey"
+    r"|silver|orange|yellow|purple|navy|maroon)(?![\w-])"
 )
 
 
