@@ -38,8 +38,10 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module: when it closes, Playwright's event loop stops, and with it
+    the need to tell Django that database calls from this thread are safe."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail(
@@ -48,7 +50,7 @@ def browser() -> Iterator[Browser]:
             pytrace=False,
         )
     # Playwright's sync API runs an event loop in this thread, so Django would refuse the
-    # tests' own database calls as "from an async context" without this.
+    # tests' own database calls as "from an async context" without this, until it closes.
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
