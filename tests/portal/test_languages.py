@@ -36,6 +36,7 @@ KEYWORDS = {
 # Latin words a Chinese page may show besides capitals (SHA, UTC, PDF, a sample code): names of
 # formats and programs.
 LATIN_ALLOWED = {"Cookie", "Python", "tlog", "proof", "origin"}
+ENGLISH_MARK_AFTER_CHINESE = re.compile(r"[\u4e00-\u9fff）][:;,.!?](?:\s|$)")
 
 
 def _extracted(method: str, source: str) -> Iterator[tuple[str | None, str]]:
@@ -220,3 +221,6 @@ def _assert_chinese(page: Page) -> None:
         if not word.isupper()
     }
     assert words <= LATIN_ALLOWED, f"{page.name} ({page.path}): English {words - LATIN_ALLOWED}"
+    # Chinese punctuation after Chinese text (：。，), not the English marks around a translation.
+    text = " ".join(page_text(html))
+    assert not ENGLISH_MARK_AFTER_CHINESE.findall(text), f"{page.name}: {text}"
