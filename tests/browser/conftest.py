@@ -73,8 +73,14 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser: Browser, live_server: LiveServer) -> Iterator[Visit]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+def locale() -> str:
+    """The browser's language (Accept-Language); a test parametrizes it for another."""
+    return "en-GB"
+
+
+@pytest.fixture
+def visit(browser: Browser, live_server: LiveServer, locale: str) -> Iterator[Visit]:
+    context = browser.new_context(base_url=live_server.url, locale=locale)
     page = context.new_page()
     seen = Visit(page)
 

@@ -83,3 +83,18 @@ def test_hashing_shows_its_progress_and_cancel_stops_it_with_nothing_sent(
     assert urlparse(page.url).path == "/"
     assert not urlparse(page.url).query
     assert not any("/api/" in url for _, url, _ in visit.requests)
+
+
+def test_the_file_input_works_from_the_keyboard(visit: Visit, tmp_path: Path) -> None:
+    document = tmp_path / "judgment.pdf"
+    document.write_bytes(b"a judgment chosen without a mouse\n")
+    page = visit.page
+    page.goto("/")
+    page.get_by_label("Record number printed on the document").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "files"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(document)
+    page.wait_for_url("**/?sha256=*")
+    assert fingerprint_in_url(page.url) == sha256_of(document)
