@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from judicial_verify.tlog.receipt import Receipt, format_receipt
-from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, TileHashReader, tile_width_at
+from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
 from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof, tree_hash
 
@@ -120,7 +120,7 @@ def inclusion_proofs_newest(indices: Sequence[int]) -> dict[int, InclusionProof]
     if not indices:
         return {}
     checkpoint = checkpoint_latest()
-    reader = TileHashReader(checkpoint.size, tile_store.memoized(tile_store.read_tiles))
+    reader = tile_store.proofs_reader(checkpoint.size)
     return {
         index: InclusionProof(
             index=index,
@@ -146,7 +146,7 @@ class ConsistencyProof:
 def consistency_proof_roots(size1: int, size2: int) -> ConsistencyProof:
     """Returns the consistency proof between two tree sizes, with both trees' roots."""
     hashes = consistency_proof_get(size1, size2)
-    reader = TileHashReader(size2, tile_store.memoized(tile_store.read_tiles))
+    reader = tile_store.proofs_reader(size2)
     return ConsistencyProof(
         size1=size1,
         size2=size2,
@@ -186,7 +186,7 @@ def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
     """
     checkpoint = checkpoint_latest()
     rows = Entry.objects.filter(index__in=indices, index__lt=checkpoint.size)
-    reader = TileHashReader(checkpoint.size, tile_store.memoized(tile_store.read_tiles))
+    reader = tile_store.proofs_reader(checkpoint.size)
     out = {}
     for index, data in rows.values_list("index", "data"):
         receipt = Receipt(
