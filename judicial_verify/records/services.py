@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -115,11 +114,11 @@ def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
 
 
 def _existing(node: Node, items: Sequence[AnchorItem]) -> dict[tuple[str, str, int | None], Record]:
-    where = Q()
-    for item in items:
-        where |= Q(kind=item.kind, sha256=item.sha256, ref=item.ref)
-    found = Record.objects.filter(where, node=node) if items else Record.objects.none()
-    return {(r.kind, r.sha256, r.ref): r for r in found}
+    # The node's records of these documents, matched on (kind, sha256, ref) here: an OR of one
+    # Q per item took 100 ms to build for a batch of 1,000.
+    wanted = {(item.kind, item.sha256, item.ref) for item in items}
+    found = Record.objects.filter(node=node, sha256__in={item.sha256 for item in items})
+    return {key: r for r in found if (key := (r.kind, r.sha256, r.ref)) in wanted}
 
 
 def _new_record(
