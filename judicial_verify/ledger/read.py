@@ -185,7 +185,7 @@ def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
     The entries of a batch share most of their tiles, so each tile is read once.
     """
     checkpoint = checkpoint_latest()
-    rows = Entry.objects.filter(index__in=indices, index__lt=checkpoint.size)
+    rows = Entry.objects.filter(index__any=indices, index__lt=checkpoint.size)
     reader = tile_store.proofs_reader(checkpoint.size)
     out = {}
     for index, data in rows.values_list("index", "data"):

@@ -113,7 +113,7 @@ def _wait_seconds(request: Request) -> float:
 def _output(request: Request, anchored: list[Anchored], receipts: bool) -> list[dict[str, Any]]:
     submissions = [a.record.submission for a in anchored]
     indices = dict(
-        Entry.objects.filter(submission__in=submissions).values_list("submission", "index")
+        Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
     )
     files = read.receipts_get(list(indices.values())) if receipts and indices else {}
     out = []
