@@ -6,6 +6,7 @@ from django.db import transaction
 
 from judicial_verify.tlog.entry import Entry, encode_entry
 
+from .bulk import rows_insert
 from .models import PendingEntry
 from .tasks import integration_schedule
 
@@ -18,6 +19,6 @@ def entries_submit(*, entries: Sequence[Entry]) -> list[int]:
     """
     rows = [PendingEntry(data=encode_entry(e), sha256=e.sha256) for e in entries]
     with transaction.atomic():
-        PendingEntry.objects.bulk_create(rows)
+        rows_insert(PendingEntry, rows)
         transaction.on_commit(integration_schedule)
     return [row.pk for row in rows]

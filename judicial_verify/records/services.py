@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from judicial_verify.ledger import read
+from judicial_verify.ledger.bulk import rows_insert
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import (
     Entry,
@@ -177,7 +178,7 @@ def _anchor(
             record.submission = submission
             if KINDS[record.kind].issues_code:
                 record.code_hash = code_hash(_derived_code(submission))
-        Record.objects.bulk_create([record for record, _ in pairs])
+        rows_insert(Record, [record for record, _ in pairs])
     return [
         result or Anchored(new[(item.kind, item.sha256, item.ref)][0], created=True)
         for result, item in zip(results, items, strict=True)
