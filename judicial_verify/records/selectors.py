@@ -50,7 +50,10 @@ def _views(rows: Sequence[EntryRow]) -> list[EntryView]:
         [r.submission for r in rows], field_name="submission"
     )
     entries = {r.index: decode_entry(bytes(r.data)) for r in rows}
-    nodes = Node.objects.in_bulk({e.node for e in entries.values()}, field_name="code")
+    # The records brought their nodes along; only entries without a record need a look-up.
+    nodes = {record.node.code: record.node for record in records.values()}
+    if missing := {e.node for e in entries.values()} - nodes.keys():
+        nodes |= Node.objects.in_bulk(missing, field_name="code")
     return [
         EntryView(
             index=r.index,
