@@ -98,3 +98,22 @@ def test_the_file_input_works_from_the_keyboard(visit: Visit, tmp_path: Path) ->
     chooser.value.set_files(document)
     page.wait_for_url("**/?sha256=*")
     assert fingerprint_in_url(page.url) == sha256_of(document)
+
+
+def test_a_file_gone_before_it_is_read_is_reported_and_nothing_is_sent_for_it(
+    visit: Visit, tmp_path: Path
+) -> None:
+    first, gone = tmp_path / "first.bin", tmp_path / "gone.pdf"
+    with first.open("wb") as f:
+        f.truncate(256 * 2**20)  # sparse, long enough to delete the second file meanwhile
+    content = b"moved away while the first file was hashed"
+    gone.write_bytes(content)
+    page = visit.page
+    page.goto("/")
+    page.set_input_files("#files", [first, gone])
+    gone.unlink()
+    expect(page.locator("[data-file-check] [data-status]")).to_have_text(
+        "This file could not be read. Check that it is still there and try again.", timeout=30_000
+    )
+    expect(page.locator("[data-results] tbody tr th")).to_have_text(["first.bin"])
+    assert not any(hashlib.sha256(content).hexdigest() in url for _, url, _ in visit.requests)

@@ -46,7 +46,7 @@ export function acceptFiles(root, onFiles) {
 /**
  * Hashes files in turn, showing each one's progress in root's [data-hashing] panel, and
  * awaits onHashed(file, sha256) after each. Resolves to true when all were hashed, false when
- * the visitor cancelled; rejects if a file cannot be read.
+ * the visitor cancelled; rejects with FileReadError if a file cannot be read.
  */
 export async function hashEach(root, files, onHashed) {
   const panel = root.querySelector("[data-hashing]");

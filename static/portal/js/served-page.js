@@ -4,6 +4,7 @@
 // Markup and words: templates/portal/served_check.html.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
+import { FileReadError } from "./file-hash.js";
 import { ApiError, checkServedDocument, verifyBySha256 } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
@@ -37,7 +38,9 @@ async function check(file) {
     });
     if (!done) say("cancelled");
   } catch (error) {
-    say(error instanceof ApiError ? "server_error" : "read_error");
+    if (error instanceof ApiError) say("server_error");
+    else if (error instanceof FileReadError) say("read_error");
+    else throw error;
   }
 }
 

@@ -4,6 +4,7 @@
 // Markup and words: templates/portal/verify_files.html and the templates it includes.
 import { checkEntries, showKeys, summary } from "./browser-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
+import { FileReadError } from "./file-hash.js";
 import { ApiError, entryByIndex, verifyBySha256 } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
@@ -33,7 +34,9 @@ async function check(files) {
     if (files.length === 1) await openResult(files[0], index);
     else await tabulate(files, index);
   } catch (error) {
-    say(error instanceof ApiError ? "server_error" : "read_error");
+    if (error instanceof ApiError) say("server_error");
+    else if (error instanceof FileReadError) say("read_error");
+    else throw error;
   }
 }
 
