@@ -134,3 +134,16 @@ def test_many_files_against_a_record_number_name_the_one_that_is_it(
     )
     expect(rows.locator("td:nth-child(4)")).to_have_text([str(index), str(index)])
     expect(page.locator('[data-explain="content_differs"]')).to_be_visible()
+
+
+def test_on_a_phone_each_file_is_a_card_and_nothing_scrolls_sideways(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    anchor(court, JUDGMENT)
+    page = visit.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    choose(page, write(tmp_path, "judgment.pdf", JUDGMENT), write(tmp_path, "x.pdf", UNKNOWN))
+    rows = page.locator("[data-results] tbody tr")
+    expect(rows.locator("td:nth-child(7)")).to_have_text(["Verified in your browser", ""])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert rows.first.evaluate("row => getComputedStyle(row).display") == "block"
