@@ -60,12 +60,12 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
-def _positive_int(name: str, *, default: int) -> int:
+def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number above 0")
+    if not value.isascii() or not value.isdigit() or int(value) < least:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number from {least}")
     return int(value)
 
 
@@ -216,9 +216,11 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 LOG_ORIGIN = _log_origin()
 # The ledger parses the key and checks that its name is LOG_ORIGIN.
 LOG_SIGNING_KEY = _secret("LOG_SIGNING_KEY")
+# How many tiles' hashes each process keeps for proofs (about 16 KiB a full tile; 0: none).
+LOG_TILE_CACHE_TILES = _whole_number("LOG_TILE_CACHE_TILES", default=4096, least=0)
 
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
-VERIFY_UPLOAD_MAX_BYTES = _positive_int("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
+VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 
 # Application
 

@@ -50,3 +50,13 @@ def cache_per_test(settings: LazySettings) -> None:
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for alias, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def tile_cache_cleared() -> Iterator[None]:
+    """Each test's log starts anew, so no tile rows may carry over from another test's."""
+    from judicial_verify.ledger.tile_store import TILE_CACHE
+
+    TILE_CACHE.clear()
+    yield
+    TILE_CACHE.clear()

@@ -13,7 +13,6 @@ from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_widt
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
 from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof, tree_hash
 
-from . import tile_store
 from .models import Checkpoint, Entry, VerifierKey
 from .tile_store import hash_reader, tiles_read
 
@@ -120,7 +119,7 @@ def inclusion_proofs_newest(indices: Sequence[int]) -> dict[int, InclusionProof]
     if not indices:
         return {}
     checkpoint = checkpoint_latest()
-    reader = tile_store.proofs_reader(checkpoint.size)
+    reader = hash_reader(checkpoint.size, many=True)
     return {
         index: InclusionProof(
             index=index,
@@ -146,7 +145,7 @@ class ConsistencyProof:
 def consistency_proof_roots(size1: int, size2: int) -> ConsistencyProof:
     """Returns the consistency proof between two tree sizes, with both trees' roots."""
     hashes = consistency_proof_get(size1, size2)
-    reader = tile_store.proofs_reader(size2)
+    reader = hash_reader(size2, many=True)
     return ConsistencyProof(
         size1=size1,
         size2=size2,
@@ -186,7 +185,7 @@ def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
     """
     checkpoint = checkpoint_latest()
     rows = Entry.objects.filter(index__any=indices, index__lt=checkpoint.size)
-    reader = tile_store.proofs_reader(checkpoint.size)
+    reader = hash_reader(checkpoint.size, many=True)
     out = {}
     for index, data in rows.values_list("index", "data"):
         receipt = Receipt(

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.conf import settings
 from django.db import connection
 
 from judicial_verify.tlog.tile import Tile as TileCoord
-from judicial_verify.tlog.tile import TileHashReader, TileReader, edge_tiles
-from judicial_verify.tlog.tree import HashReader, Node
+from judicial_verify.tlog.tile import TileCache, TileHashReader, edge_tiles
 
 from .models import Tile
 
@@ -38,42 +38,21 @@ def read_tiles(tiles: Sequence[TileCoord]) -> list[bytes]:
     return [found.get((t.level, t.index), b"") for t in tiles]
 
 
-def memoized(read: TileReader) -> TileReader:
-    """Wraps a TileReader so each tile is read at most once (for many proofs in one call)."""
-    seen: dict[TileCoord, bytes] = {}
-
-    def read_once(tiles: Sequence[TileCoord]) -> list[bytes]:
-        missing = [t for t in dict.fromkeys(tiles) if t not in seen]
-        if missing:
-            seen.update(zip(missing, read(missing), strict=True))
-        return [seen[t] for t in tiles]
-
-    return read_once
+# The rows of the tiles recent proofs needed, shared by everything in this process. Safe
+# to keep: a tile at a given width never changes in an append-only log (a log whose
+# database is replaced by another history needs its processes restarted anyway).
+TILE_CACHE = TileCache(settings.LOG_TILE_CACHE_TILES)
+# Without the shared cache, a call that proves many entries still reads each tile once.
+CALL_CACHE_TILES = 256
 
 
-def proofs_reader(size: int) -> HashReader:
-    """A HashReader for many proofs in the tree of `size` leaves: each tile is read at most
-    once, and each subtree's hash computed at most once.
+def hash_reader(size: int, *, many: bool = False) -> TileHashReader:
+    """Returns a tree HashReader for the tree of `size` leaves, backed by stored tiles.
 
-    Neighbouring entries' proofs share most of their subtrees, and a subtree within a tile
-    costs up to 255 hashes to compute: the receipts of a batch of 1,000 computed 500,000
-    node hashes without this, about 8,000 with it.
+    `many`: the reader serves many proofs in one call (a batch's receipts).
     """
-    read = TileHashReader(size, memoized(read_tiles))
-    seen: dict[Node, bytes] = {}
-
-    def read_once(nodes: Sequence[Node]) -> list[bytes]:
-        missing = [n for n in dict.fromkeys(nodes) if n not in seen]
-        if missing:
-            seen.update(zip(missing, read(missing), strict=True))
-        return [seen[n] for n in nodes]
-
-    return read_once
-
-
-def hash_reader(size: int) -> TileHashReader:
-    """Returns a tree HashReader for the tree of `size` leaves, backed by stored tiles."""
-    return TileHashReader(size, read_tiles)
+    cache = TILE_CACHE if TILE_CACHE.capacity > 0 or not many else TileCache(CALL_CACHE_TILES)
+    return TileHashReader(size, read_tiles, cache)
 
 
 def edge_read(size: int) -> dict[int, bytes]:

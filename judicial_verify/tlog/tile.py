@@ -8,11 +8,13 @@ width up to the stored one from the same bytes.
 
 import re
 import struct
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import MalformedError, TileError
-from .tree import HASH_SIZE, Node, complete_subtree_hash
+from .tree import HASH_SIZE, Node, complete_subtree_hash, node_hash
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -114,36 +116,102 @@ TileReader = Callable[[Sequence[Tile]], Sequence[bytes]]
 """Returns the data of each requested tile, at least as wide as asked (wider is fine)."""
 
 
-class TileHashReader:
-    """A tree.HashReader for a tree of `size` leaves, computing hashes from tiles."""
+def tile_rows(data: bytes) -> list[bytes]:
+    """Returns a tile's rows: row r holds the hash of each complete run of 2**r of its
+    hashes, concatenated (row 0 is the tile itself; a full tile has 9 rows, the last its root).
+    """
+    rows = [data]
+    while len(rows[-1]) >= 2 * HASH_SIZE:
+        row = rows[-1]
+        rows.append(
+            b"".join(
+                node_hash(row[i : i + HASH_SIZE], row[i + HASH_SIZE : i + 2 * HASH_SIZE])
+                for i in range(0, len(row) - HASH_SIZE, 2 * HASH_SIZE)
+            )
+        )
+    return rows
 
-    def __init__(self, size: int, read_tiles: TileReader) -> None:
+
+class TileCache:
+    """The rows of tiles, kept for up to `capacity` tiles, least recently used out first.
+
+    A tile at a given width never changes (rows grow only at the right, and a
+    wider tile is another key), so its rows can be kept for good: every proof
+    then reads from the database only the tiles no recent proof has needed.
+    Safe to share between threads.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._rows: OrderedDict[Tile, list[bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tile: Tile) -> list[bytes] | None:
+        with self._lock:
+            rows = self._rows.get(tile)
+            if rows is not None:
+                self._rows.move_to_end(tile)
+            return rows
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+    def put(self, tile: Tile, rows: list[bytes]) -> None:
+        if self.capacity <= 0:
+            return
+        with self._lock:
+            self._rows[tile] = rows
+            self._rows.move_to_end(tile)
+            while len(self._rows) > self.capacity:
+                self._rows.popitem(last=False)
+
+
+class TileHashReader:
+    """A tree.HashReader for a tree of `size` leaves, computing hashes from tiles.
+
+    Each tile a call needs is read once and its rows computed once; with a
+    TileCache, tiles an earlier call needed are not read or hashed again.
+    """
+
+    def __init__(self, size: int, read_tiles: TileReader, cache: TileCache | None = None) -> None:
         self._size = size
         self._read_tiles = read_tiles
+        self._cache = cache
 
     def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
         spans = [self._locate(node) for node in nodes]
-        wanted = list(dict.fromkeys(tile for tile, _, _ in spans))
-        datas = self._read_tiles(wanted)
-        by_tile = dict(zip(wanted, datas, strict=True))
+        rows = self._rows(list(dict.fromkeys(tile for tile, _, _ in spans)))
         out = []
-        for tile, start, count in spans:
-            data = by_tile[tile]
-            if len(data) < (start + count) * HASH_SIZE:
-                raise TileError(f"tile {tile.path} holds {len(data) // HASH_SIZE} hashes")
-            out.append(
-                complete_subtree_hash(split_hashes(data[start * HASH_SIZE :][: count * HASH_SIZE]))
-            )
+        for tile, rise, position in spans:
+            at = position * HASH_SIZE
+            out.append(rows[tile][rise][at : at + HASH_SIZE])
         return out
 
+    def _rows(self, tiles: list[Tile]) -> dict[Tile, list[bytes]]:
+        found: dict[Tile, list[bytes]] = {}
+        for tile in tiles:
+            cached = self._cache.get(tile) if self._cache is not None else None
+            if cached is not None:
+                found[tile] = cached
+        missing = [t for t in tiles if t not in found]
+        if missing:
+            for tile, data in zip(missing, self._read_tiles(missing), strict=True):
+                if len(data) < tile.width * HASH_SIZE:
+                    raise TileError(f"tile {tile.path} holds {len(data) // HASH_SIZE} hashes")
+                found[tile] = tile_rows(data[: tile.width * HASH_SIZE])
+                if self._cache is not None:
+                    self._cache.put(tile, found[tile])
+        return found
+
     def _locate(self, node: Node) -> tuple[Tile, int, int]:
-        # The node's hash is the MTH of `count` hashes starting at `start` in one tile.
+        # The node is entry `position` of row `rise` of one tile.
         if (node.index + 1) << node.level > self._size:
             raise TileError(f"node {node.level}/{node.index} is beyond tree size {self._size}")
         level, rise = divmod(node.level, TILE_HEIGHT)
         first = node.index << rise
         tile = tile_at(level, first // TILE_WIDTH, self._size)
-        return tile, first % TILE_WIDTH, 1 << rise
+        return tile, rise, (first % TILE_WIDTH) >> rise
 
 
 def extend_tiles(

@@ -18,7 +18,9 @@ from judicial_verify.tlog.tile import (
     MAX_LEVEL,
     TILE_WIDTH,
     Tile,
+    TileCache,
     TileHashReader,
+    TileReader,
     edge_tiles,
     extend_tiles,
     format_entry_bundle,
@@ -26,6 +28,7 @@ from judicial_verify.tlog.tile import (
     parse_tile_path,
     split_hashes,
     tile_at,
+    tile_rows,
     tile_width_at,
 )
 from judicial_verify.tlog.tree import HASH_SIZE, Node, inclusion_proof
@@ -440,3 +443,60 @@ def test_it_accepts_a_bundle_as_full_as_a_tile() -> None:
 def test_it_refuses_to_bundle_more_entries_than_a_tile_holds() -> None:
     with pytest.raises(MalformedError):
         format_entry_bundle([b"x"] * 257)
+
+
+def counting_reader(store: dict[tuple[int, int], bytes]) -> tuple[list[Tile], TileReader]:
+    asked: list[Tile] = []
+
+    def read(tiles: Sequence[Tile]) -> list[bytes]:
+        asked.extend(tiles)
+        return [store[(t.level, t.index)] for t in tiles]
+
+    return asked, read
+
+
+def test_a_cached_reader_gives_the_same_proofs_and_reads_no_tile_twice() -> None:
+    store = spec_tiles(SPEC_EXAMPLE_SIZE)
+    asked, read = counting_reader(store)
+    cache = TileCache(100)
+    plain = TileHashReader(SPEC_EXAMPLE_SIZE, lambda ts: [store[(t.level, t.index)] for t in ts])
+    for index in (0, 12_345, 12_346, 69_999, 0):
+        cached = TileHashReader(SPEC_EXAMPLE_SIZE, read, cache)
+        assert inclusion_proof(index, SPEC_EXAMPLE_SIZE, cached) == inclusion_proof(
+            index, SPEC_EXAMPLE_SIZE, plain
+        )
+    assert len(asked) == len(set(asked))
+
+
+def test_a_cache_keeps_a_tile_per_width_since_a_wider_tile_has_other_rows() -> None:
+    store = spec_tiles(300)
+    asked, read = counting_reader(store)
+    cache = TileCache(100)
+    TileHashReader(260, read, cache)([Node(2, 64)])
+    TileHashReader(264, read, cache)([Node(3, 32)])
+    assert [t.width for t in asked] == [4, 8]
+
+
+def test_a_cache_forgets_the_least_recently_used_tile_beyond_its_capacity() -> None:
+    cache = TileCache(2)
+    a, b, c = Tile(0, 0), Tile(0, 1), Tile(0, 2)
+    for tile in (a, b):
+        cache.put(tile, [b""])
+    cache.get(a)
+    cache.put(c, [b""])
+    assert cache.get(b) is None
+    assert cache.get(a) is not None
+    assert cache.get(c) is not None
+
+
+def test_a_cache_of_no_capacity_keeps_nothing() -> None:
+    cache = TileCache(0)
+    cache.put(Tile(0, 0), [b""])
+    assert cache.get(Tile(0, 0)) is None
+
+
+def test_the_last_row_of_a_full_tile_is_its_subtree_hash() -> None:
+    data = b"".join(leaf(i) for i in range(TILE_WIDTH))
+    rows = tile_rows(data)
+    assert len(rows) == 9
+    assert rows[-1] == complete_mth(0, TILE_WIDTH)
