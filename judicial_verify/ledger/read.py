@@ -8,6 +8,8 @@ no caller can see a tree the log has not committed to.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
+
 from judicial_verify.tlog.receipt import Receipt, format_receipt
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
@@ -54,12 +56,19 @@ def _latest_size() -> int:
     """Returns the newest signed checkpoint's size, reading that one column.
 
     A proof needs only the size; the whole row with its note and key cost half
-    a millisecond more, a third of an inclusion proof (benchmarks/bench_proofs.py).
+    a millisecond more, a third of an inclusion proof, and the ORM's query
+    building about as much as the query itself (benchmarks/bench_proofs.py).
     """
-    size = Checkpoint.objects.order_by("-id").values_list("size", flat=True).first()
-    if size is None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('size')} FROM {quote(Checkpoint._meta.db_table)}"  # noqa: S608
+            f" ORDER BY {quote('id')} DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound("the log has not signed a checkpoint yet")
-    return size
+    return int(row[0])
 
 
 def _tree_size(size: int | None) -> int:
