@@ -246,3 +246,32 @@ def test_the_javascript_port_reads_the_signed_note_vectors_keys(visit: Visit) ->
     assert parsed["names"] == [vkey.split("+")[0] for vkey in vkeys]
     assert parsed["ids"] == [vkey.split("+")[1] for vkey in vkeys]
     assert parsed["refused"]
+
+
+def test_a_browser_without_ed25519_says_it_could_not_check_rather_than_verified(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    page = visit.page
+    # Browsers before WebCrypto's Ed25519 refuse the algorithm as not supported.
+    page.add_init_script(
+        """(() => {
+          const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+          crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+            algorithm?.name === "Ed25519"
+              ? Promise.reject(new DOMException("Ed25519", "NotSupportedError"))
+              : importKey(format, key, algorithm, ...rest);
+        })()"""
+    )
+    open_result(page, court, tmp_path)
+    check = page.locator("[data-browser-check]")
+    expect(check).to_have_attribute("data-verdict", "unsupported")
+    expect(check.locator("[data-status]")).to_have_text(
+        "Not checked: this browser cannot verify Ed25519 signatures"
+    )
+    entry = check.locator("article")
+    expect(entry).to_have_attribute("data-verdict", "unsupported")
+    expect(entry.locator(".verdict")).to_contain_text("this browser cannot verify Ed25519")
+    expect(entry.locator('[data-step="signature"]')).to_have_attribute(
+        "data-step-status", "not_checked"
+    )
+    expect(entry.locator('[data-step-status="passed"]')).to_have_count(4)

@@ -23,7 +23,14 @@ async function check(root) {
   const results = await checkEntries(answer.entries, sha256, answer.verifier_keys);
   root.querySelector("[data-checks]").replaceChildren(...results.map(renderResult));
   showKeys(root, results);
-  const verified = results.length > 0 && results.every((r) => r.verdict === "verified");
-  status.textContent = pageString("browser-check-strings", verified ? "verified" : "not_verified");
-  root.dataset.verdict = verified ? "verified" : "refused";
+  const verdict = overall(results);
+  const text = { verified: "verified", refused: "not_verified", unsupported: "unsupported" };
+  status.textContent = pageString("browser-check-strings", text[verdict]);
+  root.dataset.verdict = verdict;
+}
+
+// Verified only when every entry is; a failed check outweighs one the browser could not do.
+function overall(results) {
+  if (results.length === 0 || results.some((r) => r.verdict === "failed")) return "refused";
+  return results.some((r) => r.verdict === "unsupported") ? "unsupported" : "verified";
 }
