@@ -8,7 +8,7 @@ and the database checks the same constraints and fires the same triggers as for 
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
@@ -17,6 +17,9 @@ def rows_insert(model: type[Model], objs: Sequence[Model]) -> None:
     does (on PostgreSQL: in the order given, ascending)."""
     if not objs:
         return
+    # The connection itself, not django.db.connection: that proxy looks the connection up
+    # again on every attribute read, and each of the batch's values reads it.
+    connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(objs)
         return
