@@ -6,7 +6,6 @@ code. Any code that names no served document (malformed, mistyped, unknown) gets
 """
 
 import io
-from collections.abc import Iterable
 from typing import Any
 
 import segno
@@ -14,9 +13,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +27,7 @@ from judicial_verify.records.served_documents import (
 )
 
 from ..errors import ApiError, ErrorOutput
+from ..negotiation import FirstRenderer
 from ..throttles import CodeLookupThrottle, RoleRateThrottle
 
 QR_MAX_AGE = 24 * 3600
@@ -189,22 +186,9 @@ class CodeCheckView(APIView):
         return Response(answer, headers={"Cache-Control": "private, no-store"})
 
 
-class _FirstRenderer(BaseContentNegotiation):
-    """The QR view answers SVG, or an error as JSON, whatever the client accepts."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
-
-
 class CodeQrView(APIView):
     throttle_classes = THROTTLES
-    content_negotiation_class = _FirstRenderer
+    content_negotiation_class = FirstRenderer
 
     @extend_schema(
         operation_id="codes_qr",

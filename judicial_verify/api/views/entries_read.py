@@ -1,14 +1,9 @@
 """/api/v1/entries/INDEX: one entry, its inclusion proof, and its receipt (.tlog-proof) file."""
 
-from collections.abc import Iterable
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +20,7 @@ from ..entry_output import (
     proof_data,
 )
 from ..errors import ErrorOutput, not_found
+from ..negotiation import FirstRenderer
 from ..params import COUNT_SCHEMA, count_parse, query_count
 from ..viewers import for_viewer, viewer_from_request
 
@@ -94,21 +90,8 @@ class EntryProofView(APIView):
         return Response(EntryProofOut(answer).data)
 
 
-class _ReceiptOrJsonError(BaseContentNegotiation):
-    """The receipt is a file whatever the client accepts; an error is JSON."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
-
-
 class EntryReceiptView(APIView):
-    content_negotiation_class = _ReceiptOrJsonError
+    content_negotiation_class = FirstRenderer
 
     @extend_schema(
         operation_id="entries_receipt",
