@@ -344,6 +344,7 @@ REST_FRAMEWORK = {
         "node": _rate("THROTTLE_NODE", default="600/minute"),
         # Verification codes: 95 secret bits leave nothing to guess at this rate.
         "code": _rate("THROTTLE_CODE", default="30/minute"),
+        "report": _rate("THROTTLE_REPORT", default="20/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

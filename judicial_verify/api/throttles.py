@@ -21,15 +21,26 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class CodeLookupThrottle(SimpleRateThrottle):
-    """Verification codes by client IP, whoever asks: every request that names a code counts,
-    found or not, so guessing one of 2**95 codes stays hopeless however it is spread over
-    the code endpoints. The rate is REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["code"]."""
+class AddressRateThrottle(SimpleRateThrottle):
+    """Requests counted by client address, whoever asks; the rate is the scope's in
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]."""
+
+    def get_cache_key(self, request: Request, view: "APIView | None") -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class CodeLookupThrottle(AddressRateThrottle):
+    """Verification codes: every request that names a code counts, found or not, so
+    guessing one of 2**95 codes stays hopeless however it is spread over the code
+    endpoints."""
 
     scope = "code"
 
-    def get_cache_key(self, request: Request, view: "APIView") -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+class ReportThrottle(AddressRateThrottle):
+    """Verification report PDFs: each takes the server up to a second to build."""
+
+    scope = "report"
 
 
 def request_role(request: Request) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from judicial_verify.api.throttles import ReportThrottle
 from judicial_verify.ledger import read
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.records.models import Node
@@ -279,3 +280,16 @@ def test_it_prints_the_most_metadata_a_record_may_have_over_several_pages(
     text = pdf_text(_report(judge.client, index))
     assert "第 4/" in text
     assert all(f"当事人{n:02d}" in text for n in range(50))
+
+
+def test_it_refuses_more_reports_than_the_rate_from_one_address(
+    anonymous: Person, court: Node
+) -> None:
+    index = anchor(court, sha("judgment"))
+    throttle = ReportThrottle()
+    allowed, _ = throttle.parse_rate(throttle.get_rate())
+    assert allowed is not None
+    answers = [
+        anonymous.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)
+    ]
+    assert answers == [200] * allowed + [429]
