@@ -90,6 +90,9 @@ def test_the_file_input_works_from_the_keyboard(visit: Visit, tmp_path: Path) ->
     document.write_bytes(b"a judgment chosen without a mouse\n")
     page = visit.page
     page.goto("/")
+    # The page's modules settle the drop zone after load; a key pressed before that can be
+    # lost, which made this test flaky in CI.
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Record number printed on the document").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "files"
