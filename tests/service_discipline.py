@@ -16,12 +16,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         reason = missing()
         if reason is None:
             continue
-        if _services_required():
+        if services_required():
             pytest.fail(f"{reason} (required: CI or REQUIRE_SERVICES is set)", pytrace=False)
         pytest.skip(reason)
 
 
-def _services_required() -> bool:
+def services_required() -> bool:
     return any(
         os.environ.get(name, "").lower() not in ("", "0", "false", "no")
         for name in ("CI", "REQUIRE_SERVICES")

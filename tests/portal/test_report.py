@@ -18,7 +18,7 @@ from judicial_verify.ledger import read
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.records.models import Node
 from judicial_verify.records.selectors import entry_view
-from tests.service_discipline import _services_required
+from tests.service_discipline import services_required
 
 from .conftest import TITLE, Person, anchor, sha
 
@@ -36,7 +36,7 @@ def poppler() -> None:
     if shutil.which("pdftotext") and shutil.which("pdftoppm"):
         return
     reason = "needs poppler-utils (pdftotext, pdftoppm): apt-get install poppler-utils"
-    if _services_required():
+    if services_required():
         pytest.fail(f"{reason} (required: CI or REQUIRE_SERVICES is set)", pytrace=False)
     pytest.skip(reason)
 
