@@ -35,22 +35,14 @@ from pathlib import Path
 
 import common
 
+from tests.browser.chromium import CHROMIUM_FLAGS
+
 # Modules that need Django are imported inside functions: only after common.django_setup().
 
 SIZE = 2**30
 CHUNK = 8 * 2**20
 ROUNDS = 5
 TARGET_RATIO = 1 / 3
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # The page's module on a File chosen in an input of its own (the page's drop zone would open
 # the result page when done). Resolves to [hex, seconds].

@@ -24,18 +24,8 @@ from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
 from tests.service_discipline import services_required
 
-# The flags this machine's Chromium needs: no sandbox as root, and none of the background
-# connections that its closed network refuses.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .chromium import CHROMIUM_FLAGS
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
