@@ -2,16 +2,21 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
 
+from django.db import connection
 from django.db.models import Q
 
 from judicial_verify.ledger import read
+from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.ledger.models import Entry as EntryRow
 from judicial_verify.tlog.entry import Entry, decode_entry
 
 from .codes import CodeError, code_hash, code_normalize
 from .kinds import KINDS, Audience, RecordKind, visible_metadata
 from .models import Node, Record
+from .rows import Columns, split
 
 
 @dataclass(frozen=True)
@@ -49,26 +54,30 @@ def _views(rows: Sequence[EntryRow]) -> list[EntryView]:
     records = Record.objects.select_related("node").in_bulk(
         [r.submission for r in rows], field_name="submission"
     )
-    entries = {r.index: decode_entry(bytes(r.data)) for r in rows}
-    # The records brought their nodes along; only entries without a record need a look-up.
-    nodes = {record.node.code: record.node for record in records.values()}
+    found = []
+    for row in rows:
+        record = records.get(row.submission)
+        found.append((row, record, record.node if record else None))
+    return _views_joined(found)
+
+
+def _views_joined(found: Sequence[tuple[EntryRow, Record | None, Node | None]]) -> list[EntryView]:
+    """Views of entries, each given with its record and the record's node, if any."""
+    entries = {row.index: decode_entry(bytes(row.data)) for row, _, _ in found}
+    # A record brings its node; an entry without one names its node by code only.
+    nodes = {node.code: node for _, _, node in found if node is not None}
     if missing := {e.node for e in entries.values()} - nodes.keys():
         nodes |= Node.objects.in_bulk(missing, field_name="code")
     return [
         EntryView(
-            index=r.index,
-            data=bytes(r.data),
-            entry=entries[r.index],
-            record=records.get(r.submission),
-            node=nodes.get(entries[r.index].node),
+            index=row.index,
+            data=bytes(row.data),
+            entry=entries[row.index],
+            record=record,
+            node=nodes.get(entries[row.index].node),
         )
-        for r in rows
+        for row, record, _ in found
     ]
-
-
-def entries_by_sha256(sha256: str) -> list[EntryView]:
-    """Every integrated entry anchoring a document with this SHA-256, oldest first."""
-    return _views(list(EntryRow.objects.filter(sha256=sha256).order_by("index")))
 
 
 @dataclass(frozen=True)
@@ -79,14 +88,77 @@ class ProvenEntry:
     proof: read.InclusionProof
 
 
-def entries_proven_by_sha256(sha256: str) -> list[ProvenEntry]:
-    """Every integrated entry anchoring this document, oldest first, each with its
-    inclusion proof in the newest checkpoint; an empty list when none anchors it."""
-    views = entries_by_sha256(sha256)
-    # Entries and the checkpoint covering them are committed together, and the
-    # entries are read first, so the newest checkpoint covers every one of them.
-    proofs = read.inclusion_proofs_newest([v.index for v in views])
-    return [ProvenEntry(view=v, proof=proofs[v.index]) for v in views if v.index in proofs]
+_ENTRY = Columns(EntryRow, "e")
+_RECORD = Columns(Record, "r")
+_NODE = Columns(Node, "n")
+_JOINED = (_ENTRY, _RECORD, _NODE)
+
+
+@cache
+def _verification_statement(vendor: str) -> str:
+    """The newest checkpoint's id, and every entry with a given SHA-256 (the one parameter)
+    with its record and the record's node: a row per entry, or one row of nulls after the
+    id. Built once per database vendor, whose quoting it uses.
+
+    One statement reads one snapshot: an entry commits with the checkpoint that covers
+    it, so the newest checkpoint seen covers every entry seen.
+    """
+    quote = connection.ops.quote_name
+
+    def table(columns: Columns[Any]) -> str:
+        return f"{quote(columns.model._meta.db_table)} {columns.alias}"
+
+    def col(columns: Columns[Any], field: str) -> str:
+        return f"{columns.alias}.{quote(columns.model._meta.get_field(field).column)}"
+
+    select = ", ".join(name for part in _JOINED for name in part.select())
+    e, r, n = _JOINED
+    # Only quoted names go into the text; the document hash is a parameter. The entries
+    # join a one-row table, so a document nobody anchored still gets the checkpoint's id.
+    return (
+        f"SELECT (SELECT MAX({quote('id')}) FROM {quote(Checkpoint._meta.db_table)}),"  # noqa: S608
+        f" {select} FROM (SELECT 1 AS {quote('one')}) {quote('one')}"
+        f" LEFT JOIN {table(e)} ON {col(e, 'sha256')} = %s"
+        f" LEFT JOIN {table(r)} ON {col(r, 'submission')} = {col(e, 'submission')}"
+        f" LEFT JOIN {table(n)} ON {col(n, 'id')} = {col(r, 'node')}"
+        f" ORDER BY {col(e, 'index')}"
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the log says of a document: every entry anchoring it, oldest first, each with
+    its inclusion proof in the newest checkpoint (none: not anchored), and the log's
+    verifier keys, newest first, to check the checkpoint with."""
+
+    entries: list[ProvenEntry]
+    verifier_keys: tuple[str, ...]
+
+
+def verification_by_sha256(sha256: str) -> Verification:
+    """Public verification of a document by its SHA-256, the busiest read: one statement
+    (_verification_statement), the checkpoint and keys kept in the process while they are
+    the newest (read.NEWEST_PUBLISHED), the proofs from the shared tile cache."""
+    with connection.cursor() as cursor:
+        cursor.execute(_verification_statement(connection.vendor), [sha256])
+        rows = cursor.fetchall()
+    newest = rows[0][0]
+    if newest is None:  # an empty log: nothing is anchored, and no key has signed
+        return Verification(entries=[], verifier_keys=())
+    published = read.NEWEST_PUBLISHED.get(newest)
+    found = []
+    for row in rows:
+        entry, record, node = split(row[1:], _JOINED)
+        if entry is not None:
+            found.append(
+                (cast(EntryRow, entry), cast(Record | None, record), cast(Node | None, node))
+            )
+    views = _views_joined(found)
+    proofs = read.inclusion_proofs(published.checkpoint, [v.index for v in views])
+    return Verification(
+        entries=[ProvenEntry(view=v, proof=proofs[v.index]) for v in views if v.index in proofs],
+        verifier_keys=published.verifier_keys,
+    )
 
 
 def entry_view(index: int) -> EntryView:

@@ -289,7 +289,5 @@ def test_it_refuses_more_reports_than_the_rate_from_one_address(
     throttle = ReportThrottle()
     allowed, _ = throttle.parse_rate(throttle.get_rate())
     assert allowed is not None
-    answers = [
-        anonymous.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)
-    ]
+    answers = [anonymous.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)]
     assert answers == [200] * allowed + [429]

@@ -20,8 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from judicial_verify.ledger import read
-from judicial_verify.records.selectors import entries_proven_by_sha256
+from judicial_verify.records.selectors import verification_by_sha256
 
 from ..entry_output import ProvenEntryOut, proven_entry_data
 from ..errors import ErrorOutput
@@ -54,12 +53,13 @@ class VerifyUploadIn(serializers.Serializer):
 
 def _answer(request: Request, sha256: str) -> dict[str, Any]:
     viewer = viewer_from_request(request)
-    entries = [proven_entry_data(p, viewer) for p in entries_proven_by_sha256(sha256)]
+    verification = verification_by_sha256(sha256)
+    entries = [proven_entry_data(p, viewer) for p in verification.entries]
     return {
         "sha256": sha256,
         "anchored": bool(entries),
         "entries": entries,
-        "verifier_keys": read.verifier_keys(),
+        "verifier_keys": list(verification.verifier_keys),
     }
 
 

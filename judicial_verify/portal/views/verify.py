@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from judicial_verify.ledger import read
 from judicial_verify.records.codes import CodeError, code_normalize
-from judicial_verify.records.selectors import entries_proven_by_sha256, entry_view
+from judicial_verify.records.selectors import entry_view, verification_by_sha256
 
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -49,6 +49,6 @@ def _result(request: HttpRequest, sha256: str, index_text: str) -> HttpResponse:
         if named.entry.sha256 != sha256:
             context.update(outcome="content_differs", named=named)
             return render(request, "portal/result.html", context)
-    proven = entries_proven_by_sha256(sha256)
+    proven = verification_by_sha256(sha256).entries
     context.update(outcome="verified" if proven else "not_anchored", proven=proven)
     return render(request, "portal/result.html", context)
