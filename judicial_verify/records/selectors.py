@@ -88,9 +88,11 @@ class ProvenEntry:
     proof: read.InclusionProof
 
 
-_ENTRY = Columns(EntryRow, "e")
-_RECORD = Columns(Record, "r")
-_NODE = Columns(Node, "n")
+# What an answer shows (entry_output, the portal's result page), and no more: each
+# timestamp and hash more in the row was more to parse for nothing.
+_ENTRY = Columns(EntryRow, "e", only=("submission", "data"))
+_RECORD = Columns(Record, "r", only=("node", "kind", "ref", "metadata", "salt", "submission"))
+_NODE = Columns(Node, "n", only=("code", "name", "type", "suspended"))
 _JOINED = (_ENTRY, _RECORD, _NODE)
 
 

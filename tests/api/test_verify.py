@@ -10,9 +10,12 @@ from django.conf import LazySettings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, ClientHandler, encode_multipart
 
 from judicial_verify.ledger.integrate import log_integrate
+from judicial_verify.ledger.keys import log_key_rotate
 from judicial_verify.ledger.read import verifier_keys
+from judicial_verify.ledger.submit import entries_submit
+from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, records_anchor
-from judicial_verify.tlog.entry import decode_entry
+from judicial_verify.tlog.entry import Entry, decode_entry
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 
 from .anchoring import anchor, node_of, signed_checkpoint
@@ -126,6 +129,59 @@ def test_it_shows_the_checkpoint_the_proof_leads_to(court: Actor, public: Actor)
     assert checkpoint["size"] == signed.size
     assert base64.b64decode(checkpoint["root_hash"]) == signed.root_hash
     assert checkpoint["verifier_key"] in verifier_keys()
+
+
+def test_the_answer_proves_against_the_newest_checkpoint_as_the_log_grows(
+    court: Actor, public: Actor
+) -> None:
+    anchor(court, sha("agreement"))
+    first = verify(public, sha("agreement")).json()["entries"][0]["checkpoint"]
+    anchor(court, sha("later"))
+    (entry,) = verify(public, sha("agreement")).json()["entries"]
+    signed = signed_checkpoint(entry["checkpoint"]["note"])
+    assert signed.size == first["size"] + 1
+    verify_inclusion(
+        leaf_hash=leaf_hash(base64.b64decode(entry["entry"])),
+        index=entry["index"],
+        size=signed.size,
+        proof=[base64.b64decode(h) for h in entry["proof"]["hashes"]],
+        root=signed.root_hash,
+    )
+
+
+def test_a_rotated_key_is_listed_once_it_has_signed(court: Actor, public: Actor) -> None:
+    anchor(court, sha("before"))
+    (old,) = verify(public, sha("before")).json()["verifier_keys"]
+    log_key_rotate()
+    anchor(court, sha("after"))
+    answer = verify(public, sha("before")).json()
+    new = answer["entries"][0]["checkpoint"]["verifier_key"]
+    assert new != old
+    assert answer["verifier_keys"] == [new, old]
+
+
+def test_a_node_renamed_shows_its_new_name_at_once(court: Actor, public: Actor) -> None:
+    anchor(court, sha("agreement"))
+    assert verify(public, sha("agreement")).json()["entries"][0]["node"]["name"] == "Court A"
+    Node.objects.filter(code="court-a").update(name="Court A, renamed")
+    (entry,) = verify(public, sha("agreement")).json()["entries"]
+    assert entry["node"]["name"] == "Court A, renamed"
+
+
+def test_an_entry_without_a_record_names_its_node_by_code(court: Actor, public: Actor) -> None:
+    # Entries the ledger took directly (its own `anchor` command) have no record here.
+    entry = Entry(
+        kind="evidence",
+        sha256=sha("bare"),
+        node="court-a",
+        time="2026-11-27T09:00:00.000Z",
+        meta=sha("metadata"),
+    )
+    entries_submit(entries=[entry])
+    log_integrate()
+    (found,) = verify(public, sha("bare")).json()["entries"]
+    assert found["node"] == {"code": "court-a", "name": "Court A", "type": "court"}
+    assert found["metadata"] is None
 
 
 def test_it_accepts_a_hash_in_upper_case(court: Actor, public: Actor) -> None:
