@@ -172,13 +172,12 @@ def _database(state_dir: Path) -> dict[str, Any]:
     # Reuse connections for a minute (per thread or worker process), checked before reuse.
     config.setdefault("CONN_MAX_AGE", 60)
     config.setdefault("CONN_HEALTH_CHECKS", True)
-    # Parameters bound on the server, and a statement run 5 times on a connection kept
-    # prepared there: planning the verification statement cost PostgreSQL four times its
-    # execution (benchmarks/bench_api.py). No transaction-mode pooler sits in between,
-    # which is what makes Django leave both off by default.
-    options = config.setdefault("OPTIONS", {})
-    options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", 5)
+    # Statements are prepared only where the code asks (records/rows.py: public
+    # verification, whose planning cost PostgreSQL four times its execution). psycopg
+    # prepares on request only when a threshold is set; this one is never reached by
+    # repetition, which would freeze generic plans that are slow for other parameters:
+    # with a threshold of 5, a batch's record look-up went from 1 to 33 ms that way.
+    config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
     return config
 
 

@@ -1,4 +1,4 @@
-"""Model instances out of one joined row of a plain SQL statement.
+"""Plain SQL for the busiest read: a statement run prepared, its rows back into models.
 
 The public verification answer needs an entry, its record and the record's
 node. The ORM would fetch them in separate queries, and building each query
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, Generic, TypeVar
 
+import psycopg
 from django.db import connection
 from django.db.models import Field, Model
 
@@ -70,6 +71,22 @@ def _converters(columns: Columns[Any], vendor: str) -> list[tuple[int, list[Conv
         if converters:
             found.append((at, converters, col))
     return found
+
+
+def rows_fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Runs `sql` and returns its rows; on PostgreSQL as a prepared statement, planned once
+    per connection (settings.py: nothing else is prepared). For statements whose best plan
+    does not depend on the parameters' values."""
+    with connection.cursor() as cursor:  # connected, and health-checked, as for any query
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+    # Django's cursors bind parameters into the text, which makes every call a new
+    # statement; this psycopg cursor binds them on the server, so the text repeats and
+    # can be prepared. Django's error translation stays around it.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+        raw.execute(sql, params, prepare=True)
+        return raw.fetchall()
 
 
 def split(row: Sequence[Any], parts: Sequence[Columns[Any]]) -> list[Model | None]:

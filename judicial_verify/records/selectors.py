@@ -16,7 +16,7 @@ from judicial_verify.tlog.entry import Entry, decode_entry
 from .codes import CodeError, code_hash, code_normalize
 from .kinds import KINDS, Audience, RecordKind, visible_metadata
 from .models import Node, Record
-from .rows import Columns, split
+from .rows import Columns, rows_fetch, split
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,7 @@ def verification_by_sha256(sha256: str) -> Verification:
     """Public verification of a document by its SHA-256, the busiest read: one statement
     (_verification_statement), the checkpoint and keys kept in the process while they are
     the newest (read.NEWEST_PUBLISHED), the proofs from the shared tile cache."""
-    with connection.cursor() as cursor:
-        cursor.execute(_verification_statement(connection.vendor), [sha256])
-        rows = cursor.fetchall()
+    rows = rows_fetch(_verification_statement(connection.vendor), [sha256])
     newest = rows[0][0]
     if newest is None:  # an empty log: nothing is anchored, and no key has signed
         return Verification(entries=[], verifier_keys=())
