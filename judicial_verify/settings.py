@@ -176,7 +176,9 @@ def _database(state_dir: Path) -> dict[str, Any]:
     # verification, whose planning cost PostgreSQL four times its execution). psycopg
     # prepares on request only when a threshold is set; this one is never reached by
     # repetition, which would freeze generic plans that are slow for other parameters:
-    # with a threshold of 5, a batch's record look-up went from 1 to 33 ms that way.
+    # with a threshold of 5, a batch's record look-up went from 1 to 33 ms that way. (A
+    # pooler in transaction mode between here and PostgreSQL would have to keep prepared
+    # statements per client, as PgBouncer does from 1.21 with max_prepared_statements.)
     config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
     return config
 
