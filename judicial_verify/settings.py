@@ -169,7 +169,9 @@ def _database(state_dir: Path) -> dict[str, Any]:
     config: dict[str, Any] = environ.Env.db_url_config(url)
     if not config["NAME"]:
         raise ImproperlyConfigured("DATABASE_URL: names no database (postgres://.../NAME)")
-    # Reuse connections for a minute (per thread or worker process), checked before reuse.
+    # Reuse connections for a minute (per thread or worker process), checked before reuse
+    # by our backend, whose check asks the socket rather than the server.
+    config["ENGINE"] = "judicial_verify.postgresql"
     config.setdefault("CONN_MAX_AGE", 60)
     config.setdefault("CONN_HEALTH_CHECKS", True)
     # Statements are prepared only where the code asks (records/rows.py: public

@@ -1,0 +1,26 @@
+"""Django's PostgreSQL backend, with a health check that needs no round trip.
+
+With CONN_HEALTH_CHECKS, Django checks a kept connection before each request uses it by
+running SELECT 1: a round trip that cost public verification a tenth of its CPU
+(benchmarks/RESULTS.md). A server that ends a connection (a restart, pg_terminate_backend,
+idle_session_timeout) says so and closes its end, which leaves something to read on the
+idle socket. So: nothing to read, and the connection is as usable as SELECT 1 would have
+found it; something to read, and Django's own check decides. (A server that vanished
+without a word is found by neither check until the network gives up.)
+"""
+
+import select
+
+from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self) -> bool:
+        connection = self.connection
+        if connection is None or connection.closed or connection.broken:
+            return False
+        if connection.info.transaction_status != TransactionStatus.IDLE:
+            return bool(super().is_usable())
+        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+        return bool(super().is_usable()) if readable else True
