@@ -63,7 +63,7 @@ class Published:
 
 
 class NewestPublished:
-    """The last checkpoint published() was asked for, kept for the next caller.
+    """The checkpoint (and keys) last asked for by id, kept for the next caller.
 
     Every verification answer proves against the newest checkpoint, and a checkpoint
     and the keys that signed up to it never change (migration 0002), so keeping the

@@ -77,13 +77,17 @@ def rows_fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Runs `sql` and returns its rows; on PostgreSQL as a prepared statement, planned once
     per connection (settings.py: nothing else is prepared). For statements whose best plan
     does not depend on the parameters' values."""
-    with connection.cursor() as cursor:  # connected, and health-checked, as for any query
-        if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
+    # What Django does before any query: a kept connection checked, a closed one reopened.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
     # Django's cursors bind parameters into the text, which makes every call a new
     # statement; this psycopg cursor binds them on the server, so the text repeats and
-    # can be prepared. Django's error translation stays around it.
+    # can be prepared. Django's error translation stays around it; its query log (kept
+    # with DEBUG only) does not see it.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
         raw.execute(sql, params, prepare=True)
         return raw.fetchall()
