@@ -109,15 +109,20 @@ def test_the_entry_bytes_hash_to_the_leaf_its_proof_leads_from(court: Actor, pub
     data = base64.b64decode(entry["entry"])
     assert base64.b64decode(entry["leaf_hash"]) == leaf_hash(data)
     assert decode_entry(data).sha256 == sha("agreement")
+    assert entry["proof"]["tree_size"] == proven_size(entry) == 6
+
+
+def proven_size(entry: dict[str, Any]) -> int:
+    """Checks the entry's proof up to its signed checkpoint; returns that checkpoint's size."""
     checkpoint = signed_checkpoint(entry["checkpoint"]["note"])
-    assert entry["proof"]["tree_size"] == checkpoint.size == 6
     verify_inclusion(
-        leaf_hash=leaf_hash(data),
+        leaf_hash=leaf_hash(base64.b64decode(entry["entry"])),
         index=entry["index"],
         size=checkpoint.size,
         proof=[base64.b64decode(h) for h in entry["proof"]["hashes"]],
         root=checkpoint.root_hash,
     )
+    return checkpoint.size
 
 
 def test_it_shows_the_checkpoint_the_proof_leads_to(court: Actor, public: Actor) -> None:
@@ -138,15 +143,7 @@ def test_the_answer_proves_against_the_newest_checkpoint_as_the_log_grows(
     first = verify(public, sha("agreement")).json()["entries"][0]["checkpoint"]
     anchor(court, sha("later"))
     (entry,) = verify(public, sha("agreement")).json()["entries"]
-    signed = signed_checkpoint(entry["checkpoint"]["note"])
-    assert signed.size == first["size"] + 1
-    verify_inclusion(
-        leaf_hash=leaf_hash(base64.b64decode(entry["entry"])),
-        index=entry["index"],
-        size=signed.size,
-        proof=[base64.b64decode(h) for h in entry["proof"]["hashes"]],
-        root=signed.root_hash,
-    )
+    assert proven_size(entry) == first["size"] + 1
 
 
 def test_a_rotated_key_is_listed_once_it_has_signed(court: Actor, public: Actor) -> None:
