@@ -1,18 +1,16 @@
 """Records anchored through the real service and integrated into the log, for the read tests."""
 
-from collections.abc import Mapping
+from typing import Any
 
 from judicial_verify.ledger.integrate import log_integrate
-from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.checkpoint import Checkpoint, parse_checkpoint
 from judicial_verify.tlog.note import Verifier, open_note
+from tests.anchoring import anchor as anchor_as
 
 from .conftest import Actor, sha
-
-CASE = {"case_number": "(2026) 京0105民初1号", "title": "Wang v. Li", "parties": ["Wang", "Li"]}
 
 
 def node_of(actor: Actor) -> Node:
@@ -20,19 +18,9 @@ def node_of(actor: Actor) -> Node:
     return actor.node
 
 
-def anchor(
-    actor: Actor,
-    sha256: str,
-    *,
-    kind: str = "case_file",
-    metadata: Mapping[str, object] = CASE,
-    ref: int | None = None,
-) -> int:
-    """Anchors one record as the actor's node, integrates it, and returns its index."""
-    item = AnchorItem(kind=kind, sha256=sha256, metadata=metadata, ref=ref)
-    (anchored,) = records_anchor(node=node_of(actor), items=[item])
-    log_integrate()
-    return Entry.objects.get(submission=anchored.record.submission).index
+def anchor(actor: Actor, sha256: str, **options: Any) -> int:
+    """Anchors one record as the actor's node and integrates it (tests.anchoring.anchor)."""
+    return anchor_as(node_of(actor), sha256, **options)
 
 
 def anchor_batches(actor: Actor, sizes: list[int]) -> None:

@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 from judicial_verify.records.credentials import personal_token_issue
 from judicial_verify.records.models import Profile, Record
 from judicial_verify.tlog.entry import metadata_commitment
+from tests.anchoring import CASE
 
-from .anchoring import CASE, anchor, node_of
+from .anchoring import anchor, node_of
 from .conftest import Actor
 
 pytestmark = pytest.mark.django_db

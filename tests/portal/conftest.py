@@ -11,16 +11,14 @@ from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
 
-from judicial_verify.ledger.integrate import log_integrate
-from judicial_verify.ledger.models import Entry
 from judicial_verify.records.credentials import node_create
 from judicial_verify.records.models import Node, Profile
 from judicial_verify.records.services import AnchorItem, records_anchor
+from tests.anchoring import CASE, CASE_NUMBER, TITLE, anchor
+
+__all__ = ["CASE", "CASE_NUMBER", "TITLE", "anchor"]  # for the tests that import them from here
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 (a test user's)
-CASE_NUMBER = "(2026) 京0105民初1号"
-TITLE = "王某诉李某合同纠纷"
-CASE = {"case_number": CASE_NUMBER, "title": TITLE, "parties": ["王某", "李某"]}
 
 
 def sha(text: str) -> str:
@@ -75,21 +73,6 @@ def lawyer(db: None) -> Person:
 @pytest.fixture
 def anonymous(db: None) -> Person:
     return Person(client=Client())
-
-
-def anchor(
-    node: Node,
-    sha256: str,
-    *,
-    kind: str = "case_file",
-    metadata: Mapping[str, object] = CASE,
-    ref: int | None = None,
-) -> int:
-    """Anchors one record as `node`, integrates it into the log, and returns its index."""
-    item = AnchorItem(kind=kind, sha256=sha256, metadata=metadata, ref=ref)
-    (anchored,) = records_anchor(node=node, items=[item])
-    log_integrate()
-    return Entry.objects.get(submission=anchored.record.submission).index
 
 
 def anchor_pending(node: Node, sha256: str, metadata: Mapping[str, object] = CASE) -> None:
