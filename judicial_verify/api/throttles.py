@@ -67,7 +67,7 @@ class RoleRateThrottle(BaseThrottle):
     """Every API view: a rate per role (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] anon, lawyer,
     judge and node; THROTTLE_<ROLE> in the environment), counted per caller.
 
-    A fixed window counted with the cache's atomic add and incr: a few round trips a request,
+    A fixed window counted with the cache's atomic incr and add: two round trips a request,
     whatever the rate, where DRF's SimpleRateThrottle rewrites a list of every request's
     time. A caller may burst up to twice its rate across a window's edge. When the cache does
     not answer, requests pass: losing the limit for a while beats losing the API.
@@ -96,12 +96,20 @@ class RoleRateThrottle(BaseThrottle):
 
 
 def _window_count(key: str, seconds: int) -> int:
-    """Counts one more request in the window `key` and returns the window's count."""
+    """Counts one more request in the window `key` and returns the window's count.
+
+    incr first: all but a window's first request find its key, and Django's Redis incr
+    (EXISTS, INCRBY) then makes two round trips, where add-then-incr made three.
+    """
     cache = caches["default"]
-    if cache.add(key, 1, timeout=seconds + 1):
-        return 1
     try:
         return cache.incr(key)
-    except ValueError:  # the window's key expired between add and incr
+    except ValueError:  # the window's first request: no key yet
+        pass
+    if cache.add(key, 1, timeout=seconds + 1):
+        return 1
+    try:  # another request of the window added it first
+        return cache.incr(key)
+    except ValueError:  # ... and it expired since: a new window's first request after all
         cache.set(key, 1, timeout=seconds + 1)
         return 1

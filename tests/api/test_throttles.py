@@ -113,7 +113,11 @@ def test_by_default_lawyers_may_ask_more_often_than_the_public() -> None:
 @pytest.mark.usefixtures("rates")
 def test_requests_pass_when_the_cache_does_not_answer(caplog: pytest.LogCaptureFixture) -> None:
     down = RedisConnectionError("connection refused")
-    with mock.patch.object(type(caches["default"]), "add", side_effect=down):
+    cache = type(caches["default"])
+    with (
+        mock.patch.object(cache, "incr", side_effect=down),
+        mock.patch.object(cache, "add", side_effect=down),
+    ):
         assert statuses(5) == [200] * 5
     assert "the cache does not answer" in caplog.text
 
@@ -127,3 +131,16 @@ def test_it_counts_in_redis_with_redis_url() -> None:
 
 def test_it_is_every_api_view_s_default() -> None:
     assert APIView.throttle_classes == [RoleRateThrottle]
+
+
+@pytest.mark.usefixtures("rates")
+def test_a_request_in_a_begun_window_only_increments_its_count() -> None:
+    cache = type(caches["default"])
+    assert statuses(1) == [200]  # the window's first request makes its count
+    with (
+        mock.patch.object(cache, "add", wraps=caches["default"].add) as add,
+        mock.patch.object(cache, "incr", wraps=caches["default"].incr) as incr,
+    ):
+        assert statuses(2) == [200, 200]
+    assert add.call_count == 0
+    assert incr.call_count == 2
