@@ -211,23 +211,6 @@ def warm_workers(server: Server, workers: int) -> None:
         list(pool.map(get, range(20 * workers)))
 
 
-@contextmanager
-def celery_worker(state_dir: Path, queue: str) -> Iterator[subprocess.Popen[bytes]]:
-    """One Celery worker process, --pool=solo, on the run's queue (as bench_publication)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "judicial_verify.settings",
-           "LOG_LEVEL": "WARNING"}  # fmt: skip
-    log = (state_dir / "worker.log").open("w")
-    command = [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker", "--pool=solo",
-               "-Q", queue, "-n", f"{queue}@%h", "--loglevel=WARNING"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=common.REPO, env=env, stdout=log, stderr=log)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        log.close()
-
-
 def py_spy_exe() -> str:
     return shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
 
@@ -535,7 +518,8 @@ def submit_phase(
 ) -> list[str]:
     from judicial_verify.ledger.models import Entry
 
-    with celery_worker(state_dir, queue) as worker:
+    settings = {"DJANGO_SETTINGS_MODULE": "judicial_verify.settings"}
+    with common.celery_worker(state_dir, queue, **settings) as worker:
         # One batch from each worker's side: the worker and every connection started up.
         warm, _ = clients_run(server, token, args.workers, 0.001, first=10_000)
         if {c["status"] for c in warm} != {200}:

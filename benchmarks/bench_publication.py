@@ -12,9 +12,6 @@ clocks are this machine's wall clock.
 """
 
 import bisect
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -47,19 +44,12 @@ def worker(state_dir: Path) -> Iterator[str]:
     from judicial_verify.celery import app
 
     queue = f"bench-{uuid.uuid4().hex}"
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}  # DATABASE_URL, REDIS_URL, STATE_DIR: ours
-    log = (state_dir / "worker.log").open("w")
-    command = [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker", "--pool=solo",
-               "-Q", queue, "-n", f"{queue}@%h", "--loglevel=WARNING"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=common.REPO, env=env, stdout=log, stderr=log)
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
-    try:
-        yield queue
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        log.close()
-        queue_forget(queue)
+    with common.celery_worker(state_dir, queue):
+        app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+        try:
+            yield queue
+        finally:
+            queue_forget(queue)
 
 
 def queue_forget(queue: str) -> None:

@@ -18,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,6 +71,24 @@ def django_setup(database: str, *, redis: bool = False) -> Path:
     django.setup()
     call_command("migrate", verbosity=0)
     return state_dir
+
+
+@contextmanager
+def celery_worker(state_dir: Path, queue: str, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """One Celery worker process (--pool=solo) consuming only `queue`, logging to STATE_DIR's
+    worker.log, in this process's environment (DATABASE_URL, REDIS_URL, STATE_DIR: the run's)
+    with `env` over it."""
+    log = (state_dir / "worker.log").open("w")
+    command = [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker", "--pool=solo",
+               "-Q", queue, "-n", f"{queue}@%h", "--loglevel=WARNING"]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+                            stdout=log, stderr=log)  # fmt: skip
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
 
 
 def integration_by_hand() -> None:
