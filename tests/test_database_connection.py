@@ -23,10 +23,12 @@ def kept() -> Any:
     wrapper.close()
 
 
-def _terminate(pids: list[int]) -> None:
-    with connection.cursor() as cursor:
-        for pid in pids:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+def _end(ended: Any, *, by: Any) -> None:
+    """Session `by` ends session `ended`, as a restart would; returns once the server's
+    goodbye is there to read on `ended`'s socket."""
+    with by.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [ended.connection.info.backend_pid])
+    select.select([ended.connection.fileno()], [], [], 5)
 
 
 @pytest.mark.django_db
@@ -44,9 +46,7 @@ def test_a_kept_connection_is_usable_without_asking_the_server(kept: Any) -> Non
 
 @pytest.mark.django_db
 def test_a_connection_the_server_ended_is_not_usable(kept: Any) -> None:
-    _terminate([kept.connection.info.backend_pid])
-    # The server's goodbye is on its way; the check must see it once it is there.
-    select.select([kept.connection.fileno()], [], [], 5)
+    _end(kept, by=connection)
     assert not kept.is_usable()
 
 
@@ -76,8 +76,6 @@ def test_a_request_after_the_server_ended_the_kept_connection_is_answered(kept: 
 
     assert health() == "200 OK ok"
     pid = connection.connection.info.backend_pid
-    with kept.cursor() as cursor:  # another session ends this one, as a restart would
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    select.select([connection.connection.fileno()], [], [], 5)
+    _end(connection, by=kept)
     assert health() == "200 OK ok"
     assert connection.connection.info.backend_pid != pid
