@@ -22,5 +22,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if connection.info.transaction_status != TransactionStatus.IDLE:
             return bool(super().is_usable())
-        readable, _, _ = select.select([connection.fileno()], [], [], 0)
-        return bool(super().is_usable()) if readable else True
+        return bool(super().is_usable()) if _readable(connection.fileno()) else True
+
+
+def _readable(fd: int) -> bool:
+    """Whether the socket has something to read, or has been closed, without waiting."""
+    if hasattr(select, "poll"):  # poll, unlike select, takes descriptors past 1023
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])
