@@ -11,29 +11,19 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from judicial_verify.celery import app
+from judicial_verify.health import database_answers
 from judicial_verify.ledger import read
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 1.0
-
-
-def _database_up() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("status: the database does not answer")
-        return False
-    return True
 
 
 def _redis_up(url: str) -> bool:
@@ -69,7 +59,7 @@ def _log() -> dict[str, Any]:
 
 
 def _parts() -> dict[str, Any]:
-    database = _database_up()
+    database = database_answers("status")
     parts: dict[str, Any] = {"database": "up" if database else "down"}
     if not settings.REDIS_URL:
         parts |= {"redis": "not configured", "worker": "in-process"}
