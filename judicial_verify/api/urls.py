@@ -13,6 +13,8 @@ from .views.verify import VerifyView
 app_name = "api"
 
 urlpatterns = [
+    # Django tries these in order: the busiest, public verification, first.
+    path("v1/verify", VerifyView.as_view(), name="verify"),
     path("v1/entries", EntrySubmitView.as_view(), name="entries-submit"),
     path("v1/codes/<str:code>", CodeView.as_view(), name="codes-service-record"),
     path("v1/codes/<str:code>/check", CodeCheckView.as_view(), name="codes-check"),
@@ -29,7 +31,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    path("v1/verify", VerifyView.as_view(), name="verify"),
     path("v1/entries/<str:index>", EntryReadView.as_view(), name="entries-read"),
     path("v1/entries/<str:index>/proof", EntryProofView.as_view(), name="entries-proof"),
     path("v1/entries/<str:index>/receipt", EntryReceiptView.as_view(), name="entries-receipt"),

@@ -15,7 +15,8 @@ from functools import cache, cached_property
 from typing import Any, Generic, TypeVar
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -43,19 +44,27 @@ class Columns(Generic[M]):
         # A concrete field always has a column; the type allows None for the others.
         return [f"{self.alias}.{quote(str(f.column))}" for f in self.fields]
 
+    @cached_property
+    def attnames(self) -> list[str]:
+        return [f.attname for f in self.fields]
+
+    @cached_property
+    def pk_at(self) -> int:
+        return self.fields.index(self.model._meta.pk)
+
     def __len__(self) -> int:
         return len(self.fields)
 
-    def build(self, values: Sequence[Any]) -> M | None:
-        """The instance these values (in select() order) describe; None for a LEFT JOIN's
-        missing row (a null primary key)."""
-        if values[self.fields.index(self.model._meta.pk)] is None:
+    def build(self, values: Sequence[Any], db: BaseDatabaseWrapper) -> M | None:
+        """The instance these values (in select() order) read through `db` describe; None
+        for a LEFT JOIN's missing row (a null primary key)."""
+        if values[self.pk_at] is None:
             return None
         converted = list(values)
-        for at, converters, col in _converters(self, connection.vendor):
+        for at, converters, col in _converters(self, db.vendor):
             for convert in converters:
-                converted[at] = convert(converted[at], col, connection)
-        return self.model.from_db(connection.alias, [f.attname for f in self.fields], converted)
+                converted[at] = convert(converted[at], col, db)
+        return self.model.from_db(db.alias, self.attnames, converted)
 
 
 @cache
@@ -77,26 +86,30 @@ def rows_fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Runs `sql` and returns its rows; on PostgreSQL as a prepared statement, planned once
     per connection (settings.py: nothing else is prepared). For statements whose best plan
     does not depend on the parameters' values."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    # The connection itself, looked up once: each use of django.db.connection looks it up.
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
     # What Django does before any query: a kept connection checked, a closed one reopened.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
+    db.close_if_health_check_failed()
+    db.ensure_connection()
     # Django's cursors bind parameters into the text, which makes every call a new
     # statement; this psycopg cursor binds them on the server, so the text repeats and
     # can be prepared. Django's error translation stays around it; its query log (kept
     # with DEBUG only) does not see it.
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as raw:
         raw.execute(sql, params, prepare=True)
         return raw.fetchall()
 
 
 def split(row: Sequence[Any], parts: Sequence[Columns[Any]]) -> list[Model | None]:
-    """Builds each part's instance from consecutive slices of `row`."""
+    """Builds each part's instance from consecutive slices of `row` (read from the default
+    database)."""
+    db = connections[DEFAULT_DB_ALIAS]
     built, at = [], 0
     for part in parts:
-        built.append(part.build(row[at : at + len(part)]))
+        built.append(part.build(row[at : at + len(part)], db))
         at += len(part)
     return built

@@ -107,7 +107,14 @@ def encode_entry(entry: Entry) -> bytes:
     }
     if entry.ref is not None:
         fields["ref"] = entry.ref
-    return rfc8785.dumps(fields)
+    return _CANONICAL.encode(fields).encode("ascii")
+
+
+# Every field of a valid entry is ASCII that JSON never escapes (the patterns above), the
+# keys are ASCII and `ref` is an integer below 2**53; for such objects RFC 8785 is JSON with
+# sorted keys and no whitespace, which json's C encoder writes three times as fast as
+# rfc8785 (every decode re-encodes; tests check the two agree on any valid entry).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ ENTRIES_LEVEL = -1
 """The pseudo-level of entry bundles (`tile/entries/...`)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tile:
     """Tile `index` at `level` (ENTRIES_LEVEL for an entry bundle), `width` items wide."""
 
@@ -180,12 +180,18 @@ class TileHashReader:
         self._cache = cache
 
     def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
+        # A proof's ~20 nodes fall in a handful of tiles: each node is located by the
+        # (level, index) of its tile, and a Tile is built once per tile, not per node.
         spans = [self._locate(node) for node in nodes]
-        rows = self._rows(list(dict.fromkeys(tile for tile, _, _ in spans)))
+        tiles = {
+            key: tile_at(key[0], key[1], self._size)
+            for key in dict.fromkeys(key for key, _, _ in spans)
+        }
+        rows = self._rows(list(tiles.values()))
         out = []
-        for tile, rise, position in spans:
+        for key, rise, position in spans:
             at = position * HASH_SIZE
-            out.append(rows[tile][rise][at : at + HASH_SIZE])
+            out.append(rows[tiles[key]][rise][at : at + HASH_SIZE])
         return out
 
     def _rows(self, tiles: list[Tile]) -> dict[Tile, list[bytes]]:
@@ -204,14 +210,13 @@ class TileHashReader:
                     self._cache.put(tile, found[tile])
         return found
 
-    def _locate(self, node: Node) -> tuple[Tile, int, int]:
-        # The node is entry `position` of row `rise` of one tile.
+    def _locate(self, node: Node) -> tuple[tuple[int, int], int, int]:
+        # The node is entry `position` of row `rise` of tile (level, index).
         if (node.index + 1) << node.level > self._size:
             raise TileError(f"node {node.level}/{node.index} is beyond tree size {self._size}")
         level, rise = divmod(node.level, TILE_HEIGHT)
         first = node.index << rise
-        tile = tile_at(level, first // TILE_WIDTH, self._size)
-        return tile, rise, (first % TILE_WIDTH) >> rise
+        return (level, first // TILE_WIDTH), rise, (first % TILE_WIDTH) >> rise
 
 
 def extend_tiles(
