@@ -5,11 +5,12 @@ from judicial_verify.health import health
 from judicial_verify.status import status
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Django tries these in order: the API, the busiest, first. No two of them overlap.
+    path("api/", include("judicial_verify.api.urls")),
     path("health", health, name="health"),
     path("status", status, name="status"),
     path("admin/", admin.site.urls),
     path("log/", include("judicial_verify.ledger.urls")),
-    path("api/", include("judicial_verify.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("judicial_verify.portal.urls")),
 ]

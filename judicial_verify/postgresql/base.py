@@ -10,12 +10,28 @@ without a word is found by neither check until the network gives up.)
 """
 
 import select
+from typing import Any
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    _kept_cursor: "psycopg.Cursor[Any] | None" = None
+
+    def kept_cursor(self) -> "psycopg.Cursor[Any]":
+        """A psycopg cursor of the open connection, kept for as long as that connection is.
+
+        It binds parameters on the server, as Django's cursors do not, so a statement it
+        runs can be prepared (records/rows.py). Kept, its row loaders are looked up once
+        per connection rather than once per statement: a sixth of the statement's CPU.
+        """
+        cursor = self._kept_cursor
+        if cursor is None or cursor.connection is not self.connection or cursor.closed:
+            cursor = self._kept_cursor = psycopg.Cursor(self.connection)
+        return cursor
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:

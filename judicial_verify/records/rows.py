@@ -12,12 +12,13 @@ deferred, as with QuerySet.only(): reading one later costs a query.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
-import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+
+from judicial_verify.postgresql.base import DatabaseWrapper as PostgresWrapper
 
 M = TypeVar("M", bound=Model)
 
@@ -45,8 +46,9 @@ class Columns(Generic[M]):
         return [f"{self.alias}.{quote(str(f.column))}" for f in self.fields]
 
     @cached_property
-    def attnames(self) -> list[str]:
-        return [f.attname for f in self.fields]
+    def attnames(self) -> frozenset[str]:
+        # Model.from_db asks of each of the model's fields whether it is among these.
+        return frozenset(f.attname for f in self.fields)
 
     @cached_property
     def pk_at(self) -> int:
@@ -99,7 +101,8 @@ def rows_fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     # statement; this psycopg cursor binds them on the server, so the text repeats and
     # can be prepared. Django's error translation stays around it; its query log (kept
     # with DEBUG only) does not see it.
-    with db.wrap_database_errors, psycopg.Cursor(db.connection) as raw:
+    raw = cast(PostgresWrapper, db).kept_cursor()
+    with db.wrap_database_errors:
         raw.execute(sql, params, prepare=True)
         return raw.fetchall()
 

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Field, Model, Q
 
 from judicial_verify.ledger import read
 from judicial_verify.ledger.models import Checkpoint
@@ -57,26 +57,23 @@ def _views(rows: Sequence[EntryRow]) -> list[EntryView]:
     found = []
     for row in rows:
         record = records.get(row.submission)
-        found.append((row, record, record.node if record else None))
+        found.append((row.index, bytes(row.data), record, record.node if record else None))
     return _views_joined(found)
 
 
-def _views_joined(found: Sequence[tuple[EntryRow, Record | None, Node | None]]) -> list[EntryView]:
-    """Views of entries, each given with its record and the record's node, if any."""
-    entries = {row.index: decode_entry(bytes(row.data)) for row, _, _ in found}
+def _views_joined(
+    found: Sequence[tuple[int, bytes, Record | None, Node | None]],
+) -> list[EntryView]:
+    """Views of entries, each given as its index and bytes with its record and the record's
+    node, if any."""
+    entries = [decode_entry(data) for _, data, _, _ in found]
     # A record brings its node; an entry without one names its node by code only.
-    nodes = {node.code: node for _, _, node in found if node is not None}
-    if missing := {e.node for e in entries.values()} - nodes.keys():
+    nodes = {node.code: node for _, _, _, node in found if node is not None}
+    if missing := {e.node for e in entries} - nodes.keys():
         nodes |= Node.objects.in_bulk(missing, field_name="code")
     return [
-        EntryView(
-            index=row.index,
-            data=bytes(row.data),
-            entry=entries[row.index],
-            record=record,
-            node=nodes.get(entries[row.index].node),
-        )
-        for row, record, _ in found
+        EntryView(index=index, data=data, entry=entry, record=record, node=nodes.get(entry.node))
+        for (index, data, record, _), entry in zip(found, entries, strict=True)
     ]
 
 
@@ -89,11 +86,11 @@ class ProvenEntry:
 
 
 # What an answer shows (entry_output, the portal's result page), and no more: each
-# timestamp and hash more in the row was more to parse for nothing.
-_ENTRY = Columns(EntryRow, "e", only=("submission", "data"))
+# timestamp and hash more in the row was more to parse for nothing. Of an entry, its index
+# and bytes are read as they are; its record and node become models.
 _RECORD = Columns(Record, "r", only=("node", "kind", "ref", "metadata", "salt", "submission"))
 _NODE = Columns(Node, "n", only=("code", "name", "type", "suspended"))
-_JOINED = (_ENTRY, _RECORD, _NODE)
+_MODELS = (_RECORD, _NODE)
 
 
 @cache
@@ -107,23 +104,26 @@ def _verification_statement(vendor: str) -> str:
     """
     quote = connection.ops.quote_name
 
-    def table(columns: Columns[Any]) -> str:
-        return f"{quote(columns.model._meta.db_table)} {columns.alias}"
+    def table(model: type[Model], alias: str) -> str:
+        return f"{quote(model._meta.db_table)} {alias}"
 
-    def col(columns: Columns[Any], field: str) -> str:
-        return f"{columns.alias}.{quote(columns.model._meta.get_field(field).column)}"
+    def col(model: type[Model], alias: str, name: str) -> str:
+        # Only concrete fields are named here, and each has a column.
+        field = cast("Field[Any, Any]", model._meta.get_field(name))
+        return f"{alias}.{quote(str(field.column))}"
 
-    select = ", ".join(name for part in _JOINED for name in part.select())
-    e, r, n = _JOINED
+    select = ", ".join(name for part in _MODELS for name in part.select())
+    e, r, n = (EntryRow, "e"), (Record, _RECORD.alias), (Node, _NODE.alias)
     # Only quoted names go into the text; the document hash is a parameter. The entries
     # join a one-row table, so a document nobody anchored still gets the checkpoint's id.
     return (
         f"SELECT (SELECT MAX({quote('id')}) FROM {quote(Checkpoint._meta.db_table)}),"  # noqa: S608
-        f" {select} FROM (SELECT 1 AS {quote('one')}) {quote('one')}"
-        f" LEFT JOIN {table(e)} ON {col(e, 'sha256')} = %s"
-        f" LEFT JOIN {table(r)} ON {col(r, 'submission')} = {col(e, 'submission')}"
-        f" LEFT JOIN {table(n)} ON {col(n, 'id')} = {col(r, 'node')}"
-        f" ORDER BY {col(e, 'index')}"
+        f" {col(*e, 'index')}, {col(*e, 'data')}, {select}"
+        f" FROM (SELECT 1 AS {quote('one')}) {quote('one')}"
+        f" LEFT JOIN {table(*e)} ON {col(*e, 'sha256')} = %s"
+        f" LEFT JOIN {table(*r)} ON {col(*r, 'submission')} = {col(*e, 'submission')}"
+        f" LEFT JOIN {table(*n)} ON {col(*n, 'id')} = {col(*r, 'node')}"
+        f" ORDER BY {col(*e, 'index')}"
     )
 
 
@@ -142,17 +142,16 @@ def verification_by_sha256(sha256: str) -> Verification:
     (_verification_statement), the checkpoint and keys kept in the process while they are
     the newest (read.NEWEST_PUBLISHED), the proofs from the shared tile cache."""
     rows = rows_fetch(_verification_statement(connection.vendor), [sha256])
-    newest = rows[0][0]
+    newest, first_index = rows[0][0], rows[0][1]
     if newest is None:  # an empty log: nothing is anchored, and no key has signed
         return Verification(entries=[], verifier_keys=())
     published = read.NEWEST_PUBLISHED.get(newest)
+    if first_index is None:  # the one row of nulls: not anchored
+        return Verification(entries=[], verifier_keys=published.verifier_keys)
     found = []
-    for row in rows:
-        entry, record, node = split(row[1:], _JOINED)
-        if entry is not None:
-            found.append(
-                (cast(EntryRow, entry), cast(Record | None, record), cast(Node | None, node))
-            )
+    for _, index, data, *models in rows:
+        record, node = split(models, _MODELS)
+        found.append((index, bytes(data), cast(Record | None, record), cast(Node | None, node)))
     views = _views_joined(found)
     proofs = read.inclusion_proofs(published.checkpoint, [v.index for v in views])
     return Verification(

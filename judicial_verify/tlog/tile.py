@@ -10,7 +10,7 @@ import re
 import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import MalformedError, TileError
@@ -180,43 +180,45 @@ class TileHashReader:
         self._cache = cache
 
     def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
-        # A proof's ~20 nodes fall in a handful of tiles: each node is located by the
-        # (level, index) of its tile, and a Tile is built once per tile, not per node.
-        spans = [self._locate(node) for node in nodes]
-        tiles = {
-            key: tile_at(key[0], key[1], self._size)
-            for key in dict.fromkeys(key for key, _, _ in spans)
-        }
-        rows = self._rows(list(tiles.values()))
+        # A proof's ~20 nodes fall in a handful of tiles. Each node is located by the
+        # (level, index) of its tile, a plain tuple; a Tile is built once per tile.
+        size, spans = self._size, []
+        keys: dict[tuple[int, int], None] = {}
+        for node in nodes:
+            if (node.index + 1) << node.level > size:
+                raise TileError(f"node {node.level}/{node.index} is beyond tree size {size}")
+            # The node is entry `position` of row `rise` of tile (level, index).
+            level, rise = divmod(node.level, TILE_HEIGHT)
+            first = node.index << rise
+            key = (level, first // TILE_WIDTH)
+            keys[key] = None  # the tiles in order, each once
+            spans.append((key, rise, (first % TILE_WIDTH) >> rise))
+        rows = self._rows(keys)
         out = []
         for key, rise, position in spans:
             at = position * HASH_SIZE
-            out.append(rows[tiles[key]][rise][at : at + HASH_SIZE])
+            out.append(rows[key][rise][at : at + HASH_SIZE])
         return out
 
-    def _rows(self, tiles: list[Tile]) -> dict[Tile, list[bytes]]:
-        found: dict[Tile, list[bytes]] = {}
-        for tile in tiles:
+    def _rows(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[bytes]]:
+        """The rows of each tile (level, index), as wide as the tree has it."""
+        found: dict[tuple[int, int], list[bytes]] = {}
+        missing: list[Tile] = []
+        for level, index in keys:
+            tile = tile_at(level, index, self._size)
             cached = self._cache.get(tile) if self._cache is not None else None
-            if cached is not None:
-                found[tile] = cached
-        missing = [t for t in tiles if t not in found]
+            if cached is None:
+                missing.append(tile)
+            else:
+                found[level, index] = cached
         if missing:
             for tile, data in zip(missing, self._read_tiles(missing), strict=True):
                 if len(data) < tile.width * HASH_SIZE:
                     raise TileError(f"tile {tile.path} holds {len(data) // HASH_SIZE} hashes")
-                found[tile] = tile_rows(data[: tile.width * HASH_SIZE])
+                rows = found[tile.level, tile.index] = tile_rows(data[: tile.width * HASH_SIZE])
                 if self._cache is not None:
-                    self._cache.put(tile, found[tile])
+                    self._cache.put(tile, rows)
         return found
-
-    def _locate(self, node: Node) -> tuple[tuple[int, int], int, int]:
-        # The node is entry `position` of row `rise` of tile (level, index).
-        if (node.index + 1) << node.level > self._size:
-            raise TileError(f"node {node.level}/{node.index} is beyond tree size {self._size}")
-        level, rise = divmod(node.level, TILE_HEIGHT)
-        first = node.index << rise
-        return (level, first // TILE_WIDTH), rise, (first % TILE_WIDTH) >> rise
 
 
 def extend_tiles(

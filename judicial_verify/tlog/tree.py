@@ -78,16 +78,19 @@ def tree_hash(size: int, read: HashReader) -> bytes:
 
 
 def _inclusion_ranges(lo: int, hi: int, index: int, out: list[tuple[int, int]]) -> None:
-    # RFC 9162 2.1.3.1 PATH, emitting the range of each sibling bottom-up.
-    if hi - lo == 1:
-        return
-    k = _split(hi - lo)
-    if index < lo + k:
-        _inclusion_ranges(lo, lo + k, index, out)
-        out.append((lo + k, hi))
-    else:
-        _inclusion_ranges(lo + k, hi, index, out)
-        out.append((lo, lo + k))
+    # RFC 9162 2.1.3.1 PATH, emitting the range of each sibling bottom-up. PATH recurses
+    # into the half holding the leaf and appends the other half after the recursion
+    # returns; this loop walks down the same halves and appends them in reverse.
+    siblings = []
+    while hi - lo > 1:
+        k = _split(hi - lo)
+        if index < lo + k:
+            siblings.append((lo + k, hi))
+            hi = lo + k
+        else:
+            siblings.append((lo, lo + k))
+            lo += k
+    out.extend(reversed(siblings))
 
 
 def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) -> None:
@@ -108,13 +111,16 @@ def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) ->
 def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[bytes]:
     # One read for the whole proof, so a tile-backed reader fetches each tile once.
     plans = [subtree_nodes(lo, hi) for lo, hi in ranges]
-    hashes = read([node for plan in plans for node in plan])
-    if len(hashes) != sum(len(plan) for plan in plans):
+    nodes = [node for plan in plans for node in plan]
+    hashes = read(nodes)
+    if len(hashes) != len(nodes):
         raise TlogError("hash reader returned the wrong number of hashes")
     proof, at = [], 0
     for plan in plans:
-        proof.append(fold_subtrees(hashes[at : at + len(plan)]))
-        at += len(plan)
+        # Most ranges are one complete subtree: its hash is the range's, nothing to fold.
+        count = len(plan)
+        proof.append(hashes[at] if count == 1 else fold_subtrees(hashes[at : at + count]))
+        at += count
     return proof
 
 
