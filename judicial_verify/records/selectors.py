@@ -87,8 +87,10 @@ class ProvenEntry:
 
 # What an answer shows (entry_output, the portal's result page), and no more: each
 # timestamp and hash more in the row was more to parse for nothing. Of an entry, its index
-# and bytes are read as they are; its record and node become models.
-_RECORD = Columns(Record, "r", only=("node", "kind", "ref", "metadata", "salt", "submission"))
+# and bytes are read as they are; its record and node become models. Of the record, only
+# whose it is: the metadata and its salt, which the public never sees, are read by
+# metadata_visible for a viewer who may see them.
+_RECORD = Columns(Record, "r", only=("node",))
 _NODE = Columns(Node, "n", only=("code", "name", "type", "suspended"))
 _MODELS = (_RECORD, _NODE)
 
@@ -167,9 +169,12 @@ def entry_view(index: int) -> EntryView:
 
 def metadata_visible(view: EntryView, viewer: Viewer) -> dict[str, object] | None:
     """The record's metadata the viewer may see in full, or None (the public sees none)."""
-    if view.record is None or view.kind is None or not viewer.sees_all_of(view):
+    record = view.record
+    if record is None or view.kind is None or not viewer.sees_all_of(view):
         return None
-    return visible_metadata(view.kind, view.record.metadata, Audience.COURT)
+    if {"metadata", "salt"} & record.get_deferred_fields():  # left out by verification
+        record.refresh_from_db(fields=["metadata", "salt"])
+    return visible_metadata(view.kind, record.metadata, Audience.COURT)
 
 
 def served_document_by_code(code: str) -> EntryView | None:

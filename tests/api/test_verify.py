@@ -17,6 +17,7 @@ from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.entry import Entry, decode_entry
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
+from tests.anchoring import CASE
 
 from .anchoring import anchor, node_of, signed_checkpoint
 from .conftest import Actor, sha
@@ -179,6 +180,28 @@ def test_an_entry_without_a_record_names_its_node_by_code(court: Actor, public: 
     (found,) = verify(public, sha("bare")).json()["entries"]
     assert found["node"] == {"code": "court-a", "name": "Court A", "type": "court"}
     assert found["metadata"] is None
+
+
+def test_the_public_answer_reads_no_metadata_and_the_owners_reads_it_once(
+    court: Actor, public: Actor
+) -> None:
+    from judicial_verify.records.selectors import (
+        Viewer,
+        metadata_visible,
+        verification_by_sha256,
+    )
+
+    anchor(court, sha("agreement"))
+    (proven,) = verification_by_sha256(sha("agreement")).entries
+    record = proven.view.record
+    assert record is not None
+    assert {"metadata", "salt"} <= record.get_deferred_fields()
+    assert metadata_visible(proven.view, Viewer()) is None
+    assert {"metadata", "salt"} <= record.get_deferred_fields()
+    metadata = metadata_visible(proven.view, Viewer(node=node_of(court)))
+    assert metadata is not None
+    assert metadata["case_number"] == CASE["case_number"]
+    assert not {"metadata", "salt"} & record.get_deferred_fields()
 
 
 @pytest.mark.postgres
