@@ -2,8 +2,8 @@
 
 Django's RedisCacheClient wraps its pool in a new redis.Redis for every cache call.
 With redis-py 8 that costs about 65 µs, as the client builds its table of response
-callbacks anew, and every API request makes two such calls (the throttle counts in
-Redis): a sixth of what the bare API view costs in-process. A redis.Redis is safe to
+callbacks anew, and every API request makes such a call (the throttle counts in Redis):
+about a twelfth of what the bare API view costs in-process. A redis.Redis is safe to
 share between threads (each command takes a connection from the pool), so one per
 pool serves them all.
 """
