@@ -9,6 +9,7 @@ import binascii
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.utils import encoders
 
 from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.ledger.read import InclusionProof
@@ -103,15 +104,38 @@ def entry_data(view: EntryView, viewer: Viewer) -> dict[str, Any]:
 
 
 def checkpoint_data(checkpoint: Checkpoint) -> dict[str, Any]:
-    return {
+    """A checkpoint as the answers show it. The caller must not change the dict: the one
+    for the checkpoint instance last shown is kept and shared. A checkpoint never changes
+    (migration 0002), and every verification answer shows the instance that
+    ledger.read.NEWEST_PUBLISHED keeps, so its note and hashes are encoded once."""
+    kept = _LAST_SHOWN.kept
+    if kept is not None and kept[0] is checkpoint:
+        return kept[1]
+    data = {
         # The log's key is named after its origin.
         "origin": checkpoint.key.name,
         "size": checkpoint.size,
         "root_hash": b64(bytes(checkpoint.root_hash)),
         "note": bytes(checkpoint.note).decode(),
         "verifier_key": checkpoint.key.vkey,
-        "signed": checkpoint.signed,
+        # As the JSON renderer writes a datetime (RFC 3339, UTC as Z), written once.
+        "signed": _datetime_json(checkpoint.signed),
     }
+    _LAST_SHOWN.kept = (checkpoint, data)
+    return data
+
+
+_datetime_json = encoders.JSONEncoder().default
+
+
+class _LastShown:
+    """The checkpoint instance last shown and its data, replaced whole (safe between
+    threads)."""
+
+    kept: tuple[Checkpoint, dict[str, Any]] | None = None
+
+
+_LAST_SHOWN = _LastShown()
 
 
 def proof_data(proof: InclusionProof) -> dict[str, Any]:

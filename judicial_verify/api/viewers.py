@@ -38,7 +38,10 @@ def viewer_from_request(request: Request) -> Viewer:
 
 def for_viewer(response: Response, *, shows_metadata: bool) -> Response:
     """Marks an answer that depends on the viewer, so no shared cache serves it to another."""
-    patch_vary_headers(response, ("Authorization", "Cookie"))
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+    else:  # as patch_vary_headers would write it, without parsing a header that is not there
+        response.headers["Vary"] = "Authorization, Cookie"
     if shows_metadata:
         patch_cache_control(response, private=True, no_store=True)
     return response

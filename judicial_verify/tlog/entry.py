@@ -148,10 +148,42 @@ def _parse_json(data: bytes) -> dict[str, Any]:
     return cast(dict[str, Any], obj)
 
 
+# The bytes encode_entry writes, field by field, for values of the characters the
+# fields may hold: bytes of this layout are canonical JSON as soon as Entry accepts the
+# values. Decoding tries it first, as every verification answer decodes its entries, and
+# parsing the JSON took three times as long; anything else takes the full parse below.
+_CANONICAL_LAYOUT = re.compile(
+    r'\{"kind":"([a-z0-9_]*)","meta":"([0-9a-f]*)","node":"([a-z0-9._-]*)",'
+    r'(?:"ref":(0|[1-9][0-9]*),)?"sha256":"([0-9a-f]*)","time":"([0-9:.TZ-]*)","v":1\}'
+)
+
+
 def decode_entry(data: bytes) -> Entry:
     """Parses entry bytes; raises EntryError, naming the field, unless they are canonical."""
     if len(data) > MAX_ENTRY_SIZE:
         raise EntryError(f"entry is {len(data)} bytes, more than {MAX_ENTRY_SIZE}")
+    try:
+        layout = _CANONICAL_LAYOUT.fullmatch(data.decode("ascii"))
+    except UnicodeDecodeError:
+        layout = None
+    if layout is not None:
+        kind, meta, node, ref, sha256, time = layout.groups()
+        try:
+            return Entry(
+                kind=kind,
+                sha256=sha256,
+                node=node,
+                time=time,
+                meta=meta,
+                ref=None if ref is None else int(ref),
+            )
+        except EntryError:
+            pass  # the full parse names what is wrong, as for any other bytes
+    return _decode_parsed(data)
+
+
+def _decode_parsed(data: bytes) -> Entry:
+    """decode_entry's full parse: any bytes, each way of being wrong named."""
     obj = _parse_json(data)
     if missing := sorted(_REQUIRED_FIELDS - obj.keys()):
         raise EntryError(f"entry lacks the field(s) {missing}")

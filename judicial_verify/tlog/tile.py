@@ -43,6 +43,11 @@ class Tile:
             raise TileError(f"tile width {self.width} is not between 1 and {TILE_WIDTH}")
 
     @property
+    def key(self) -> tuple[int, int, int]:
+        """(level, index, width): the tile as a TileCache key."""
+        return (self.level, self.index, self.width)
+
+    @property
     def is_full(self) -> bool:
         return self.width == TILE_WIDTH
 
@@ -132,37 +137,41 @@ def tile_rows(data: bytes) -> list[bytes]:
     return rows
 
 
+TileKey = tuple[int, int, int]
+"""A tile as a cache key: (level, index, width), a plain tuple that C hashes and compares."""
+
+
 class TileCache:
     """The rows of tiles, kept for up to `capacity` tiles, least recently used out first.
 
     A tile at a given width never changes (rows grow only at the right, and a
     wider tile is another key), so its rows can be kept for good: every proof
     then reads from the database only the tiles no recent proof has needed.
-    Safe to share between threads.
+    Keyed by Tile.key. Safe to share between threads.
     """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._rows: OrderedDict[Tile, list[bytes]] = OrderedDict()
+        self._rows: OrderedDict[TileKey, list[bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, tile: Tile) -> list[bytes] | None:
+    def get(self, key: TileKey) -> list[bytes] | None:
         with self._lock:
-            rows = self._rows.get(tile)
+            rows = self._rows.get(key)
             if rows is not None:
-                self._rows.move_to_end(tile)
+                self._rows.move_to_end(key)
             return rows
 
     def clear(self) -> None:
         with self._lock:
             self._rows.clear()
 
-    def put(self, tile: Tile, rows: list[bytes]) -> None:
+    def put(self, key: TileKey, rows: list[bytes]) -> None:
         if self.capacity <= 0:
             return
         with self._lock:
-            self._rows[tile] = rows
-            self._rows.move_to_end(tile)
+            self._rows[key] = rows
+            self._rows.move_to_end(key)
             while len(self._rows) > self.capacity:
                 self._rows.popitem(last=False)
 
@@ -181,34 +190,33 @@ class TileHashReader:
 
     def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
         # A proof's ~20 nodes fall in a handful of tiles. Each node is located by the
-        # (level, index) of its tile, a plain tuple; a Tile is built once per tile.
+        # (level, index) of its tile, a plain tuple; a Tile is built only for a tile
+        # that has to be read.
         size, spans = self._size, []
         keys: dict[tuple[int, int], None] = {}
-        for node in nodes:
-            if (node.index + 1) << node.level > size:
-                raise TileError(f"node {node.level}/{node.index} is beyond tree size {size}")
-            # The node is entry `position` of row `rise` of tile (level, index).
-            level, rise = divmod(node.level, TILE_HEIGHT)
-            first = node.index << rise
-            key = (level, first // TILE_WIDTH)
+        for level, index in nodes:
+            if (index + 1) << level > size:
+                raise TileError(f"node {level}/{index} is beyond tree size {size}")
+            # The node is the hash at byte `at` of row `rise` of tile `key`.
+            rise = level % TILE_HEIGHT
+            first = index << rise
+            key = (level // TILE_HEIGHT, first >> TILE_HEIGHT)
             keys[key] = None  # the tiles in order, each once
-            spans.append((key, rise, (first % TILE_WIDTH) >> rise))
+            spans.append((key, rise, ((first & (TILE_WIDTH - 1)) >> rise) * HASH_SIZE))
         rows = self._rows(keys)
-        out = []
-        for key, rise, position in spans:
-            at = position * HASH_SIZE
-            out.append(rows[key][rise][at : at + HASH_SIZE])
-        return out
+        return [rows[key][rise][at : at + HASH_SIZE] for key, rise, at in spans]
 
     def _rows(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[bytes]]:
-        """The rows of each tile (level, index), as wide as the tree has it."""
+        """The rows of each tile (level, index), as wide as the tree has it; each tile
+        holds a node of the tree, so it has a width of at least one."""
+        size, cache = self._size, self._cache
         found: dict[tuple[int, int], list[bytes]] = {}
         missing: list[Tile] = []
         for level, index in keys:
-            tile = tile_at(level, index, self._size)
-            cached = self._cache.get(tile) if self._cache is not None else None
+            width = min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH)
+            cached = cache.get((level, index, width)) if cache is not None else None
             if cached is None:
-                missing.append(tile)
+                missing.append(Tile(level, index, width))
             else:
                 found[level, index] = cached
         if missing:
@@ -216,8 +224,8 @@ class TileHashReader:
                 if len(data) < tile.width * HASH_SIZE:
                     raise TileError(f"tile {tile.path} holds {len(data) // HASH_SIZE} hashes")
                 rows = found[tile.level, tile.index] = tile_rows(data[: tile.width * HASH_SIZE])
-                if self._cache is not None:
-                    self._cache.put(tile, rows)
+                if cache is not None:
+                    cache.put(tile.key, rows)
         return found
 
 

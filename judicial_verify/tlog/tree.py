@@ -9,7 +9,7 @@ Modelled on Go's golang.org/x/mod/sumdb/tlog.
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import ConsistencyProofError, InclusionProofError, TlogError
 
@@ -17,12 +17,16 @@ HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    """The complete subtree of 2**level leaves starting at leaf index * 2**level."""
+class Node(NamedTuple):
+    """The complete subtree of 2**level leaves starting at leaf index * 2**level.
+
+    A named tuple, not a dataclass: a proof names some twenty of them, and a tuple is
+    built, hashed and compared in C.
+    """
 
     level: int
-    index: int
+    # The field hides tuple.index(), a search no caller makes of a node's two numbers.
+    index: int  # type: ignore[assignment]
 
 
 HashReader = Callable[[Sequence[Node]], Sequence[bytes]]
@@ -77,22 +81,6 @@ def tree_hash(size: int, read: HashReader) -> bytes:
     return fold_subtrees(read(subtree_nodes(0, size)))
 
 
-def _inclusion_ranges(lo: int, hi: int, index: int, out: list[tuple[int, int]]) -> None:
-    # RFC 9162 2.1.3.1 PATH, emitting the range of each sibling bottom-up. PATH recurses
-    # into the half holding the leaf and appends the other half after the recursion
-    # returns; this loop walks down the same halves and appends them in reverse.
-    siblings = []
-    while hi - lo > 1:
-        k = _split(hi - lo)
-        if index < lo + k:
-            siblings.append((lo + k, hi))
-            hi = lo + k
-        else:
-            siblings.append((lo, lo + k))
-            lo += k
-    out.extend(reversed(siblings))
-
-
 def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) -> None:
     # RFC 9162 2.1.4.1 SUBPROOF(m, D[lo:hi], b), with b true exactly when lo == 0.
     if m == hi:
@@ -110,15 +98,24 @@ def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) ->
 
 def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[bytes]:
     # One read for the whole proof, so a tile-backed reader fetches each tile once.
-    plans = [subtree_nodes(lo, hi) for lo, hi in ranges]
-    nodes = [node for plan in plans for node in plan]
+    nodes: list[Node] = []
+    counts = []
+    for lo, hi in ranges:
+        width = hi - lo
+        level = width.bit_length() - 1
+        if width == 1 << level and not lo & (width - 1):
+            # Most ranges are one complete subtree: one node, whose hash is the range's.
+            nodes.append(Node(level, lo >> level))
+            counts.append(1)
+        else:
+            plan = subtree_nodes(lo, hi)
+            nodes += plan
+            counts.append(len(plan))
     hashes = read(nodes)
     if len(hashes) != len(nodes):
         raise TlogError("hash reader returned the wrong number of hashes")
     proof, at = [], 0
-    for plan in plans:
-        # Most ranges are one complete subtree: its hash is the range's, nothing to fold.
-        count = len(plan)
+    for count in counts:
         proof.append(hashes[at] if count == 1 else fold_subtrees(hashes[at : at + count]))
         at += count
     return proof
@@ -128,9 +125,33 @@ def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
     """Returns the RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves."""
     if not 0 <= index < size:
         raise InclusionProofError(f"index {index} is not in a tree of size {size}")
-    ranges: list[tuple[int, int]] = []
-    _inclusion_ranges(0, size, index, ranges)
-    return _hash_ranges(ranges, read)
+    # RFC 9162 2.1.3.1 PATH, unrolled. The tree's top splits it into peaks: complete
+    # subtrees, one for each bit set in `size`, largest first. PATH ends in the peak that
+    # holds the leaf: its proof is, bottom-up, the leaf's sibling at each level of that
+    # peak, then the hash of all the peaks to its right (one range: their hashes folded),
+    # then each peak to its left, the nearest first.
+    left: list[Node] = []
+    start, level = 0, size.bit_length()
+    while True:
+        level -= 1
+        width = 1 << level
+        if size & width:
+            if index < start + width:
+                break
+            left.append(Node(level, start >> level))
+            start += width
+    inner = [Node(height, (index >> height) ^ 1) for height in range(level)]
+    right = subtree_nodes(start + width, size)
+    left.reverse()
+    # One read for the whole proof, so a tile-backed reader fetches each tile once.
+    hashes = read([*inner, *right, *left])
+    if len(hashes) != len(inner) + len(right) + len(left):
+        raise TlogError("hash reader returned the wrong number of hashes")
+    proof = list(hashes[: len(inner)])
+    if right:
+        proof.append(fold_subtrees(hashes[len(inner) : len(inner) + len(right)]))
+    proof += hashes[len(inner) + len(right) :]
+    return proof
 
 
 def consistency_proof(size1: int, size2: int, read: HashReader) -> list[bytes]:

@@ -11,6 +11,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, ClientHandler, encod
 
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_key_rotate
+from judicial_verify.ledger.models import Checkpoint as CheckpointRow
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.records.models import Node
@@ -135,6 +136,8 @@ def test_it_shows_the_checkpoint_the_proof_leads_to(court: Actor, public: Actor)
     assert checkpoint["size"] == signed.size
     assert base64.b64decode(checkpoint["root_hash"]) == signed.root_hash
     assert checkpoint["verifier_key"] in verifier_keys()
+    stored = CheckpointRow.objects.get(size=signed.size)
+    assert checkpoint["signed"] == stored.signed.isoformat().replace("+00:00", "Z")
 
 
 def test_the_answer_proves_against_the_newest_checkpoint_as_the_log_grows(

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from judicial_verify.tlog.entry import (
     MAX_ENTRY_SIZE,
     Entry,
+    _decode_parsed,
     decode_entry,
     encode_entry,
     format_entry_time,
@@ -250,3 +251,50 @@ def test_it_refuses_to_build_an_invalid_entry() -> None:
 def test_it_raises_only_entry_errors_on_arbitrary_bytes(data: bytes) -> None:
     with contextlib.suppress(EntryError):
         decode_entry(data)
+
+
+def outcome(decode: Any, data: bytes) -> tuple[str, object]:
+    try:
+        return ("entry", decode(data))
+    except EntryError as e:
+        return ("error", str(e))
+
+
+def mutated(data: bytes, at: int, byte: int, how: str) -> bytes:
+    at %= len(data) + 1
+    if how == "replace":
+        return data[:at] + bytes([byte]) + data[at + 1 :]
+    if how == "insert":
+        return data[:at] + bytes([byte]) + data[at:]
+    return data[:at] + data[at + 1 :]
+
+
+@given(
+    entries.map(encode_entry),
+    st.integers(min_value=0),
+    st.integers(0, 255) | st.sampled_from(b'{}":,0123456789-.TZ '),
+    st.sampled_from(["replace", "insert", "delete", "none"]),
+)
+def test_its_fast_path_decides_as_the_full_parse_on_valid_and_mutated_entries(
+    data: bytes, at: int, byte: int, how: str
+) -> None:
+    data = data if how == "none" else mutated(data, at, byte, how)
+    assert outcome(decode_entry, data) == outcome(_decode_parsed, data)
+
+
+MALFORMED = [
+    *(entry_json(**{field: value}) for field, value in MALFORMED_FIELDS.values()),
+    *NOT_CANONICAL.values(),
+    *NOT_AN_ENTRY.values(),
+]
+
+
+# decode_entry refuses bytes over the size limit before trying either path.
+@pytest.mark.parametrize("data", [d for d in MALFORMED if len(d) <= MAX_ENTRY_SIZE])
+def test_its_fast_path_decides_as_the_full_parse_on_each_malformed_entry(data: bytes) -> None:
+    assert outcome(decode_entry, data) == outcome(_decode_parsed, data)
+
+
+@given(st.binary(max_size=300))
+def test_its_fast_path_decides_as_the_full_parse_on_arbitrary_bytes(data: bytes) -> None:
+    assert outcome(decode_entry, data) == outcome(_decode_parsed, data)
