@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import MalformedError, TileError
-from .tree import HASH_SIZE, Node, complete_subtree_hash, node_hash
+from .tree import HASH_SIZE, complete_subtree_hash, node_hash
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -188,7 +188,7 @@ class TileHashReader:
         self._read_tiles = read_tiles
         self._cache = cache
 
-    def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
+    def __call__(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
         # A proof's ~20 nodes fall in a handful of tiles. Each node is located by the
         # (level, index) of its tile, a plain tuple; a Tile is built only for a tile
         # that has to be read.

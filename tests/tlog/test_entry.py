@@ -298,3 +298,31 @@ def test_its_fast_path_decides_as_the_full_parse_on_each_malformed_entry(data: b
 @given(st.binary(max_size=300))
 def test_its_fast_path_decides_as_the_full_parse_on_arbitrary_bytes(data: bytes) -> None:
     assert outcome(decode_entry, data) == outcome(_decode_parsed, data)
+
+
+@given(
+    st.tuples(
+        st.integers(0, 9999),
+        st.integers(0, 19),
+        st.integers(0, 39),
+        st.integers(0, 29),
+        st.integers(0, 69),
+        st.integers(0, 69),
+        st.integers(0, 999),
+    )
+)
+def test_a_time_of_the_pattern_is_accepted_exactly_when_it_is_a_real_canonical_time(
+    fields: tuple[int, ...],
+) -> None:
+    year, month, day, hour, minute, second, milli = fields
+    text = f"{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z"
+    try:
+        real = datetime(year, month, day, hour, minute, second, milli * 1000, tzinfo=UTC)
+    except ValueError:
+        real = None
+    decided = outcome(decode_entry, entry_json(time=text))
+    if real is None:
+        assert decided[0] == "error"
+    else:
+        assert format_entry_time(real) == text
+        assert decided == ("entry", Entry(**{**vars(ENTRY), "time": text}))

@@ -115,10 +115,10 @@ def naive_consistency(size1: int, size2: int) -> list[bytes]:
 def naive_reader(size: int) -> HashReader:
     """A HashReader serving the reference's hashes, refusing nodes outside the tree."""
 
-    def read(nodes: Sequence[Node]) -> list[bytes]:
-        for node in nodes:
-            assert (node.index + 1) << node.level <= size, f"{node} is outside size {size}"
-        return [naive_mth(n.index << n.level, (n.index + 1) << n.level) for n in nodes]
+    def read(nodes: Sequence[tuple[int, int]]) -> list[bytes]:
+        for level, index in nodes:
+            assert (index + 1) << level <= size, f"{level}/{index} is outside size {size}"
+        return [naive_mth(index << level, (index + 1) << level) for level, index in nodes]
 
     return read
 
