@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, Generic, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 from judicial_verify.postgresql.base import DatabaseWrapper as PostgresWrapper
 
@@ -57,6 +61,19 @@ class Columns(Generic[M]):
     def __len__(self) -> int:
         return len(self.fields)
 
+    @cached_property
+    def attname_order(self) -> tuple[str, ...]:
+        return tuple(f.attname for f in self.fields)
+
+    @cached_property
+    def plain(self) -> bool:
+        """Whether each field is read and written through Django's plain deferred-loading
+        attribute, which on a new instance only stores the value in its __dict__."""
+        return all(
+            type(getattr(self.model, f.attname)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
+            for f in self.fields
+        )
+
     def build(self, values: Sequence[Any], db: BaseDatabaseWrapper) -> M | None:
         """The instance these values (in select() order) read through `db` describe; None
         for a LEFT JOIN's missing row (a null primary key)."""
@@ -66,7 +83,18 @@ class Columns(Generic[M]):
         for at, converters, col in _converters(self, db.vendor):
             for convert in converters:
                 converted[at] = convert(converted[at], col, db)
-        return self.model.from_db(db.alias, self.attnames, converted)
+        if not self.plain or pre_init.receivers or post_init.receivers:
+            return self.model.from_db(db.alias, self.attnames, converted)
+        # What from_db comes to for such fields when no receiver listens for an instance
+        # being made: a state, and each value stored, the other fields left deferred.
+        # Model.__init__ walks every field of the model to do it, and took four times as
+        # long (tests/records/test_rows.py compares the two).
+        new = self.model.__new__(self.model)
+        new._state = ModelState()
+        new._state.adding = False
+        new._state.db = db.alias
+        new.__dict__.update(zip(self.attname_order, converted, strict=True))
+        return new
 
 
 @cache
@@ -84,12 +112,13 @@ def _converters(columns: Columns[Any], vendor: str) -> list[tuple[int, list[Conv
     return found
 
 
-def rows_fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Runs `sql` and returns its rows; on PostgreSQL as a prepared statement, planned once
-    per connection (settings.py: nothing else is prepared). For statements whose best plan
-    does not depend on the parameters' values."""
-    # The connection itself, looked up once: each use of django.db.connection looks it up.
-    db = connections[DEFAULT_DB_ALIAS]
+def rows_fetch(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Runs `sql` on `db` and returns its rows; on PostgreSQL as a prepared statement,
+    planned once per connection (settings.py: nothing else is prepared). For statements
+    whose best plan does not depend on the parameters' values.
+
+    The caller passes the connection it looked up once (django.db.connections): each
+    lookup goes through a context-local and costs a few microseconds."""
     if db.vendor != "postgresql":
         with db.cursor() as cursor:
             cursor.execute(sql, params)
@@ -107,10 +136,10 @@ def rows_fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return raw.fetchall()
 
 
-def split(row: Sequence[Any], parts: Sequence[Columns[Any]]) -> list[Model | None]:
-    """Builds each part's instance from consecutive slices of `row` (read from the default
-    database)."""
-    db = connections[DEFAULT_DB_ALIAS]
+def split(
+    row: Sequence[Any], parts: Sequence[Columns[Any]], db: BaseDatabaseWrapper
+) -> list[Model | None]:
+    """Builds each part's instance from consecutive slices of `row`, read through `db`."""
     built, at = [], 0
     for part in parts:
         built.append(part.build(row[at : at + len(part)], db))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model, Q
 
 from judicial_verify.ledger import read
@@ -145,7 +145,8 @@ def verification_by_sha256(sha256: str) -> Verification:
     """Public verification of a document by its SHA-256, the busiest read: one statement
     (_verification_statement), the checkpoint and keys kept in the process while they are
     the newest (read.NEWEST_PUBLISHED), the proofs from the shared tile cache."""
-    rows = rows_fetch(_verification_statement(connection.vendor), [sha256])
+    db = connections[DEFAULT_DB_ALIAS]
+    rows = rows_fetch(db, _verification_statement(db.vendor), [sha256])
     newest, first_index = rows[0][0], rows[0][1]
     if newest is None:  # an empty log: nothing is anchored, and no key has signed
         return Verification(entries=[], verifier_keys=())
@@ -154,7 +155,7 @@ def verification_by_sha256(sha256: str) -> Verification:
         return Verification(entries=[], verifier_keys=published.verifier_keys)
     found = []
     for _, index, data, *models in rows:
-        record, node = split(models, _MODELS)
+        record, node = split(models, _MODELS, db)
         found.append((index, bytes(data), cast(Record | None, record), cast(Node | None, node)))
     views = _views_joined(found)
     proofs = read.inclusion_proofs(published.checkpoint, [v.index for v in views])
