@@ -622,8 +622,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=10)
     # Short rounds, many times over: a slow spell of the shared machine then falls on both
     # views, where two long rounds each let it fall on one.
-    p.add_argument("--seconds", type=float, default=6)
-    p.add_argument("--rounds", type=int, default=5, help="pairs of rounds, verify then bare")
+    p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--rounds", type=int, default=4, help="pairs of rounds, verify then bare")
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--submit-seconds", type=float, default=30)
     p.add_argument("--log-size", type=int, default=100_000)
@@ -632,8 +632,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--print-only", action="store_true", help="do not append to RESULTS.md")
     p.add_argument("--client", nargs=4, help=argparse.SUPPRESS)  # the load process
     args = p.parse_args()
-    if args.seconds < 10 or args.submit_seconds < 20:
-        p.error("rounds last at least 10 s and the submission phase at least 20 s")
+    if args.seconds < 10 or args.submit_seconds < 20 or args.rounds < 2:
+        p.error("rounds last at least 10 s, two pairs of them, and the submission phase 20 s")
     return args
 
 
