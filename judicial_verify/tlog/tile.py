@@ -92,14 +92,6 @@ def tile_width_at(level: int, index: int, size: int) -> int:
     return max(0, min(TILE_WIDTH, row - index * TILE_WIDTH))
 
 
-def tile_at(level: int, index: int, size: int) -> Tile:
-    """Returns tile (level, index) as it stands in a tree of `size` leaves."""
-    width = tile_width_at(level, index, size)
-    if width == 0:
-        raise TileError(f"tile {level}/{index} does not exist in a tree of size {size}")
-    return Tile(level, index, width)
-
-
 def edge_tiles(size: int) -> list[Tile]:
     """Returns the partial tiles at the right edge of a tree of `size` leaves, level 0 first."""
     tiles, level = [], 0
@@ -226,11 +218,7 @@ class TileHashReader:
             key = (level // TILE_HEIGHT, first >> TILE_HEIGHT)
             rows = tiles.get(key)
             if rows is None:
-                tile_level, tile_index = key
-                width = min(
-                    TILE_WIDTH, (size >> (TILE_HEIGHT * tile_level)) - tile_index * TILE_WIDTH
-                )
-                rows = get((tile_level, tile_index, width))
+                rows = get((*key, tile_width_at(*key, size)))
                 if rows is None:
                     return None
                 tiles[key] = rows
@@ -245,7 +233,7 @@ class TileHashReader:
         found: dict[tuple[int, int], list[bytes]] = {}
         missing: list[Tile] = []
         for level, index in keys:
-            width = min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH)
+            width = tile_width_at(level, index, size)
             cached = cache.get((level, index, width)) if cache is not None else None
             if cached is None:
                 missing.append(Tile(level, index, width))

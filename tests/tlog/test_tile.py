@@ -27,7 +27,6 @@ from judicial_verify.tlog.tile import (
     parse_entry_bundle,
     parse_tile_path,
     split_hashes,
-    tile_at,
     tile_rows,
     tile_width_at,
 )
@@ -233,19 +232,6 @@ def test_it_gives_entry_bundles_the_widths_of_level_0_tiles() -> None:
         assert tile_width_at(ENTRIES_LEVEL, n, SPEC_EXAMPLE_SIZE) == tile_width_at(
             0, n, SPEC_EXAMPLE_SIZE
         )
-
-
-def test_it_returns_a_tile_as_it_stands_in_a_tree() -> None:
-    assert tile_at(1, 1, SPEC_EXAMPLE_SIZE) == Tile(1, 1, 17)
-    assert tile_at(1, 0, SPEC_EXAMPLE_SIZE) == Tile(1, 0)
-
-
-@pytest.mark.parametrize(
-    ("level", "index", "size"), [(0, 0, 0), (0, 274, 70_000), (3, 0, 70_000), (1, 0, 255)]
-)
-def test_it_refuses_a_tile_that_does_not_exist_in_a_tree(level: int, index: int, size: int) -> None:
-    with pytest.raises(TileError):
-        tile_at(level, index, size)
 
 
 @pytest.mark.parametrize(
