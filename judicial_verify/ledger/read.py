@@ -14,6 +14,7 @@ from judicial_verify.tlog.receipt import Receipt, format_receipt
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
 from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof, tree_hash
+from judicial_verify.tlog.tree import inclusion_proofs as inclusion_proofs_batch
 
 from .models import Checkpoint, Entry, VerifierKey
 from .tile_store import hash_reader, tiles_read
@@ -237,19 +238,22 @@ def receipt_get(index: int) -> ReceiptFile:
 def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
     """Returns receipts of the given integrated entries, all against the newest checkpoint.
 
-    The entries of a batch share most of their tiles, so each tile is read once.
+    The entries of a batch share most of their tiles and proof hashes, so each tile is read
+    once and each hash looked up once.
     """
     checkpoint = checkpoint_latest()
-    rows = Entry.objects.filter(index__any=indices, index__lt=checkpoint.size)
-    reader = hash_reader(checkpoint.size, many=True)
-    out = {}
-    for index, data in rows.values_list("index", "data"):
-        receipt = Receipt(
-            index=index,
-            proof=tuple(inclusion_proof(index, checkpoint.size, reader)),
-            checkpoint_note=bytes(checkpoint.note),
-            extra=bytes(data),
+    rows = list(
+        Entry.objects.filter(index__any=indices, index__lt=checkpoint.size).values_list(
+            "index", "data"
         )
+    )
+    proofs = inclusion_proofs_batch(
+        [index for index, _ in rows], checkpoint.size, hash_reader(checkpoint.size, many=True)
+    )
+    note = bytes(checkpoint.note)
+    out = {}
+    for (index, data), proof in zip(rows, proofs, strict=True):
+        receipt = Receipt(index=index, proof=tuple(proof), checkpoint_note=note, extra=bytes(data))
         out[index] = ReceiptFile(index=index, checkpoint=checkpoint, data=format_receipt(receipt))
     return out
 

@@ -211,10 +211,32 @@ def metadata_commitment(salt: bytes, metadata: Mapping[str, object]) -> str:
     """Returns hex SHA-256(salt || RFC 8785 JSON of metadata); salt must be 32 random bytes."""
     if len(salt) != METADATA_SALT_SIZE:
         raise EntryError(f"metadata salt is {len(salt)} bytes, not {METADATA_SALT_SIZE}")
-    try:
-        # rfc8785 checks value types itself, at run time; it serialises only
-        # plain dicts, hence the copy.
-        canonical = rfc8785.dumps(cast(Any, dict(metadata)))
-    except (ValueError, RecursionError) as e:
-        raise EntryError(f"metadata has no RFC 8785 canonical form: {e}") from None
+    canonical = _canonical_text_fields(metadata)
+    if canonical is None:
+        try:
+            # rfc8785 checks value types itself, at run time; it serialises only
+            # plain dicts, hence the copy.
+            canonical = rfc8785.dumps(cast(Any, dict(metadata)))
+        except (ValueError, RecursionError) as e:
+            raise EntryError(f"metadata has no RFC 8785 canonical form: {e}") from None
     return hashlib.sha256(salt + canonical).hexdigest()
+
+
+# For an object of ASCII keys and text values, RFC 8785 is json's compact form with sorted
+# keys and no \u escapes but those of control characters: keys sort by UTF-16 code units
+# in RFC 8785 and by code points here, which agree on ASCII; both write a control character
+# as \b, \t, \n, \f, \r or \u00xx in lower case, and every other character as itself.
+# A record's metadata is nearly always such an object, and rfc8785 took five times as long.
+_TEXT_FIELDS = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _canonical_text_fields(metadata: Mapping[str, object]) -> bytes | None:
+    """RFC 8785 JSON of metadata whose keys are ASCII and whose values are text; else None
+    (rfc8785 itself decides). Tests compare the two on any such object."""
+    if not all(type(k) is str and k.isascii() and type(v) is str for k, v in metadata.items()):
+        return None
+    try:
+        # A lone surrogate cannot be written as UTF-8: rfc8785 refuses it, saying why.
+        return _TEXT_FIELDS.encode(dict(metadata)).encode("utf-8")
+    except UnicodeEncodeError:
+        return None

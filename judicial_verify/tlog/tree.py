@@ -123,15 +123,17 @@ def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[by
     return proof
 
 
-def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
-    """Returns the RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves."""
-    if not 0 <= index < size:
-        raise InclusionProofError(f"index {index} is not in a tree of size {size}")
+Plan = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]
+
+
+def _inclusion_plan(index: int, size: int) -> Plan:
     # RFC 9162 2.1.3.1 PATH, unrolled. The tree's top splits it into peaks: complete
     # subtrees, one for each bit set in `size`, largest first. PATH ends in the peak that
     # holds the leaf: its proof is, bottom-up, the leaf's sibling at each level of that
-    # peak, then the hash of all the peaks to its right (one range: their hashes folded),
-    # then each peak to its left, the nearest first.
+    # peak (inner), then the hash of all the peaks to its right (right: their nodes, to
+    # fold into one hash), then each peak to its left, the nearest first (left).
+    if not 0 <= index < size:
+        raise InclusionProofError(f"index {index} is not in a tree of size {size}")
     left: list[tuple[int, int]] = []
     start, level = 0, size.bit_length()
     while True:
@@ -143,8 +145,14 @@ def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
             left.append((level, start >> level))
             start += width
     inner = [(height, (index >> height) ^ 1) for height in range(level)]
-    right = subtree_nodes(start + width, size)
+    right: list[tuple[int, int]] = list(subtree_nodes(start + width, size))
     left.reverse()
+    return inner, right, left
+
+
+def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
+    """Returns the RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves."""
+    inner, right, left = _inclusion_plan(index, size)
     # One read for the whole proof, so a tile-backed reader fetches each tile once.
     hashes = read([*inner, *right, *left])
     if len(hashes) != len(inner) + len(right) + len(left):
@@ -154,6 +162,33 @@ def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
         proof.append(fold_subtrees(hashes[len(inner) : len(inner) + len(right)]))
     proof += hashes[len(inner) + len(right) :]
     return proof
+
+
+def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> list[list[bytes]]:
+    """Returns the inclusion proof of each leaf in `indices`, in order, as inclusion_proof
+    would, in one read of each node they need.
+
+    The leaves of a batch are neighbours: a thousand of them need some seventeen thousand
+    hashes, but only about two thousand different ones, and share their right peaks.
+    """
+    plans = [_inclusion_plan(index, size) for index in indices]
+    wanted = list(dict.fromkeys(n for plan in plans for part in plan for n in part))
+    hashes = read(wanted)
+    if len(hashes) != len(wanted):
+        raise TlogError("hash reader returned the wrong number of hashes")
+    found = dict(zip(wanted, hashes, strict=True))
+    folded: dict[tuple[tuple[int, int], ...], bytes] = {}
+    proofs = []
+    for inner, right, left in plans:
+        proof = [found[n] for n in inner]
+        if right:
+            key = tuple(right)
+            if key not in folded:
+                folded[key] = fold_subtrees([found[n] for n in right])
+            proof.append(folded[key])
+        proof += [found[n] for n in left]
+        proofs.append(proof)
+    return proofs
 
 
 def consistency_proof(size1: int, size2: int, read: HashReader) -> list[bytes]:

@@ -326,3 +326,40 @@ def test_a_time_of_the_pattern_is_accepted_exactly_when_it_is_a_real_canonical_t
     else:
         assert format_entry_time(real) == text
         assert decided == ("entry", Entry(**{**vars(ENTRY), "time": text}))
+
+
+text_fields = st.dictionaries(
+    st.text(st.characters(max_codepoint=127), max_size=12),
+    st.text(st.characters(codec=None), max_size=30),
+    max_size=8,
+)
+
+
+def commitments(metadata: dict[str, str]) -> tuple[object, object]:
+    """Ours and the one from rfc8785 itself; EntryError where there is none."""
+    salt = bytes(range(32))
+    try:
+        theirs: object = hashlib.sha256(salt + rfc8785.dumps(metadata)).hexdigest()
+    except ValueError:
+        theirs = EntryError
+    try:
+        ours: object = metadata_commitment(salt, metadata)
+    except EntryError:
+        ours = EntryError
+    return ours, theirs
+
+
+@given(text_fields)
+def test_it_commits_to_text_fields_exactly_as_rfc8785_writes_them(metadata: dict[str, str]) -> None:
+    ours, theirs = commitments(metadata)
+    assert ours == theirs
+
+
+HARD_TEXTS = ["\x00\x1f\x7f", '"\\/', "\b\t\n\f\r", "\u2028\u2029", "京0105民初", "\U0001f600"]
+
+
+@pytest.mark.parametrize("value", [*HARD_TEXTS, "\ud800"])
+def test_it_commits_to_each_hard_text_as_rfc8785_writes_it(value: str) -> None:
+    ours, theirs = commitments({"a": value, "Z": value, "": value})
+    assert ours == theirs
+    assert (ours is EntryError) == (value == "\ud800")

@@ -27,6 +27,7 @@ from judicial_verify.tlog.tree import (
     consistency_proof,
     inclusion_proof,
     inclusion_proof_from_leaves,
+    inclusion_proofs,
     leaf_hash,
     node_hash,
     root_from_leaves,
@@ -338,6 +339,46 @@ def test_it_generates_the_rfc_path_for_every_index_of_every_tree_up_to_300_leave
         for index in range(size):
             expected = naive_inclusion(index, size)
             assert inclusion_proof(index, size, read) == expected, f"{index} of {size}"
+
+
+def once_reader(size: int) -> tuple[list[int], HashReader]:
+    """naive_reader, refusing a node asked for twice, and the size of each read."""
+    reads: list[int] = []
+    naive = naive_reader(size)
+
+    def read(nodes: Sequence[tuple[int, int]]) -> list[bytes]:
+        reads.append(len(nodes))
+        assert len(set(nodes)) == len(nodes), "a node asked for twice"
+        return list(naive(nodes))
+
+    return reads, read
+
+
+def test_it_generates_the_rfc_paths_of_every_run_of_leaves_in_one_read_up_to_300_leaves() -> None:
+    for size in range(1, EXHAUSTIVE_INCLUSION_SIZES + 1):
+        reads, read = once_reader(size)
+        for first in range(0, size, 7):
+            indices = range(first, min(size, first + 40))
+            expected = [naive_inclusion(index, size) for index in indices]
+            assert inclusion_proofs(indices, size, read) == expected, f"{first}.. of {size}"
+        assert len(reads) == len(range(0, size, 7))
+
+
+leaves_of_trees = st.integers(1, 2000).flatmap(
+    lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1)))
+)
+
+
+@given(leaves_of_trees)
+def test_it_generates_the_rfc_paths_of_any_leaves_in_any_order(case: tuple[int, list[int]]) -> None:
+    size, indices = case
+    expected = [naive_inclusion(index, size) for index in indices]
+    assert inclusion_proofs(indices, size, once_reader(size)[1]) == expected
+
+
+def test_it_refuses_proofs_of_a_leaf_outside_the_tree() -> None:
+    with pytest.raises(InclusionProofError):
+        inclusion_proofs([0, 5], 5, naive_reader(5))
 
 
 def test_it_accepts_the_rfc_path_for_every_index_of_every_tree_up_to_300_leaves() -> None:
