@@ -33,17 +33,30 @@ def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:
     delay = POLL_FIRST_SECONDS
     integrated = Entry.objects.filter(submission__any=submissions)
     wanted = len(set(submissions))
-    # While waiting it counts, with the query compiled once: for a batch of 1,000 that is
-    # 0.7 ms a poll, against 2.5 ms for count() and its 1,000 values prepared each time.
+    # While waiting it polls, with the queries compiled once. Each poll first looks for the
+    # newest submission alone, one row by a unique index: the integrator takes the oldest
+    # pending entries first (integrate.py), so the others are seldom still pending by
+    # then. Only then does it count them all, 1,000 look-ups for a batch of 1,000 (0.7 ms
+    # in this process, against 2.5 ms for count() with its 1,000 values prepared each time).
+    newest_sql, newest_params = (
+        Entry.objects.filter(submission=max(submissions)).values("pk").query.sql_with_params()
+    )
     sql, params = integrated.values("pk").query.sql_with_params()
-    while True:
+
+    def counted() -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS integrated", params)  # noqa: S608
             (count,) = cursor.fetchone() or (0,)
-        if count == wanted:
+        return int(count)
+
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT EXISTS ({newest_sql})", newest_params)  # noqa: S608
+            (newest_in,) = cursor.fetchone() or (False,)
+        if newest_in and counted() == wanted:
             found = dict(integrated.values_list("submission", "index"))
             return [found[s] for s in submissions]
         if time.monotonic() + delay > deadline:
-            raise PublicationTimeout(f"{wanted - count} entries still pending")
+            raise PublicationTimeout(f"{wanted - counted()} entries still pending")
         time.sleep(delay)
         delay = min(delay * 2, POLL_MAX_SECONDS)

@@ -110,11 +110,16 @@ def _wait_seconds(request: Request) -> float:
     return seconds
 
 
-def _output(request: Request, anchored: list[Anchored], receipts: bool) -> list[dict[str, Any]]:
-    submissions = [a.record.submission for a in anchored]
-    indices = dict(
-        Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
-    )
+def _output(
+    request: Request, anchored: list[Anchored], receipts: bool, indices: dict[int, int] | None
+) -> list[dict[str, Any]]:
+    """Each record as answered; `indices`, each submission's entry index where the caller
+    has them all (it waited), else read here."""
+    if indices is None:
+        submissions = [a.record.submission for a in anchored]
+        indices = dict(
+            Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
+        )
     files = read.receipts_get(list(indices.values())) if receipts and indices else {}
     out = []
     for a in anchored:
@@ -177,12 +182,15 @@ class EntrySubmitView(APIView):
         except IdempotencyConflict as e:
             raise ApiError(str(e), code="idempotency_key_reused", status_code=422) from None
         integrated = True
+        indices = None
         if wait:
+            submissions = [a.record.submission for a in anchored]
             try:
-                entries_await(submissions=[a.record.submission for a in anchored], timeout=wait)
+                found = entries_await(submissions=submissions, timeout=wait)
+                indices = dict(zip(submissions, found, strict=True))
             except PublicationTimeout:
                 integrated = False
-        entries = _output(request, anchored, receipts=bool(wait))
+        entries = _output(request, anchored, receipts=bool(wait), indices=indices)
         done = integrated and all(e["status"] == "integrated" for e in entries)
         return Response(
             {"entries": entries}, status=status.HTTP_200_OK if done else status.HTTP_202_ACCEPTED
