@@ -9,6 +9,7 @@ Modelled on Go's golang.org/x/mod/sumdb/tlog.
 
 import hashlib
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from .errors import ConsistencyProofError, InclusionProofError, TlogError
@@ -123,7 +124,7 @@ def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[by
     return proof
 
 
-Plan = tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]
+Plan = tuple[list[tuple[int, int]], tuple[tuple[int, int], ...], list[tuple[int, int]]]
 
 
 def _inclusion_plan(index: int, size: int) -> Plan:
@@ -145,9 +146,14 @@ def _inclusion_plan(index: int, size: int) -> Plan:
             left.append((level, start >> level))
             start += width
     inner = [(height, (index >> height) ^ 1) for height in range(level)]
-    right: list[tuple[int, int]] = list(subtree_nodes(start + width, size))
     left.reverse()
-    return inner, right, left
+    return inner, _right_peaks(start + width, size), left
+
+
+@lru_cache(maxsize=256)
+def _right_peaks(lo: int, size: int) -> tuple[tuple[int, int], ...]:
+    # The same for every leaf of a peak, and every proof against a checkpoint asks for it.
+    return tuple(subtree_nodes(lo, size))
 
 
 def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
@@ -182,10 +188,9 @@ def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> lis
     for inner, right, left in plans:
         proof = [found[n] for n in inner]
         if right:
-            key = tuple(right)
-            if key not in folded:
-                folded[key] = fold_subtrees([found[n] for n in right])
-            proof.append(folded[key])
+            if right not in folded:
+                folded[right] = fold_subtrees([found[n] for n in right])
+            proof.append(folded[right])
         proof += [found[n] for n in left]
         proofs.append(proof)
     return proofs
