@@ -12,7 +12,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from .errors import MalformedError, TileError
 from .tree import HASH_SIZE, complete_subtree_hash, node_hash
@@ -182,10 +181,6 @@ class TileHashReader:
         self._cache = cache
 
     def __call__(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
-        if self._cache is not None:
-            cached = self._cached(nodes)
-            if cached is not None:
-                return cached
         # A proof's ~20 nodes fall in a handful of tiles. Each node is located by the
         # (level, index) of its tile, a plain tuple; a Tile is built only for a tile
         # that has to be read, and all such tiles are read at once.
@@ -203,28 +198,6 @@ class TileHashReader:
             spans.append((key, rise, ((first & (TILE_WIDTH - 1)) >> rise) * HASH_SIZE))
         rows = self._rows(keys)
         return [rows[key][rise][at : at + HASH_SIZE] for key, rise, at in spans]
-
-    def _cached(self, nodes: Sequence[tuple[int, int]]) -> list[bytes] | None:
-        """The hashes, if every tile they are in is cached (a busy log's usual case, done in
-        one pass); else None."""
-        size, get = self._size, cast(TileCache, self._cache).get
-        tiles: dict[tuple[int, int], list[bytes]] = {}
-        out = []
-        for level, index in nodes:
-            if (index + 1) << level > size:
-                raise TileError(f"node {level}/{index} is beyond tree size {size}")
-            rise = level % TILE_HEIGHT
-            first = index << rise
-            key = (level // TILE_HEIGHT, first >> TILE_HEIGHT)
-            rows = tiles.get(key)
-            if rows is None:
-                rows = get((*key, tile_width_at(*key, size)))
-                if rows is None:
-                    return None
-                tiles[key] = rows
-            at = ((first & (TILE_WIDTH - 1)) >> rise) * HASH_SIZE
-            out.append(rows[rise][at : at + HASH_SIZE])
-        return out
 
     def _rows(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[bytes]]:
         """The rows of each tile (level, index), as wide as the tree has it; each tile
