@@ -101,24 +101,15 @@ def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) ->
 
 def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[bytes]:
     # One read for the whole proof, so a tile-backed reader fetches each tile once.
-    nodes: list[Node] = []
-    counts = []
-    for lo, hi in ranges:
-        width = hi - lo
-        level = width.bit_length() - 1
-        if width == 1 << level and not lo & (width - 1):
-            # Most ranges are one complete subtree: one node, whose hash is the range's.
-            nodes.append(Node(level, lo >> level))
-            counts.append(1)
-        else:
-            plan = subtree_nodes(lo, hi)
-            nodes += plan
-            counts.append(len(plan))
+    plans = [subtree_nodes(lo, hi) for lo, hi in ranges]
+    nodes = [node for plan in plans for node in plan]
     hashes = read(nodes)
     if len(hashes) != len(nodes):
         raise TlogError("hash reader returned the wrong number of hashes")
     proof, at = [], 0
-    for count in counts:
+    for plan in plans:
+        # Most ranges are one complete subtree: its hash is the range's, nothing to fold.
+        count = len(plan)
         proof.append(hashes[at] if count == 1 else fold_subtrees(hashes[at : at + count]))
         at += count
     return proof
