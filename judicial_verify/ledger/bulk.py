@@ -4,12 +4,122 @@ For a node's batch of 1,000 records, bulk_create spent most of its time in Pytho
 one INSERT of 3,000 to 9,000 placeholders and psycopg parsing it again (about 50 ms for the
 records, 25 for the pending entries). COPY sends the same rows, prepared by the same fields,
 and the database checks the same constraints and fires the same triggers as for INSERT.
+
+Making the instances and preparing their values then took as long as the COPY itself:
+instance_new and the shortcuts of _column_values below do, for the fields these tables
+use, what Model.__init__ and each field's pre_save and get_db_prep_save do, without their
+general machinery (tests/ledger/test_bulk.py compares the two).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BinaryField,
+    CharField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+)
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
+from django.utils import timezone
+
+M = TypeVar("M", bound=Model)
+
+
+@cache
+def _plain_fields(model: type[Model]) -> dict[str, "Field[Any, Any]"] | None:
+    """Each concrete field of `model` by attname, if every one is read and written through
+    Django's plain deferred-loading attribute (which on a new instance only stores the value
+    in its __dict__); else None."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    plain = all(
+        type(getattr(model, name)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
+        for name in fields
+    )
+    return fields if plain else None
+
+
+def instance_new(model: type[M], **values: Any) -> M:
+    """`model(**values)`, for values given by attname (`node_id`, not `node`).
+
+    Where every field is plain and nobody listens for instances being made, the values
+    (and each other field's default) are stored as Model.__init__ would store them, in a
+    tenth of its time; otherwise it is Model.__init__ itself.
+    """
+    fields = _plain_fields(model)
+    if fields is None or pre_init.receivers or post_init.receivers:
+        return model(**values)
+    unknown = values.keys() - fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no fields {', '.join(sorted(unknown))}")
+    new = model.__new__(model)
+    new._state = ModelState()
+    stored = new.__dict__
+    for name, field in fields.items():
+        stored[name] = values[name] if name in values else field.get_default()
+    return new
+
+
+# Fields whose get_db_prep_save, on PostgreSQL, gives back a value of this type unchanged
+# (after wrapping an int in a psycopg type of the column's width, which COPY does not need:
+# its text format carries no type).
+_AS_GIVEN: dict[type["Field[Any, Any]"], type] = {
+    AutoField: int,
+    BigAutoField: int,
+    IntegerField: int,
+    BigIntegerField: int,
+    CharField: str,
+    BinaryField: bytes,
+}
+
+ColumnValue = Callable[[Model, datetime, BaseDatabaseWrapper], Any]
+_ABSENT = object()
+
+
+def _column_value(field: "Field[Any, Any]") -> ColumnValue:
+    """How to get the value COPY sends for `field` of an instance, given the batch's time
+    and the connection."""
+    name, pre, prep = field.attname, field.pre_save, field.get_db_prep_save
+    stamped = type(field) is DateTimeField and (field.auto_now or field.auto_now_add)
+    if stamped:
+        # pre_save would stamp each row with its own timezone.now(); the batch is one
+        # statement in one transaction, and gets one time, as a default of now() would.
+        # On PostgreSQL an aware datetime is sent as it is.
+        def value(obj: Model, now: datetime, _db: BaseDatabaseWrapper) -> Any:
+            setattr(obj, name, now)
+            return now
+
+        return value
+    target = field.target_field if isinstance(field, ForeignKey) else field
+    given = _AS_GIVEN.get(type(target)) if type(field) in (*_AS_GIVEN, ForeignKey) else None
+    if given is None:
+        return lambda obj, _now, db: prep(pre(obj, True), db)
+
+    def as_given(obj: Model, _now: datetime, db: BaseDatabaseWrapper) -> Any:
+        value = obj.__dict__.get(name, _ABSENT)
+        if value is None or type(value) is given:
+            return value
+        return prep(pre(obj, True), db)  # "7" for an integer, say: converted as ever
+
+    return as_given
+
+
+@cache
+def _column_values(model: type[Model]) -> list[ColumnValue]:
+    return [_column_value(f) for f in model._meta.concrete_fields]
 
 
 def rows_insert(model: type[Model], objs: Sequence[Model]) -> None:
@@ -25,9 +135,10 @@ def rows_insert(model: type[Model], objs: Sequence[Model]) -> None:
         return
     meta = model._meta
     quote = connection.ops.quote_name
-    fields = list(meta.concrete_fields)
-    columns = ", ".join(quote(str(f.column)) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in meta.concrete_fields)
     sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    values = _column_values(model)
+    now = timezone.now()
     with connection.cursor() as cursor:
         # The keys come from the table's own sequence, as INSERT would draw them.
         cursor.execute(
@@ -37,12 +148,10 @@ def rows_insert(model: type[Model], objs: Sequence[Model]) -> None:
         keys = sorted(key for (key,) in cursor.fetchall())
         for obj, key in zip(objs, keys, strict=True):
             obj.pk = key
-        # Each field's methods looked up once, not once a value: a batch has 10,000 values.
-        preps = [(f.pre_save, f.get_db_prep_save) for f in fields]
         with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             write = copy.write_row
             for obj in objs:
-                write([prep(pre(obj, True), connection) for pre, prep in preps])
+                write([value(obj, now, connection) for value in values])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

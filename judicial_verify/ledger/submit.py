@@ -6,7 +6,7 @@ from django.db import transaction
 
 from judicial_verify.tlog.entry import Entry, encode_entry
 
-from .bulk import rows_insert
+from .bulk import instance_new, rows_insert
 from .models import PendingEntry
 from .tasks import integration_schedule
 
@@ -17,7 +17,7 @@ def entries_submit(*, entries: Sequence[Entry]) -> list[int]:
     Integration is scheduled once the surrounding transaction commits, so an
     integrator never looks for rows it cannot see yet.
     """
-    rows = [PendingEntry(data=encode_entry(e), sha256=e.sha256) for e in entries]
+    rows = [instance_new(PendingEntry, data=encode_entry(e), sha256=e.sha256) for e in entries]
     with transaction.atomic():
         rows_insert(PendingEntry, rows)
         transaction.on_commit(integration_schedule)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.bulk import rows_insert
+from judicial_verify.ledger.bulk import instance_new, rows_insert
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import (
     Entry,
@@ -35,6 +35,7 @@ from .kinds import KINDS, MetadataError, metadata_clean
 from .models import NODE_CODE, IdempotencyKey, Node, Record
 
 MAX_BATCH = 1000
+_RECORD_NODE = Record._meta.get_field("node")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SALT_BYTES = 32
 
@@ -118,14 +119,13 @@ def _existing(node: Node, items: Sequence[AnchorItem]) -> dict[tuple[str, str, i
     # The node's records of these documents, matched on (kind, sha256, ref) here: an OR of one
     # Q per item took 100 ms to build for a batch of 1,000.
     wanted = {(item.kind, item.sha256, item.ref) for item in items}
-    found = Record.objects.filter(node=node, sha256__in={item.sha256 for item in items})
+    found = Record.objects.filter(node=node, sha256__any={item.sha256 for item in items})
     return {key: r for r in found if (key := (r.kind, r.sha256, r.ref)) in wanted}
 
 
 def _new_record(
-    node: Node, item: AnchorItem, metadata: dict[str, object], now: str
+    node: Node, item: AnchorItem, metadata: dict[str, object], now: str, salt: bytes
 ) -> tuple[Record, Entry]:
-    salt = secrets.token_bytes(SALT_BYTES)
     entry = Entry(
         kind=item.kind,
         sha256=item.sha256,
@@ -134,9 +134,16 @@ def _new_record(
         meta=metadata_commitment(salt, metadata),
         ref=item.ref,
     )
-    record = Record(
-        node=node, kind=item.kind, sha256=item.sha256, ref=item.ref, metadata=metadata, salt=salt
+    record = instance_new(
+        Record,
+        node_id=node.pk,
+        kind=item.kind,
+        sha256=item.sha256,
+        ref=item.ref,
+        metadata=metadata,
+        salt=salt,
     )
+    _RECORD_NODE.set_cached_value(record, node)  # as Record(node=node) would
     return record, entry
 
 
@@ -161,15 +168,18 @@ def _anchor(
 ) -> list[Anchored]:
     existing = _existing(node, items)
     now = format_entry_time(timezone.now())
+    # One read of the system's random source for the whole batch, not one a record.
+    salts = secrets.token_bytes(SALT_BYTES * len(items))
     results: list[Anchored | None] = []
     new: dict[tuple[str, str, int | None], tuple[Record, Entry]] = {}
-    for item, metadata in zip(items, cleaned, strict=True):
+    for at, (item, metadata) in enumerate(zip(items, cleaned, strict=True)):
         key = (item.kind, item.sha256, item.ref)
         if key in existing:
             results.append(Anchored(existing[key], created=False))
         else:
             if key not in new:
-                new[key] = _new_record(node, item, metadata, now)
+                salt = salts[at * SALT_BYTES : (at + 1) * SALT_BYTES]
+                new[key] = _new_record(node, item, metadata, now, salt)
             results.append(None)
     if new:
         pairs = list(new.values())
