@@ -18,7 +18,7 @@ class PublicationTimeout(Exception):
 
 
 POLL_FIRST_SECONDS = 0.005
-POLL_MAX_SECONDS = 0.1
+POLL_MAX_SECONDS = 0.02
 
 
 def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:

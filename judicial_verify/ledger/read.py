@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from judicial_verify.tlog.receipt import Receipt, format_receipt
+from judicial_verify.tlog.receipt import Receipt, format_receipts
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
 from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof, tree_hash
@@ -251,11 +251,14 @@ def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
         [index for index, _ in rows], checkpoint.size, hash_reader(checkpoint.size, many=True)
     )
     note = bytes(checkpoint.note)
-    out = {}
-    for (index, data), proof in zip(rows, proofs, strict=True):
-        receipt = Receipt(index=index, proof=tuple(proof), checkpoint_note=note, extra=bytes(data))
-        out[index] = ReceiptFile(index=index, checkpoint=checkpoint, data=format_receipt(receipt))
-    return out
+    receipts = [
+        Receipt(index=index, proof=tuple(proof), checkpoint_note=note, extra=bytes(data))
+        for (index, data), proof in zip(rows, proofs, strict=True)
+    ]
+    return {
+        r.index: ReceiptFile(index=r.index, checkpoint=checkpoint, data=data)
+        for r, data in zip(receipts, format_receipts(receipts), strict=True)
+    }
 
 
 def tile_get(tile: Tile) -> bytes:

@@ -8,6 +8,7 @@ Modelled on Go's golang.org/x/mod/sumdb/tlog.
 """
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -168,25 +169,65 @@ def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> lis
     would, in one read of each node they need.
 
     The leaves of a batch are neighbours: a thousand of them need some seventeen thousand
-    hashes, but only about two thousand different ones, and share their right peaks.
+    hashes, but only about two thousand different ones. So the work goes by node, not by
+    proof: the leaves' paths up each peak merge, every node on them is visited once, and
+    the proofs of two leaves share the tuple of hashes above the node where they meet.
     """
-    plans = [_inclusion_plan(index, size) for index in indices]
-    wanted = list(dict.fromkeys(n for plan in plans for part in plan for n in part))
+    for index in indices:
+        if not 0 <= index < size:
+            raise InclusionProofError(f"index {index} is not in a tree of size {size}")
+    peaks = _peaks(size)
+    starts = [start for _, start in peaks]
+    by_peak: dict[int, list[int]] = {}
+    for index in dict.fromkeys(indices):
+        by_peak.setdefault(bisect_right(starts, index) - 1, []).append(index)
+    # What each peak's leaves need (as in _inclusion_plan): the sibling of each node on
+    # their paths, level by level, then the peaks to the right and to the left.
+    wanted: list[tuple[int, int]] = []
+    climbs = []
+    for at, leaves in by_peak.items():
+        level, start = peaks[at]
+        paths = []  # the nodes on the leaves' paths at each height, from the leaves up
+        nodes = set(leaves)
+        for height in range(level):
+            paths.append(nodes)
+            wanted += [(height, node ^ 1) for node in nodes]
+            nodes = {node >> 1 for node in nodes}
+        right = _right_peaks(start + (1 << level), size)
+        left = [(lv, st >> lv) for lv, st in reversed(peaks[:at])]
+        wanted += right
+        wanted += left
+        climbs.append((level, start, paths, right, left))
+    # A peak is to the left of some leaves and to the right of others: read once.
+    wanted = list(dict.fromkeys(wanted))
     hashes = read(wanted)
     if len(hashes) != len(wanted):
         raise TlogError("hash reader returned the wrong number of hashes")
     found = dict(zip(wanted, hashes, strict=True))
-    folded: dict[tuple[tuple[int, int], ...], bytes] = {}
-    proofs = []
-    for inner, right, left in plans:
-        proof = [found[n] for n in inner]
-        if right:
-            if right not in folded:
-                folded[right] = fold_subtrees([found[n] for n in right])
-            proof.append(folded[right])
-        proof += [found[n] for n in left]
-        proofs.append(proof)
-    return proofs
+    proofs: dict[int, tuple[bytes, ...]] = {}
+    for level, start, paths, right, left in climbs:
+        above: tuple[bytes, ...] = (
+            *((fold_subtrees([found[n] for n in right]),) if right else ()),
+            *(found[n] for n in left),
+        )
+        # Down from the peak: the proof from a node up is its sibling, then the proof
+        # from its parent up.
+        tails = {start >> level: above}
+        for height in reversed(range(level)):
+            tails = {n: (found[(height, n ^ 1)], *tails[n >> 1]) for n in paths[height]}
+        proofs.update(tails)
+    return [list(proofs[index]) for index in indices]
+
+
+@lru_cache(maxsize=64)
+def _peaks(size: int) -> tuple[tuple[int, int], ...]:
+    # The tree's peaks, largest (leftmost) first: (level, first leaf) of each.
+    peaks, start = [], 0
+    for level in reversed(range(size.bit_length())):
+        if size >> level & 1:
+            peaks.append((level, start))
+            start += 1 << level
+    return tuple(peaks)
 
 
 def consistency_proof(size1: int, size2: int, read: HashReader) -> list[bytes]:

@@ -25,6 +25,7 @@ from judicial_verify.tlog.receipt import (
     MAX_PROOF_HASHES,
     Receipt,
     format_receipt,
+    format_receipts,
     parse_receipt,
     verify_receipt,
 )
@@ -85,6 +86,13 @@ def test_it_parses_what_it_formats(receipt: Receipt) -> None:
     assert parse_receipt(format_receipt(receipt)) == receipt
 
 
+@given(st.lists(receipts, max_size=5), st.lists(st.binary(min_size=32, max_size=32), max_size=4))
+def test_it_formats_a_batch_as_it_formats_each(batch: list[Receipt], shared: list[bytes]) -> None:
+    # Hashes that several receipts share, as a batch's do, each encoded once for all.
+    batch = [replace(r, proof=(*shared, *r.proof)[:MAX_PROOF_HASHES]) for r in batch]
+    assert format_receipts(batch) == [format_receipt(r) for r in batch]
+
+
 MALFORMED = {
     "empty": b"",
     "other version": SPEC_RECEIPT.replace(b"proof@v1", b"proof@v2"),
@@ -131,11 +139,20 @@ def test_it_says_when_a_receipt_was_resaved_with_windows_line_endings() -> None:
         {"index": -1},
         {"index": 2**64},
         {"proof": (bytes(31),)},
+        {"proof": (bytes(32), bytes(33))},
         {"proof": (bytes(32),) * (MAX_PROOF_HASHES + 1)},
         {"extra": b""},
         {"checkpoint_note": b""},
     ],
-    ids=["negative index", "index too large", "short hash", "long proof", "empty extra", "no note"],
+    ids=[
+        "negative index",
+        "index too large",
+        "short hash",
+        "long second hash",
+        "long proof",
+        "empty extra",
+        "no note",
+    ],
 )
 def test_it_refuses_to_build_an_invalid_receipt(changes: dict[str, object]) -> None:
     valid = {"index": 0, "proof": (), "checkpoint_note": SPEC_CHECKPOINT, "extra": None}
