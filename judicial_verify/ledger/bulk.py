@@ -12,6 +12,7 @@ general machinery (tests/ledger/test_bulk.py compares the two).
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -39,17 +40,33 @@ from django.utils import timezone
 M = TypeVar("M", bound=Model)
 
 
+@dataclass(frozen=True)
+class _Blank:
+    """A new instance's values before any is given: the same immutable ones (None or "")
+    for every field without a default, and the fields whose default is made each time."""
+
+    constant: dict[str, Any]
+    made: tuple[tuple[str, "Field[Any, Any]"], ...]
+    attnames: frozenset[str]
+
+
 @cache
-def _plain_fields(model: type[Model]) -> dict[str, "Field[Any, Any]"] | None:
-    """Each concrete field of `model` by attname, if every one is read and written through
-    Django's plain deferred-loading attribute (which on a new instance only stores the value
-    in its __dict__); else None."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    plain = all(
-        type(getattr(model, name)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
-        for name in fields
+def _blank(model: type[Model]) -> _Blank | None:
+    """What instance_new fills a new `model` with, if every concrete field is read and
+    written through Django's plain deferred-loading attribute (which on a new instance only
+    stores the value in its __dict__); else None."""
+    fields = model._meta.concrete_fields
+    if any(
+        type(getattr(model, f.attname)) not in (DeferredAttribute, ForeignKeyDeferredAttribute)
+        for f in fields
+    ):
+        return None
+    made = tuple((f.attname, f) for f in fields if f.has_default() or f.has_db_default())
+    return _Blank(
+        constant={f.attname: f.get_default() for f in fields if (f.attname, f) not in made},
+        made=made,
+        attnames=frozenset(f.attname for f in fields),
     )
-    return fields if plain else None
 
 
 def instance_new(model: type[M], **values: Any) -> M:
@@ -59,17 +76,20 @@ def instance_new(model: type[M], **values: Any) -> M:
     (and each other field's default) are stored as Model.__init__ would store them, in a
     tenth of its time; otherwise it is Model.__init__ itself.
     """
-    fields = _plain_fields(model)
-    if fields is None or pre_init.receivers or post_init.receivers:
+    blank = _blank(model)
+    if blank is None or pre_init.receivers or post_init.receivers:
         return model(**values)
-    unknown = values.keys() - fields.keys()
+    unknown = values.keys() - blank.attnames
     if unknown:
         raise TypeError(f"{model.__name__} has no fields {', '.join(sorted(unknown))}")
     new = model.__new__(model)
     new._state = ModelState()
     stored = new.__dict__
-    for name, field in fields.items():
-        stored[name] = values[name] if name in values else field.get_default()
+    stored.update(blank.constant)
+    for name, field in blank.made:
+        if name not in values:
+            stored[name] = field.get_default()
+    stored.update(values)
     return new
 
 

@@ -1,4 +1,5 @@
-"""`field__any=[...]`: membership in a long list as one array parameter on PostgreSQL.
+"""`field__any=[...]`: membership in a long list as one array parameter on PostgreSQL, or
+as a range where the list is a run of consecutive integers.
 
 `field__in` with a batch's 1,000 values binds 1,000 parameters: Django prepares each and
 psycopg parses a query text with 1,000 placeholders, about 5 ms a query, and a node waiting
@@ -39,6 +40,13 @@ class AnyOf(Lookup):
             ]
         if not values:
             raise EmptyResultSet
+        if plain is int and len(values) > 1 and all(type(v) is int for v in values):
+            # A batch's submission ids and entry indices are mostly one run of consecutive
+            # numbers: sent as its two ends, not as an array psycopg writes value by value
+            # (a millisecond for 1,000). Exactly the same rows, by the same index.
+            low, high, distinct = min(values), max(values), len(set(values))
+            if high - low + 1 == distinct:
+                return f"{lhs} BETWEEN %s AND %s", (*lhs_params, low, high)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s::{field.db_type(connection)}[])", (*lhs_params, values)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)

@@ -98,24 +98,16 @@ class Entry:
 
 def encode_entry(entry: Entry) -> bytes:
     """Returns the entry's RFC 8785 canonical JSON bytes, the leaf data of the log."""
-    fields: dict[str, str | int] = {
-        "v": ENTRY_VERSION,
-        "kind": entry.kind,
-        "sha256": entry.sha256,
-        "node": entry.node,
-        "time": entry.time,
-        "meta": entry.meta,
-    }
-    if entry.ref is not None:
-        fields["ref"] = entry.ref
-    return _CANONICAL.encode(fields).encode("ascii")
-
-
-# Every field of a valid entry is ASCII that JSON never escapes (the patterns above), the
-# keys are ASCII and `ref` is an integer below 2**53; for such objects RFC 8785 is JSON with
-# sorted keys and no whitespace, which json's C encoder writes three times as fast as
-# rfc8785 (every decode re-encodes; tests check the two agree on any valid entry).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+    # Every field of a valid entry is ASCII that JSON never escapes (the patterns above)
+    # and `ref` is an integer below 2**53, written in decimal; so RFC 8785 is the fields in
+    # key order, without whitespace, written as they are. Every decode re-encodes, and a
+    # batch encodes a thousand: this is three times as fast as json's C encoder, and tests
+    # check that it agrees with rfc8785 on any valid entry.
+    ref = "" if entry.ref is None else f',"ref":{entry.ref}'
+    return (
+        f'{{"kind":"{entry.kind}","meta":"{entry.meta}","node":"{entry.node}"{ref},'
+        f'"sha256":"{entry.sha256}","time":"{entry.time}","v":{ENTRY_VERSION}}}'
+    ).encode("ascii")
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

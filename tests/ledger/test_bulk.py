@@ -36,6 +36,14 @@ def test_instance_new_makes_what_the_model_makes() -> None:
     assert made.created is None
 
 
+def test_instance_new_makes_a_default_afresh_for_each_instance() -> None:
+    given = {k: v for k, v in VALUES.items() if k != "metadata"}
+    a, b = instance_new(Record, node_id=7, **given), instance_new(Record, node_id=7, **given)
+    assert a.metadata == b.metadata == {}  # Record.metadata's default=dict
+    assert a.metadata is not b.metadata
+    assert fields(a) == fields(Record(node_id=7, **given))
+
+
 def test_instance_new_refuses_what_the_model_lacks() -> None:
     with pytest.raises(TypeError, match="colour"):
         instance_new(Record, colour="red", **VALUES)

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
     "values",
     [
         [0, 3, 7, 99],  # plain ints: sent as they are
+        [6, 4, 5, 4, 3],  # a run of consecutive ints, in any order: sent as its two ends
+        [2, 3, 5],  # not quite a run
         ["3", 7, 5.0],  # anything else: prepared by the field, as __in would
         [2**40, 1],  # beyond 32 bits
         [True],  # a bool is not an int here: prepared, as __in prepares it (1)
