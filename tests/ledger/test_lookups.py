@@ -30,10 +30,20 @@ def test_any_matches_what_in_matches_for_integers(
     assert by_any  # each list names at least one entry
 
 
-def test_any_matches_what_in_matches_for_strings(grow: Callable[..., int]) -> None:
+@pytest.mark.parametrize(
+    "others",
+    [
+        ["0" * 64],  # sent joined into one string
+        ["a,b", "'; --"],  # with the separator: sent as an array
+        [""],  # the empty string: as an array
+    ],
+)
+def test_any_matches_what_in_matches_for_strings(
+    grow: Callable[..., int], others: list[str]
+) -> None:
     grow(5)
     hashes = list(Entry.objects.values_list("sha256", flat=True)[:3])
-    values = [*hashes, "0" * 64]
+    values = [*hashes, *others]
     by_any = set(Entry.objects.filter(sha256__any=values).values_list("index", flat=True))
     by_in = set(Entry.objects.filter(sha256__in=values).values_list("index", flat=True))
     assert by_any == by_in
