@@ -48,11 +48,11 @@ class AnyOf(Lookup):
             if high - low + 1 == distinct:
                 return f"{lhs} BETWEEN %s AND %s", (*lhs_params, low, high)
         if connection.vendor == "postgresql":
-            array = f"%s::{field.db_type(connection)}[]"
+            array, param = f"%s::{field.db_type(connection)}[]", values
             if plain is str and all(type(v) is str and v and "," not in v for v in values):
                 # psycopg quotes a list's strings one by one: 1,000 document hashes took
                 # 2 ms. Joined, they are one string, quoted at once, that the server splits.
-                values = ",".join(values)
                 array = f"string_to_array(%s, ',')::{field.db_type(connection)}[]"
-            return f"{lhs} = ANY({array})", (*lhs_params, values)
+                param = ",".join(values)
+            return f"{lhs} = ANY({array})", (*lhs_params, param)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
