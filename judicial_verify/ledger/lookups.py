@@ -48,7 +48,8 @@ class AnyOf(Lookup):
             if high - low + 1 == distinct:
                 return f"{lhs} BETWEEN %s AND %s", (*lhs_params, low, high)
         if connection.vendor == "postgresql":
-            array, param = f"%s::{field.db_type(connection)}[]", values
+            array = f"%s::{field.db_type(connection)}[]"
+            param: list[Any] | str = values
             if plain is str and all(type(v) is str and v and "," not in v for v in values):
                 # psycopg quotes a list's strings one by one: 1,000 document hashes took
                 # 2 ms. Joined, they are one string, quoted at once, that the server splits.
