@@ -32,10 +32,13 @@ class Entry(models.Model):
     data = models.BinaryField(max_length=65535)
     # The anchored document's SHA-256 (hex), copied out of `data` so look-ups by
     # document hash use an index; the audit checks it still matches `data`.
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(max_length=64)
 
     class Meta:
         verbose_name_plural = "entries"
+        # Declared here rather than by db_index, which on PostgreSQL adds a second index
+        # for LIKE 'prefix%' that no look-up uses (migration 0003).
+        indexes = [models.Index(fields=["sha256"], name="ledger_entry_sha256_fd686caa")]
 
     def __str__(self) -> str:
         return f"entry {self.index}"
