@@ -11,9 +11,9 @@ Run: .venv/bin/python benchmarks/bench_api.py   (about 3 minutes; needs PostgreS
 
 Set-up: database jv_bench_api recreated, Redis database 14 (BENCH_API_REDIS) of its own and
 flushed, a temporary STATE_DIR. A log of --log-size entries is built in this process through
-the ledger's services (entries_submit, integrated in-process 1,000 a batch), with one
-`evidence` record anchored by records_anchor half way, metadata and all: the document whose
-hash is verified; then VACUUM ANALYZE, as autovacuum would after such a load. gunicorn
+records_anchor, 1,000 `evidence` records with metadata a batch, integrated in-process; half
+way, one more record: the document whose hash is verified. Then VACUUM ANALYZE, as
+autovacuum would after such a load. gunicorn
 serves judicial_verify.wsgi on a free port of 127.0.0.1 with benchmarks/bench_api_settings.py:
 the product's settings, plus /bench/bare (a DRF view that returns a constant,
 benchmarks/bench_api_urls.py) and the run's own Celery queue; the redacting access log is on,
@@ -54,11 +54,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import common
 
 # Modules that need Django are imported inside functions: only after common.django_setup().
+if TYPE_CHECKING:
+    from judicial_verify.records.services import AnchorItem
 
 REDIS_URL = os.environ.get("BENCH_API_REDIS", "redis://127.0.0.1:6379/14")
 DATABASE = "jv_bench_api"
@@ -109,11 +111,21 @@ def children(pid: int) -> list[int]:
 # The log
 
 
+def log_item(n: int) -> "AnchorItem":
+    """Record n of the log built before the measurements."""
+    from judicial_verify.records.services import AnchorItem
+
+    metadata = {**TARGET_METADATA, "case_number": f"(2025)京0105民初{n}号", "title": f"Item {n}"}
+    name = f"bench_api log record {n}"
+    return AnchorItem(
+        kind="evidence", sha256=hashlib.sha256(name.encode()).hexdigest(), metadata=metadata
+    )
+
+
 def log_build(size: int) -> str:
     """Builds a log of `size` entries with the verified record half way; returns a node token."""
     from judicial_verify.celery import app
     from judicial_verify.ledger.integrate import log_initialize
-    from judicial_verify.ledger.submit import entries_submit
     from judicial_verify.records.credentials import node_create
     from judicial_verify.records.services import AnchorItem, records_anchor
 
@@ -127,7 +139,9 @@ def log_build(size: int) -> str:
             records_anchor(node=node, items=[item])
         count = min(BATCH, size - 1 - at)
         if count:
-            entries_submit(entries=common.entries_make(at, count))
+            # Records, as the API makes them: a log's entries each have one, and the
+            # database plans the submission's look-ups by the tables' real sizes.
+            records_anchor(node=node, items=[log_item(n) for n in range(at, at + count)])
     seconds = time.perf_counter() - began
     print(f"log of {size:,} entries built in {seconds:.1f} s", flush=True)
     app.conf.task_always_eager = False
