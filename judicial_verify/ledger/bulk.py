@@ -11,13 +11,13 @@ use, what Model.__init__ and each field's pre_save and get_db_prep_save do, with
 general machinery (tests/ledger/test_bulk.py compares the two).
 """
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, partial
+from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
+import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
@@ -117,6 +117,11 @@ class Stamp(NamedTuple):
 
 ColumnValue = Callable[[Model, Stamp, BaseDatabaseWrapper], Any]
 _ABSENT = object()
+_ORJSON_AS_JSON = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 
 def _column_value(field: "Field[Any, Any]") -> ColumnValue:
@@ -133,17 +138,21 @@ def _column_value(field: "Field[Any, Any]") -> ColumnValue:
             return stamp.text
 
         return value
-    if type(field) is JSONField:
-        # PostgreSQL gets a dict or list as psycopg's Jsonb of it, which writes the text
-        # json.dumps (or the field's encoder) makes of it; given that text, COPY sends
-        # the same bytes, and psycopg's dumper took twice as long as json.dumps itself.
-        encoder = field.encoder
-        dumps = json.dumps if encoder is None else partial(json.dumps, cls=encoder)
-
+    if type(field) is JSONField and field.encoder is None:
+        # PostgreSQL gets a dict or list as psycopg's Jsonb of it, which sends the text
+        # json.dumps makes of it, for the server to parse into jsonb; psycopg's dumper took
+        # twice as long as json.dumps itself. orjson writes the same value in an eighth of
+        # json's time (compact, and UTF-8 where json writes \u escapes: the same JSON to
+        # the server). What orjson refuses goes the field's own way: integers past 64 bits,
+        # keys that are not strings, lone surrogates, and, by the options, datetimes and
+        # dataclasses (which json.dumps refuses) and subclasses of str, int, dict and list.
         def as_json(obj: Model, _stamp: Stamp, db: BaseDatabaseWrapper) -> Any:
             value = obj.__dict__.get(name, _ABSENT)
             if type(value) in (dict, list):
-                return dumps(value)
+                try:
+                    return orjson.dumps(value, option=_ORJSON_AS_JSON).decode()
+                except orjson.JSONEncodeError:
+                    pass
             return prep(pre(obj, True), db)
 
         return as_json

@@ -113,3 +113,20 @@ def test_rows_insert_gives_keys_in_the_order_given() -> None:
     assert keys == sorted(keys)
     stored = dict(PendingEntry.objects.values_list("pk", "sha256"))
     assert [stored[k] for k in keys] == [f"{i:064x}" for i in range(5)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"case_number": "(2026)京0105民初1号", "parties": ["张三", "李四"]},  # written as UTF-8
+        {"nested": {"list": [1, 2.5, True, None]}, "quote": 'a "b" \\ c\n'},
+        {"big": 2**70},  # past 64 bits: orjson refuses, the field writes it
+        {"1": "a key that looks like a number"},
+    ],
+)
+def test_rows_insert_stores_json_as_the_field_would(metadata: dict[str, Any]) -> None:
+    node = Node.objects.create(code="court-a", name="Court A")
+    record = instance_new(Record, node_id=node.pk, **{**VALUES, "metadata": metadata}, submission=1)
+    rows_insert(Record, [record])
+    assert Record.objects.get(pk=record.pk).metadata == metadata
