@@ -11,7 +11,7 @@ use, what Model.__init__ and each field's pre_save and get_db_prep_save do, with
 general machinery (tests/ledger/test_bulk.py compares the two).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -52,16 +52,23 @@ class _Blank:
     attnames: frozenset[str]
 
 
+def stored_plainly(model: type[Model], fields: Iterable["Field[Any, Any]"]) -> bool:
+    """Whether each of these fields of `model` is read and written through Django's plain
+    deferred-loading attribute, which on an instance only stores the value in its
+    __dict__: then storing the values there is all that Model.__init__ (and from_db) do
+    with them."""
+    return all(
+        type(getattr(model, f.attname)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
+        for f in fields
+    )
+
+
 @cache
 def _blank(model: type[Model]) -> _Blank | None:
-    """What instance_new fills a new `model` with, if every concrete field is read and
-    written through Django's plain deferred-loading attribute (which on a new instance only
-    stores the value in its __dict__); else None."""
+    """What instance_new fills a new `model` with, if every concrete field is stored
+    plainly; else None."""
     fields = model._meta.concrete_fields
-    if any(
-        type(getattr(model, f.attname)) not in (DeferredAttribute, ForeignKeyDeferredAttribute)
-        for f in fields
-    ):
+    if not stored_plainly(model, fields):
         return None
     made = tuple((f.attname, f) for f in fields if f.has_default() or f.has_db_default())
     return _Blank(

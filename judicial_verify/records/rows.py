@@ -18,10 +18,9 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
+from judicial_verify.ledger.bulk import stored_plainly
 from judicial_verify.postgresql.base import DatabaseWrapper as PostgresWrapper
 
 M = TypeVar("M", bound=Model)
@@ -67,12 +66,8 @@ class Columns(Generic[M]):
 
     @cached_property
     def plain(self) -> bool:
-        """Whether each field is read and written through Django's plain deferred-loading
-        attribute, which on a new instance only stores the value in its __dict__."""
-        return all(
-            type(getattr(self.model, f.attname)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
-            for f in self.fields
-        )
+        """Whether the selected fields are stored plainly (ledger.bulk.stored_plainly)."""
+        return stored_plainly(self.model, self.fields)
 
     def build(self, values: Sequence[Any], db: BaseDatabaseWrapper) -> M | None:
         """The instance these values (in select() order) read through `db` describe; None
