@@ -117,6 +117,7 @@ def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[by
 
 
 Plan = tuple[list[tuple[int, int]], tuple[tuple[int, int], ...], list[tuple[int, int]]]
+Peaks = tuple[tuple[int, int], ...]
 
 
 def _inclusion_plan(index: int, size: int) -> Plan:
@@ -127,19 +128,39 @@ def _inclusion_plan(index: int, size: int) -> Plan:
     # fold into one hash), then each peak to its left, the nearest first (left).
     if not 0 <= index < size:
         raise InclusionProofError(f"index {index} is not in a tree of size {size}")
-    left: list[tuple[int, int]] = []
-    start, level = 0, size.bit_length()
-    while True:
-        level -= 1
-        width = 1 << level
-        if size & width:
-            if index < start + width:
-                break
-            left.append((level, start >> level))
-            start += width
+    level, start, right, left = _peak_of(index, size)
     inner = [(height, (index >> height) ^ 1) for height in range(level)]
-    left.reverse()
-    return inner, _right_peaks(start + width, size), left
+    return inner, right, list(left)
+
+
+def _peak_of(index: int, size: int) -> tuple[int, int, Peaks, Peaks]:
+    """The peak that holds leaf `index` (0 <= index < size): its level and first leaf, the
+    peaks to its right (to fold into one hash) and those to its left, the nearest first."""
+    at = bisect_right(_peak_starts(size), index) - 1
+    level, start = _peaks(size)[at]
+    return level, start, _right_peaks(start + (1 << level), size), _left_peaks(at, size)
+
+
+@lru_cache(maxsize=64)
+def _peaks(size: int) -> Peaks:
+    # The tree's peaks, largest (leftmost) first: (level, first leaf) of each.
+    peaks, start = [], 0
+    for level in reversed(range(size.bit_length())):
+        if size >> level & 1:
+            peaks.append((level, start))
+            start += 1 << level
+    return tuple(peaks)
+
+
+@lru_cache(maxsize=64)
+def _peak_starts(size: int) -> tuple[int, ...]:
+    return tuple(start for _, start in _peaks(size))
+
+
+@lru_cache(maxsize=256)
+def _left_peaks(at: int, size: int) -> Peaks:
+    # The peaks left of the at-th, as nodes, the nearest first.
+    return tuple((level, start >> level) for level, start in reversed(_peaks(size)[:at]))
 
 
 @lru_cache(maxsize=256)
@@ -176,8 +197,7 @@ def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> lis
     for index in indices:
         if not 0 <= index < size:
             raise InclusionProofError(f"index {index} is not in a tree of size {size}")
-    peaks = _peaks(size)
-    starts = [start for _, start in peaks]
+    starts = _peak_starts(size)
     by_peak: dict[int, list[int]] = {}
     for index in dict.fromkeys(indices):
         by_peak.setdefault(bisect_right(starts, index) - 1, []).append(index)
@@ -185,16 +205,14 @@ def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> lis
     # their paths, level by level, then the peaks to the right and to the left.
     wanted: list[tuple[int, int]] = []
     climbs = []
-    for at, leaves in by_peak.items():
-        level, start = peaks[at]
+    for leaves in by_peak.values():
+        level, start, right, left = _peak_of(leaves[0], size)
         paths = []  # the nodes on the leaves' paths at each height, from the leaves up
         nodes = set(leaves)
         for height in range(level):
             paths.append(nodes)
             wanted += [(height, node ^ 1) for node in nodes]
             nodes = {node >> 1 for node in nodes}
-        right = _right_peaks(start + (1 << level), size)
-        left = [(lv, st >> lv) for lv, st in reversed(peaks[:at])]
         wanted += right
         wanted += left
         climbs.append((level, start, paths, right, left))
@@ -217,17 +235,6 @@ def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> lis
             tails = {n: (found[(height, n ^ 1)], *tails[n >> 1]) for n in paths[height]}
         proofs.update(tails)
     return [list(proofs[index]) for index in indices]
-
-
-@lru_cache(maxsize=64)
-def _peaks(size: int) -> tuple[tuple[int, int], ...]:
-    # The tree's peaks, largest (leftmost) first: (level, first leaf) of each.
-    peaks, start = [], 0
-    for level in reversed(range(size.bit_length())):
-        if size >> level & 1:
-            peaks.append((level, start))
-            start += 1 << level
-    return tuple(peaks)
 
 
 def consistency_proof(size1: int, size2: int, read: HashReader) -> list[bytes]:
