@@ -9,12 +9,11 @@ The text is signed as a signed note (see note.py); this module only formats
 and parses it, strictly, so one checkpoint has exactly one spelling.
 """
 
-import base64
 import re
 from dataclasses import dataclass
 
 from .errors import MalformedError
-from .strict_decoding import MAX_UINT64, decode_base64, parse_uint64
+from .strict_decoding import MAX_UINT64, decode_base64, encode_base64, parse_uint64
 from .tree import HASH_SIZE
 
 # A checkpoint is a note's text, so no line may hold a control character
@@ -50,7 +49,7 @@ class Checkpoint:
 
 def format_checkpoint(cp: Checkpoint) -> str:
     """Returns the checkpoint's note text, ending in a newline."""
-    lines = [cp.origin, str(cp.size), base64.b64encode(cp.root_hash).decode("ascii")]
+    lines = [cp.origin, str(cp.size), encode_base64(cp.root_hash)]
     return "\n".join([*lines, *cp.extensions]) + "\n"
 
 

@@ -11,7 +11,6 @@ Go tools and other C2SP implementations unchanged:
 Parsing follows note.go's rules. Modelled on that file.
 """
 
-import base64
 import hashlib
 import re
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from .errors import MalformedKeyError, NoteError, SignatureError, UnknownKeyError
-from .strict_decoding import decode_base64
+from .strict_decoding import decode_base64, encode_base64
 
 ALG_ED25519 = 0x01
 MAX_SIGNATURES = 100  # note.go's bound: parsing stays cheap, the spec asks for at least 16
@@ -63,7 +62,7 @@ def ed25519_key_id(name: str, public_key: bytes) -> int:
 
 
 def _format_key(prefix: str, name: str, key_id: int, key: bytes) -> str:
-    encoded = base64.b64encode(bytes([ALG_ED25519]) + key).decode("ascii")
+    encoded = encode_base64(bytes([ALG_ED25519]) + key)
     return f"{prefix}{name}+{key_id:08x}+{encoded}"
 
 
@@ -198,7 +197,7 @@ def sign_note(text: str, signers: Sequence[Signer]) -> bytes:
     lines = []
     for signer in signers:
         sig = signer.key_id.to_bytes(4, "big") + signer.sign(body)
-        lines.append(f"{_SIG_PREFIX}{signer.name} {base64.b64encode(sig).decode('ascii')}\n")
+        lines.append(f"{_SIG_PREFIX}{signer.name} {encode_base64(sig)}\n")
     return body + b"\n" + "".join(lines).encode("utf-8")
 
 

@@ -1,8 +1,9 @@
 """Strict decoding of the decimal and base64 fields of the C2SP text formats.
 
 Each value has exactly one accepted spelling, so two byte-different files
-never claim the same fact. Both functions raise ValueError with a short
+never claim the same fact. Both parsers raise ValueError with a short
 reason; callers re-raise it as their format's own error, naming the field.
+encode_base64 writes the one spelling decode_base64 accepts.
 """
 
 import base64
@@ -25,6 +26,11 @@ def parse_uint64(text: str) -> int:
     return value
 
 
+def encode_base64(data: bytes) -> str:
+    """Returns data in standard padded base64 (RFC 4648 section 4)."""
+    return base64.b64encode(data).decode("ascii")
+
+
 def decode_base64(text: str) -> bytes:
     """Returns the bytes of standard padded base64 (RFC 4648 section 4) in canonical form."""
     try:
@@ -33,6 +39,6 @@ def decode_base64(text: str) -> bytes:
         raise ValueError(f"{text!r} is not valid base64") from None
     # Re-encoding rejects unused non-zero trailing bits, the one freedom that
     # b64decode still allows.
-    if base64.b64encode(data).decode("ascii") != text:
+    if encode_base64(data) != text:
         raise ValueError(f"{text!r} is not canonical base64")
     return data

@@ -25,7 +25,6 @@ from judicial_verify.tlog.receipt import (
     MAX_PROOF_HASHES,
     Receipt,
     format_receipt,
-    format_receipts,
     parse_receipt,
     verify_receipt,
 )
@@ -84,13 +83,6 @@ receipts = st.builds(
 @given(receipts)
 def test_it_parses_what_it_formats(receipt: Receipt) -> None:
     assert parse_receipt(format_receipt(receipt)) == receipt
-
-
-@given(st.lists(receipts, max_size=5), st.lists(st.binary(min_size=32, max_size=32), max_size=4))
-def test_it_formats_a_batch_as_it_formats_each(batch: list[Receipt], shared: list[bytes]) -> None:
-    # Hashes that several receipts share, as a batch's do, each encoded once for all.
-    batch = [replace(r, proof=(*shared, *r.proof)[:MAX_PROOF_HASHES]) for r in batch]
-    assert format_receipts(batch) == [format_receipt(r) for r in batch]
 
 
 MALFORMED = {
