@@ -10,11 +10,11 @@ import re
 import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import MalformedError, TileError
-from .tree import HASH_SIZE, complete_subtree_hash, node_hash
+from .tree import HASH_SIZE, Node, complete_subtree_hash, node_hash
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -41,11 +41,6 @@ class Tile:
             raise TileError(f"tile index {self.index} is negative")
         if not 1 <= self.width <= TILE_WIDTH:
             raise TileError(f"tile width {self.width} is not between 1 and {TILE_WIDTH}")
-
-    @property
-    def key(self) -> tuple[int, int, int]:
-        """(level, index, width): the tile as a TileCache key."""
-        return (self.level, self.index, self.width)
 
     @property
     def is_full(self) -> bool:
@@ -129,41 +124,40 @@ def tile_rows(data: bytes) -> list[bytes]:
     return rows
 
 
-TileKey = tuple[int, int, int]
-"""A tile as a cache key: (level, index, width), a plain tuple that C hashes and compares."""
-
-
 class TileCache:
     """The rows of tiles, kept for up to `capacity` tiles, least recently used out first.
 
     A tile at a given width never changes (rows grow only at the right, and a
-    wider tile is another key), so its rows can be kept for good: every proof
+    wider tile is another Tile), so its rows can be kept for good: every proof
     then reads from the database only the tiles no recent proof has needed.
-    Keyed by Tile.key. Safe to share between threads.
+    Safe to share between threads.
     """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._rows: OrderedDict[TileKey, list[bytes]] = OrderedDict()
+        self._rows: OrderedDict[Tile, list[bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: TileKey) -> list[bytes] | None:
+    def get(self, tile: Tile) -> list[bytes] | None:
+        """Returns the tile's rows if they are kept, else None."""
         with self._lock:
-            rows = self._rows.get(key)
+            rows = self._rows.get(tile)
             if rows is not None:
-                self._rows.move_to_end(key)
+                self._rows.move_to_end(tile)
             return rows
 
     def clear(self) -> None:
+        """Forgets every tile."""
         with self._lock:
             self._rows.clear()
 
-    def put(self, key: TileKey, rows: list[bytes]) -> None:
+    def put(self, tile: Tile, rows: list[bytes]) -> None:
+        """Keeps the tile's rows (tile_rows of its data), forgetting the oldest beyond capacity."""
         if self.capacity <= 0:
             return
         with self._lock:
-            self._rows[key] = rows
-            self._rows.move_to_end(key)
+            self._rows[tile] = rows
+            self._rows.move_to_end(tile)
             while len(self._rows) > self.capacity:
                 self._rows.popitem(last=False)
 
@@ -180,45 +174,40 @@ class TileHashReader:
         self._read_tiles = read_tiles
         self._cache = cache
 
-    def __call__(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
-        # A proof's ~20 nodes fall in a handful of tiles. Each node is located by the
-        # (level, index) of its tile, a plain tuple; a Tile is built only for a tile
-        # that has to be read, and all such tiles are read at once.
-        spans = []
-        keys: dict[tuple[int, int], None] = {}
-        size = self._size
-        for level, index in nodes:
-            if (index + 1) << level > size:
-                raise TileError(f"node {level}/{index} is beyond tree size {size}")
-            # The node is the hash at byte `at` of row `rise` of tile `key`.
-            rise = level % TILE_HEIGHT
-            first = index << rise
-            key = (level // TILE_HEIGHT, first >> TILE_HEIGHT)
-            keys[key] = None  # the tiles in order, each once
-            spans.append((key, rise, ((first & (TILE_WIDTH - 1)) >> rise) * HASH_SIZE))
-        rows = self._rows(keys)
-        return [rows[key][rise][at : at + HASH_SIZE] for key, rise, at in spans]
+    def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
+        # A proof's nodes fall in a handful of tiles: all of them are read at once.
+        spans = [self._locate(node) for node in nodes]
+        rows = self._rows(list(dict.fromkeys(tile for tile, _, _ in spans)))
+        return [rows[tile][rise][at : at + HASH_SIZE] for tile, rise, at in spans]
 
-    def _rows(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[bytes]]:
-        """The rows of each tile (level, index), as wide as the tree has it; each tile
-        holds a node of the tree, so it has a width of at least one."""
-        size, cache = self._size, self._cache
-        found: dict[tuple[int, int], list[bytes]] = {}
+    def _locate(self, node: Node) -> tuple[Tile, int, int]:
+        """The tile holding the node's hash, the row of that tile's rows it is in, and its
+        byte offset in that row."""
+        if (node.index + 1) << node.level > self._size:
+            raise TileError(f"node {node.level}/{node.index} is beyond tree size {self._size}")
+        rise = node.level % TILE_HEIGHT
+        first = node.index << rise  # the first of the node's hashes in the tile's level
+        level, index = node.level // TILE_HEIGHT, first // TILE_WIDTH
+        tile = Tile(level, index, tile_width_at(level, index, self._size))
+        return tile, rise, ((first % TILE_WIDTH) >> rise) * HASH_SIZE
+
+    def _rows(self, tiles: Sequence[Tile]) -> dict[Tile, list[bytes]]:
+        """The rows of each tile, from the cache or else read, all missing ones at once."""
+        found: dict[Tile, list[bytes]] = {}
         missing: list[Tile] = []
-        for level, index in keys:
-            width = tile_width_at(level, index, size)
-            cached = cache.get((level, index, width)) if cache is not None else None
+        for tile in tiles:
+            cached = self._cache.get(tile) if self._cache is not None else None
             if cached is None:
-                missing.append(Tile(level, index, width))
+                missing.append(tile)
             else:
-                found[level, index] = cached
+                found[tile] = cached
         if missing:
             for tile, data in zip(missing, self._read_tiles(missing), strict=True):
                 if len(data) < tile.width * HASH_SIZE:
                     raise TileError(f"tile {tile.path} holds {len(data) // HASH_SIZE} hashes")
-                rows = found[tile.level, tile.index] = tile_rows(data[: tile.width * HASH_SIZE])
-                if cache is not None:
-                    cache.put(tile.key, rows)
+                found[tile] = tile_rows(data[: tile.width * HASH_SIZE])
+                if self._cache is not None:
+                    self._cache.put(tile, found[tile])
         return found
 
 

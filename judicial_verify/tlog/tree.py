@@ -8,10 +8,9 @@ Modelled on Go's golang.org/x/mod/sumdb/tlog.
 """
 
 import hashlib
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from .errors import ConsistencyProofError, InclusionProofError, TlogError
 
@@ -19,22 +18,16 @@ HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
-class Node(NamedTuple):
-    """The complete subtree of 2**level leaves starting at leaf index * 2**level.
-
-    A named tuple, not a dataclass: a proof names some twenty of them, and a tuple is
-    built, hashed and compared in C.
-    """
+@dataclass(frozen=True, slots=True)
+class Node:
+    """The complete subtree of 2**level leaves starting at leaf index * 2**level."""
 
     level: int
-    # The field hides tuple.index(), a search no caller makes of a node's two numbers.
-    index: int  # type: ignore[assignment]
+    index: int
 
 
-HashReader = Callable[[Sequence[tuple[int, int]]], Sequence[bytes]]
-"""Returns the hash of each requested complete subtree, in order. Each comes as its
-(level, index), a Node or a plain pair: the busiest callers build plain pairs, which
-cost a quarter as much."""
+HashReader = Callable[[Sequence[Node]], Sequence[bytes]]
+"""Returns the hash of each requested complete subtree, in order."""
 
 
 def leaf_hash(data: bytes) -> bytes:
@@ -85,6 +78,27 @@ def tree_hash(size: int, read: HashReader) -> bytes:
     return fold_subtrees(read(subtree_nodes(0, size)))
 
 
+def _inclusion_ranges(
+    lo: int, hi: int, leaves: Sequence[int], paths: dict[int, list[tuple[int, int]]]
+) -> None:
+    # RFC 9162 2.1.3.1 PATH(m, D[lo:hi]) for each leaf m of `leaves` (sorted, in [lo, hi))
+    # at once: paths[m] gets the range of each of m's siblings, bottom-up. Leaves whose
+    # paths meet share the recursion above the node where they meet.
+    if hi - lo == 1:
+        paths[lo] = []
+        return
+    k = _split(hi - lo)
+    cut = bisect_left(leaves, lo + k)
+    for part, (sub_lo, sub_hi), sibling in (
+        (leaves[:cut], (lo, lo + k), (lo + k, hi)),
+        (leaves[cut:], (lo + k, hi), (lo, lo + k)),
+    ):
+        if part:
+            _inclusion_ranges(sub_lo, sub_hi, part, paths)
+            for m in part:
+                paths[m].append(sibling)
+
+
 def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) -> None:
     # RFC 9162 2.1.4.1 SUBPROOF(m, D[lo:hi], b), with b true exactly when lo == 0.
     if m == hi:
@@ -101,140 +115,35 @@ def _consistency_ranges(lo: int, hi: int, m: int, out: list[tuple[int, int]]) ->
 
 
 def _hash_ranges(ranges: Sequence[tuple[int, int]], read: HashReader) -> list[bytes]:
-    # One read for the whole proof, so a tile-backed reader fetches each tile once.
+    # One read of each node the ranges need, so a tile-backed reader fetches each tile once.
     plans = [subtree_nodes(lo, hi) for lo, hi in ranges]
-    nodes = [node for plan in plans for node in plan]
+    nodes = list(dict.fromkeys(node for plan in plans for node in plan))
     hashes = read(nodes)
     if len(hashes) != len(nodes):
         raise TlogError("hash reader returned the wrong number of hashes")
-    proof, at = [], 0
-    for plan in plans:
-        # Most ranges are one complete subtree: its hash is the range's, nothing to fold.
-        count = len(plan)
-        proof.append(hashes[at] if count == 1 else fold_subtrees(hashes[at : at + count]))
-        at += count
-    return proof
-
-
-Plan = tuple[list[tuple[int, int]], tuple[tuple[int, int], ...], list[tuple[int, int]]]
-Peaks = tuple[tuple[int, int], ...]
-
-
-def _inclusion_plan(index: int, size: int) -> Plan:
-    # RFC 9162 2.1.3.1 PATH, unrolled. The tree's top splits it into peaks: complete
-    # subtrees, one for each bit set in `size`, largest first. PATH ends in the peak that
-    # holds the leaf: its proof is, bottom-up, the leaf's sibling at each level of that
-    # peak (inner), then the hash of all the peaks to its right (right: their nodes, to
-    # fold into one hash), then each peak to its left, the nearest first (left).
-    if not 0 <= index < size:
-        raise InclusionProofError(f"index {index} is not in a tree of size {size}")
-    level, start, right, left = _peak_of(index, size)
-    inner = [(height, (index >> height) ^ 1) for height in range(level)]
-    return inner, right, list(left)
-
-
-def _peak_of(index: int, size: int) -> tuple[int, int, Peaks, Peaks]:
-    """The peak that holds leaf `index` (0 <= index < size): its level and first leaf, the
-    peaks to its right (to fold into one hash) and those to its left, the nearest first."""
-    at = bisect_right(_peak_starts(size), index) - 1
-    level, start = _peaks(size)[at]
-    return level, start, _right_peaks(start + (1 << level), size), _left_peaks(at, size)
-
-
-@lru_cache(maxsize=64)
-def _peaks(size: int) -> Peaks:
-    # The tree's peaks, largest (leftmost) first: (level, first leaf) of each.
-    peaks, start = [], 0
-    for level in reversed(range(size.bit_length())):
-        if size >> level & 1:
-            peaks.append((level, start))
-            start += 1 << level
-    return tuple(peaks)
-
-
-@lru_cache(maxsize=64)
-def _peak_starts(size: int) -> tuple[int, ...]:
-    return tuple(start for _, start in _peaks(size))
-
-
-@lru_cache(maxsize=256)
-def _left_peaks(at: int, size: int) -> Peaks:
-    # The peaks left of the at-th, as nodes, the nearest first.
-    return tuple((level, start >> level) for level, start in reversed(_peaks(size)[:at]))
-
-
-@lru_cache(maxsize=256)
-def _right_peaks(lo: int, size: int) -> tuple[tuple[int, int], ...]:
-    # The same for every leaf of a peak, and every proof against a checkpoint asks for it.
-    return tuple(subtree_nodes(lo, size))
+    found = dict(zip(nodes, hashes, strict=True))
+    return [fold_subtrees([found[node] for node in plan]) for plan in plans]
 
 
 def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
     """Returns the RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves."""
-    inner, right, left = _inclusion_plan(index, size)
-    # As inclusion_proofs([index], ...)[0], without its de-duplication of nodes across
-    # proofs: a verification makes one proof, and that cost it a quarter more time.
-    # One read for the whole proof, so a tile-backed reader fetches each tile once.
-    hashes = read([*inner, *right, *left])
-    if len(hashes) != len(inner) + len(right) + len(left):
-        raise TlogError("hash reader returned the wrong number of hashes")
-    proof = list(hashes[: len(inner)])
-    if right:
-        proof.append(fold_subtrees(hashes[len(inner) : len(inner) + len(right)]))
-    proof += hashes[len(inner) + len(right) :]
-    return proof
+    return inclusion_proofs([index], size, read)[0]
 
 
 def inclusion_proofs(indices: Sequence[int], size: int, read: HashReader) -> list[list[bytes]]:
     """Returns the inclusion proof of each leaf in `indices`, in order, as inclusion_proof
-    would, in one read of each node they need.
+    would, reading and hashing each subtree they share once.
 
-    The leaves of a batch are neighbours: a thousand of them need some seventeen thousand
-    hashes, but only about two thousand different ones. So the work goes by node, not by
-    proof: the leaves' paths up each peak merge, every node on them is visited once, and
-    the proofs of two leaves share the tuple of hashes above the node where they meet.
+    The leaves of a batch are neighbours, so their proofs share most of their hashes.
     """
     for index in indices:
         if not 0 <= index < size:
             raise InclusionProofError(f"index {index} is not in a tree of size {size}")
-    starts = _peak_starts(size)
-    by_peak: dict[int, list[int]] = {}
-    for index in dict.fromkeys(indices):
-        by_peak.setdefault(bisect_right(starts, index) - 1, []).append(index)
-    # What each peak's leaves need (as in _inclusion_plan): the sibling of each node on
-    # their paths, level by level, then the peaks to the right and to the left.
-    wanted: list[tuple[int, int]] = []
-    climbs = []
-    for leaves in by_peak.values():
-        level, start, right, left = _peak_of(leaves[0], size)
-        paths = []  # the nodes on the leaves' paths at each height, from the leaves up
-        nodes = set(leaves)
-        for height in range(level):
-            paths.append(nodes)
-            wanted += [(height, node ^ 1) for node in nodes]
-            nodes = {node >> 1 for node in nodes}
-        wanted += right
-        wanted += left
-        climbs.append((level, start, paths, right, left))
-    # A peak is to the left of some leaves and to the right of others: read once.
-    wanted = list(dict.fromkeys(wanted))
-    hashes = read(wanted)
-    if len(hashes) != len(wanted):
-        raise TlogError("hash reader returned the wrong number of hashes")
-    found = dict(zip(wanted, hashes, strict=True))
-    proofs: dict[int, tuple[bytes, ...]] = {}
-    for level, start, paths, right, left in climbs:
-        above: tuple[bytes, ...] = (
-            *((fold_subtrees([found[n] for n in right]),) if right else ()),
-            *(found[n] for n in left),
-        )
-        # Down from the peak: the proof from a node up is its sibling, then the proof
-        # from its parent up.
-        tails = {start >> level: above}
-        for height in reversed(range(level)):
-            tails = {n: (found[(height, n ^ 1)], *tails[n >> 1]) for n in paths[height]}
-        proofs.update(tails)
-    return [list(proofs[index]) for index in indices]
+    paths: dict[int, list[tuple[int, int]]] = {}
+    _inclusion_ranges(0, size, sorted(set(indices)), paths)
+    ranges = list(dict.fromkeys(r for path in paths.values() for r in path))
+    found = dict(zip(ranges, _hash_ranges(ranges, read), strict=True))
+    return [[found[r] for r in paths[index]] for index in indices]
 
 
 def consistency_proof(size1: int, size2: int, read: HashReader) -> list[bytes]:
@@ -367,11 +276,13 @@ class MemoryHashReader:
     def __init__(self, leaf_hashes: Sequence[bytes]) -> None:
         self._leaves = leaf_hashes
 
-    def __call__(self, nodes: Sequence[tuple[int, int]]) -> list[bytes]:
+    def __call__(self, nodes: Sequence[Node]) -> list[bytes]:
         out = []
-        for level, index in nodes:
-            lo, hi = index << level, (index + 1) << level
+        for node in nodes:
+            lo, hi = node.index << node.level, (node.index + 1) << node.level
             if hi > len(self._leaves):
-                raise TlogError(f"node {level}/{index} is beyond {len(self._leaves)} leaves")
+                raise TlogError(
+                    f"node {node.level}/{node.index} is beyond {len(self._leaves)} leaves"
+                )
             out.append(complete_subtree_hash(self._leaves[lo:hi]))
         return out

@@ -467,18 +467,18 @@ def test_a_cache_forgets_the_least_recently_used_tile_beyond_its_capacity() -> N
     cache = TileCache(2)
     a, b, c = Tile(0, 0), Tile(0, 1), Tile(0, 2)
     for tile in (a, b):
-        cache.put(tile.key, [b""])
-    cache.get(a.key)
-    cache.put(c.key, [b""])
-    assert cache.get(b.key) is None
-    assert cache.get(a.key) is not None
-    assert cache.get(c.key) is not None
+        cache.put(tile, [b""])
+    cache.get(a)
+    cache.put(c, [b""])
+    assert cache.get(b) is None
+    assert cache.get(a) is not None
+    assert cache.get(c) is not None
 
 
 def test_a_cache_of_no_capacity_keeps_nothing() -> None:
     cache = TileCache(0)
-    cache.put(Tile(0, 0).key, [b""])
-    assert cache.get(Tile(0, 0).key) is None
+    cache.put(Tile(0, 0), [b""])
+    assert cache.get(Tile(0, 0)) is None
 
 
 def test_the_last_row_of_a_full_tile_is_its_subtree_hash() -> None:

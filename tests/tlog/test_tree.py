@@ -2,8 +2,8 @@
 
 The reference below is RFC 9162 2.1.1 (MTH), 2.1.3.1 (PATH) and 2.1.4.1
 (SUBPROOF) transcribed literally, recursing over ranges of one fixed leaf
-sequence. It is memoized on the range, so every index of every tree up to a
-few hundred leaves can be checked exhaustively in a second or two.
+sequence. It is memoized on the range, so that every index of every tree up
+to a few hundred leaves can be checked exhaustively.
 """
 
 import hashlib
@@ -116,10 +116,10 @@ def naive_consistency(size1: int, size2: int) -> list[bytes]:
 def naive_reader(size: int) -> HashReader:
     """A HashReader serving the reference's hashes, refusing nodes outside the tree."""
 
-    def read(nodes: Sequence[tuple[int, int]]) -> list[bytes]:
-        for level, index in nodes:
-            assert (index + 1) << level <= size, f"{level}/{index} is outside size {size}"
-        return [naive_mth(index << level, (index + 1) << level) for level, index in nodes]
+    def read(nodes: Sequence[Node]) -> list[bytes]:
+        for n in nodes:
+            assert (n.index + 1) << n.level <= size, f"{n.level}/{n.index} is outside size {size}"
+        return [naive_mth(n.index << n.level, (n.index + 1) << n.level) for n in nodes]
 
     return read
 
@@ -346,7 +346,7 @@ def once_reader(size: int) -> tuple[list[int], HashReader]:
     reads: list[int] = []
     naive = naive_reader(size)
 
-    def read(nodes: Sequence[tuple[int, int]]) -> list[bytes]:
+    def read(nodes: Sequence[Node]) -> list[bytes]:
         reads.append(len(nodes))
         assert len(set(nodes)) == len(nodes), "a node asked for twice"
         return list(naive(nodes))
