@@ -8,13 +8,13 @@ each kind of failure has its own exit code and a one-line reason on stderr.
 """
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import NoReturn
 
+from .entry import file_sha256
 from .errors import (
     DocumentMismatchError,
     MalformedError,
@@ -40,7 +40,6 @@ class ExitCode(IntEnum):
     WRONG_DOCUMENT = 6
 
 
-CHUNK_SIZE = 1 << 20
 # A receipt is a few kilobytes; anything far larger is the wrong file (often
 # the document given as --receipt) and is not read into memory.
 MAX_RECEIPT_SIZE = 1 << 20
@@ -166,16 +165,11 @@ def _read_receipt(path: Path) -> bytes:
     return data
 
 
-def document_sha256(path: Path) -> bytes:
-    """Returns the SHA-256 of the file at path, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
+def _document_sha256(path: Path) -> bytes:
     try:
-        with open(path, "rb") as f:
-            while chunk := f.read(CHUNK_SIZE):
-                digest.update(chunk)
+        return file_sha256(path)
     except OSError as e:
         raise MalformedError(f"cannot read document {path}: {e.strerror}") from None
-    return digest.digest()
 
 
 def _report(verified: VerifiedReceipt, document_checked: bool) -> None:
@@ -234,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         verifiers = load_verifiers(args.key)
         receipt = parse_receipt(_read_receipt(args.receipt))
-        digest = document_sha256(args.document) if args.document else None
+        digest = _document_sha256(args.document) if args.document else None
         verified = verify_receipt(receipt, verifiers, document_sha256=digest)
     except TlogError as e:
         return _fail(e)

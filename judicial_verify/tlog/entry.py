@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import rfc8785
@@ -29,9 +30,11 @@ METADATA_SALT_SIZE = 32
 # RFC 8785 numbers are IEEE 754 doubles: larger integers are not exact.
 MAX_REF = 2**53 - 1
 
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+"""A SHA-256 in its one spelling here: 64 lowercase hex digits (use with fullmatch)."""
+
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _NODE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-_HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 
 _REQUIRED_FIELDS = frozenset({"v", "kind", "sha256", "node", "time", "meta"})
@@ -83,11 +86,11 @@ class Entry:
 
     def __post_init__(self) -> None:
         _check_pattern("kind", self.kind, _KIND, "a lowercase name of at most 40 characters")
-        _check_pattern("sha256", self.sha256, _HEX_SHA256, "64 lowercase hex digits")
+        _check_pattern("sha256", self.sha256, SHA256_HEX, "64 lowercase hex digits")
         _check_pattern("node", self.node, _NODE, "a lowercase node code of at most 64 characters")
         _check_pattern("time", self.time, _TIME, "RFC 3339 UTC with milliseconds and Z")
         _check_time(self.time)
-        _check_pattern("meta", self.meta, _HEX_SHA256, "64 lowercase hex digits")
+        _check_pattern("meta", self.meta, SHA256_HEX, "64 lowercase hex digits")
         if self.ref is not None and (
             type(self.ref) is not int or not 0 <= self.ref <= MAX_REF  # bool is an int: refused
         ):
@@ -179,3 +182,12 @@ def metadata_commitment(salt: bytes, metadata: Mapping[str, object]) -> str:
     except (ValueError, RecursionError) as e:
         raise EntryError(f"metadata has no RFC 8785 canonical form: {e}") from None
     return hashlib.sha256(salt + canonical).hexdigest()
+
+
+def file_sha256(path: Path) -> bytes:
+    """Returns the SHA-256 of the file at path: a document's, whose hex an entry's `sha256` is.
+
+    Raises OSError when the file cannot be read.
+    """
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").digest()

@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 
 from judicial_verify.tlog.entry import (
     MAX_ENTRY_SIZE,
+    SHA256_HEX,
     Entry,
     decode_entry,
     encode_entry,
+    file_sha256,
     format_entry_time,
     metadata_commitment,
 )
@@ -325,3 +328,21 @@ def test_it_commits_to_text_as_rfc8785_writes_it() -> None:
     canonical = '{"a":1,"b":"京\\n\\u001f\u2028/","\U0001f600":"","\uff5e":""}'
     expected = hashlib.sha256(bytes(32) + canonical.encode()).hexdigest()
     assert metadata_commitment(bytes(32), metadata) == expected
+
+
+def test_it_names_a_sha256_by_its_64_lowercase_hex_digits() -> None:
+    assert SHA256_HEX.fullmatch(DOC)
+    for other in (DOC.upper(), DOC[:63], DOC + "0", "g" * 64):
+        assert not SHA256_HEX.fullmatch(other)
+
+
+def test_it_hashes_a_file_larger_than_any_read_buffer(tmp_path: Path) -> None:
+    document = bytes(range(256)) * 20_000 + b"end"
+    path = tmp_path / "document.pdf"
+    path.write_bytes(document)
+    assert file_sha256(path) == hashlib.sha256(document).digest()
+
+
+def test_it_raises_os_error_for_a_file_it_cannot_read(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="missing.pdf"):
+        file_sha256(tmp_path / "missing.pdf")

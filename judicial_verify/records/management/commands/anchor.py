@@ -1,4 +1,3 @@
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -7,16 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.records.kinds import KINDS
 from judicial_verify.records.services import AnchorError, documents_anchor
-
-CHUNK = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+from judicial_verify.tlog.entry import file_sha256
 
 
 class Command(BaseCommand):
@@ -34,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            hashes = [file_sha256(path) for path in options["files"]]
+            hashes = [file_sha256(path).hex() for path in options["files"]]
         except OSError as e:
             raise CommandError(f"cannot read {e.filename}: {e.strerror}") from None
         try:
