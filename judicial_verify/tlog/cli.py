@@ -1,6 +1,7 @@
 """The offline verifier: a document, its receipt and the log's public key, nothing else.
 
-    python -m judicial_verify.tlog verify --receipt FILE --key VKEY [--document FILE]
+    python -m judicial_verify.tlog verify --receipt FILE --key VKEY [--origin ORIGIN]
+                                          [--document FILE]
 
 No network, no database, no Django: anyone can re-run the check years later.
 Results are worded for a lawyer, each English line followed by a Chinese one;
@@ -19,6 +20,7 @@ from .errors import (
     DocumentMismatchError,
     MalformedError,
     MalformedKeyError,
+    OriginMismatchError,
     ProofError,
     SignatureError,
     TlogError,
@@ -38,6 +40,7 @@ class ExitCode(IntEnum):
     BAD_SIGNATURE = 4
     BAD_PROOF = 5
     WRONG_DOCUMENT = 6
+    WRONG_LOG = 7  # a checkpoint of another log than --origin
 
 
 # A receipt is a few kilobytes; anything far larger is the wrong file (often
@@ -52,6 +55,12 @@ _FAILURES: tuple[tuple[type[TlogError], ExitCode, str, str], ...] = (
         ExitCode.UNKNOWN_KEY,
         "NOT VERIFIED: the log's checkpoint is not signed by any of the keys given ({detail}).",
         "未通过：日志检查点并非由所给的任何公钥签名。",
+    ),
+    (
+        OriginMismatchError,
+        ExitCode.WRONG_LOG,
+        "NOT VERIFIED: the receipt is not from the log given by --origin ({detail}).",
+        "未通过：该回执并非来自 --origin 指定的日志。",
     ),
     (
         SignatureError,
@@ -103,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a .tlog-proof receipt against the log's public key and, if given, "
         "check that a document is the one it anchors. Exit codes: 0 verified, 2 malformed "
         "file or bad arguments, 3 unknown key, 4 bad signature, 5 bad inclusion proof, "
-        "6 wrong document.",
+        "6 wrong document, 7 a checkpoint of another log than --origin.",
     )
     verify.add_argument("--receipt", required=True, type=Path, help="the .tlog-proof file")
     verify.add_argument(
@@ -112,6 +121,11 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="the log's verifier key (name+keyid+key), or a file of such keys one per line; "
         "may be given several times",
+    )
+    verify.add_argument(
+        "--origin",
+        help="the log's origin (its checkpoints' first line): refuse a checkpoint of any "
+        "other log, even one whose key is given",
     )
     verify.add_argument("--document", type=Path, help="the document the receipt is for")
     return parser
@@ -229,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verifiers = load_verifiers(args.key)
         receipt = parse_receipt(_read_receipt(args.receipt))
         digest = _document_sha256(args.document) if args.document else None
-        verified = verify_receipt(receipt, verifiers, document_sha256=digest)
+        verified = verify_receipt(receipt, verifiers, document_sha256=digest, origin=args.origin)
     except TlogError as e:
         return _fail(e)
     except Exception as e:

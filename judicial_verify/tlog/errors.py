@@ -50,5 +50,9 @@ class EntryError(TlogError):
     """Entry bytes that are not a valid judicial-verify entry."""
 
 
+class OriginMismatchError(TlogError):
+    """A checkpoint of another log than the one the verifier was pinned to."""
+
+
 class DocumentMismatchError(TlogError):
     """The document's SHA-256 is not the one the entry anchors."""

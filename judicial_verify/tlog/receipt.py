@@ -22,6 +22,7 @@ from .errors import (
     DocumentMismatchError,
     InclusionProofError,
     MalformedError,
+    OriginMismatchError,
     UnknownKeyError,
 )
 from .note import Note, Verifier, open_note
@@ -137,18 +138,28 @@ def _log_verifier(note: Note, origin: str, verifiers: Sequence[Verifier]) -> Ver
 
 
 def verify_receipt(
-    receipt: Receipt, verifiers: Sequence[Verifier], *, document_sha256: bytes | None = None
+    receipt: Receipt,
+    verifiers: Sequence[Verifier],
+    *,
+    document_sha256: bytes | None = None,
+    origin: str | None = None,
 ) -> VerifiedReceipt:
     """Checks a receipt against the log keys given, and a document's SHA-256 if given.
 
     Verifies the checkpoint's signature by a key named after its origin, that
-    the entry in `extra` is a valid entry, that the inclusion proof leads from
-    its leaf hash to the checkpoint's root, and that document_sha256 is the
-    entry's sha256. Raises NoteError (UnknownKeyError, SignatureError),
-    MalformedError, EntryError, InclusionProofError or DocumentMismatchError.
+    the origin is `origin` if given (a key for another log does not make its
+    checkpoints acceptable), that the entry in `extra` is a valid entry, that
+    the inclusion proof leads from its leaf hash to the checkpoint's root, and
+    that document_sha256 is the entry's sha256. Raises NoteError
+    (UnknownKeyError, SignatureError), OriginMismatchError, MalformedError,
+    EntryError, InclusionProofError or DocumentMismatchError.
     """
     note = open_note(receipt.checkpoint_note, verifiers)
     checkpoint = parse_checkpoint(note.text)
+    if origin is not None and checkpoint.origin != origin:
+        raise OriginMismatchError(
+            f"the checkpoint is of log {checkpoint.origin}, not of the log {origin} asked for"
+        )
     verifier = _log_verifier(note, checkpoint.origin, verifiers)
     if receipt.extra is None:
         raise MalformedError("receipt has no extra line, so it carries no entry")

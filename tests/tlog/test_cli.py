@@ -149,6 +149,12 @@ def test_it_hashes_a_document_larger_than_one_chunk(case: Case) -> None:
     assert result.returncode == ExitCode.VERIFIED, result.stderr
 
 
+def test_it_verifies_a_receipt_of_the_log_given_by_origin(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, "--origin", LOG_ORIGIN)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert f"(log {LOG_ORIGIN})" in result.stdout
+
+
 def test_it_survives_a_console_that_cannot_show_chinese(case: Case) -> None:
     result = verify(case, "--key", case.vkey, PYTHONIOENCODING="ascii")
     assert result.returncode == ExitCode.VERIFIED, result.stderr
@@ -159,6 +165,7 @@ def test_it_lists_its_exit_codes_in_help() -> None:
     result = run_cli("verify", "--help")
     assert result.returncode == 0
     assert "6 wrong document" in " ".join(result.stdout.split())
+    assert "7 a checkpoint of another log than --origin" in " ".join(result.stdout.split())
 
 
 # --- no Django --------------------------------------------------------------
@@ -294,3 +301,14 @@ def test_it_exits_6_on_a_different_document_and_asks_for_the_original(case: Case
     assert_fails(result, ExitCode.WRONG_DOCUMENT, "re-saved copies have a different fingerprint")
     assert "original electronic file" in result.stderr
     assert "原始电子文件" in result.stderr
+
+
+def test_it_exits_7_on_a_receipt_of_another_log_than_origin_whose_key_it_was_given(
+    case: Case,
+) -> None:
+    other, _ = new_key("other.example/log")
+    case.write_receipt(make_receipt([other], make_log(SIZE), INDEX))
+    keys = case.write("logs.keys", f"{case.vkey}\n{other.verifier_key}\n")
+    result = verify(case, "--key", keys, "--origin", LOG_ORIGIN, "--document", case.document)
+    assert_fails(result, ExitCode.WRONG_LOG, "not from the log given by --origin")
+    assert "other.example/log" in result.stderr

@@ -16,6 +16,7 @@ from judicial_verify.tlog.errors import (
     EntryError,
     InclusionProofError,
     MalformedError,
+    OriginMismatchError,
     SignatureError,
     TlogError,
     UnknownKeyError,
@@ -189,6 +190,19 @@ def test_it_rejects_a_different_document() -> None:
         verify_receipt(
             receipt, [verifier], document_sha256=hashlib.sha256(b"document 2 (printed)").digest()
         )
+
+
+def test_it_verifies_a_receipt_of_the_log_it_is_pinned_to() -> None:
+    signer, verifier = new_key()
+    receipt = make_receipt([signer], make_log(3), 1)
+    assert verify_receipt(receipt, [verifier], origin=LOG_ORIGIN).checkpoint.origin == LOG_ORIGIN
+
+
+def test_it_refuses_a_receipt_of_another_log_than_it_is_pinned_to_even_with_its_key() -> None:
+    (_, verifier), (other, other_verifier) = new_key(), new_key("other.example/log")
+    receipt = make_receipt([other], make_log(3), 1)
+    with pytest.raises(OriginMismatchError, match="other.example/log"):
+        verify_receipt(receipt, [verifier, other_verifier], origin=LOG_ORIGIN)
 
 
 def test_it_ignores_cosignatures_by_unknown_witnesses() -> None:
