@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from judicial_verify.ledger.audit import AuditFailure, audit_snapshot, log_audit
+from judicial_verify.records.audit import records_audit
 from judicial_verify.tlog.errors import TlogError
 from judicial_verify.tlog.note import Verifier
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
     help = (
         "Recompute the whole tree from the stored entries; check every tile, every checkpoint's "
         "signature and root, consistency between consecutive checkpoints, that every verifier "
-        "key is an expected one, and that no stray entry rows exist."
+        "key is an expected one, that no stray entry rows exist, and every record against its "
+        "entry."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -56,9 +58,10 @@ class Command(BaseCommand):
         try:
             with audit_snapshot():
                 report = log_audit(expected_keys=expected)
+                records = records_audit()
         except AuditFailure as e:
             raise CommandError(f"audit failed at {e}") from None
         self.stdout.write(
             f"audit passed: {report.entries} entries, {report.tiles} tiles, "
-            f"{report.checkpoints} checkpoints; root {report.root_hash.hex()}"
+            f"{report.checkpoints} checkpoints, {records} records; root {report.root_hash.hex()}"
         )
