@@ -75,7 +75,7 @@ def test_it_rotates_to_a_new_key_kept_mode_0600(log_state: Path) -> None:
 
 def secret_forms(skey: str) -> list[bytes]:
     """The ways a private key can sit in a file: its string, its base64, its raw seed."""
-    key_b64 = skey.rsplit("+", 1)[1]
+    key_b64 = skey.split("+", 4)[4]
     return [skey.encode(), key_b64.encode(), base64.b64decode(key_b64)[1:]]
 
 
