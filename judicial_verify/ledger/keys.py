@@ -12,6 +12,7 @@ private key is overwritten and removed: nothing can sign with it again.
 """
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +42,7 @@ def key_file_path() -> Path:
 
 
 def _write_secret(path: Path, text: str) -> None:
-    # O_EXCL: two processes starting at once must not both create (and one
-    # overwrite) a key.
+    # O_EXCL: never write a key through a file, or a link, that is already there.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text + "\n")
@@ -52,8 +52,12 @@ def _write_secret(path: Path, text: str) -> None:
 
 def _create_key_file(path: Path) -> None:
     """Creates the key file whole, unless another process created it first."""
-    new = path.with_name(f".{KEY_FILE_NAME}.{os.getpid()}")
-    _write_secret(new, generate_signer_key(settings.LOG_ORIGIN)[0])
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{KEY_FILE_NAME}.")  # mode 0600
+    new = Path(name)
+    with os.fdopen(fd, "w") as f:
+        f.write(generate_signer_key(settings.LOG_ORIGIN)[0] + "\n")
+        f.flush()
+        os.fsync(f.fileno())
     try:
         # A link appears with its content, so no process reads a half-written key; the
         # loser of a race reads the winner's key, and its own (never used) is removed.
