@@ -192,3 +192,10 @@ def test_the_command_refuses_a_key_file_holding_no_key(tmp_path: Path) -> None:
     path.write_text("PRIVATE+KEY+not+a+verifier\n")
     with pytest.raises(CommandError, match="line 1: not a verifier key"):
         call_command("audit_log", "--key", str(path))
+
+
+def test_the_command_says_when_it_cannot_read_the_operators_keys(log_state: Path) -> None:
+    log_signer()
+    (log_state / "log-signing.key").chmod(0o644)
+    with pytest.raises(CommandError, match="cannot read the expected verifier keys: .*mode 0600"):
+        call_command("audit_log")

@@ -2,6 +2,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from judicial_verify.ledger.audit import AuditFailure, audit_snapshot, log_audit
@@ -61,6 +62,8 @@ class Command(BaseCommand):
                 records = records_audit()
         except AuditFailure as e:
             raise CommandError(f"audit failed at {e}") from None
+        except ImproperlyConfigured as e:
+            raise CommandError(f"cannot read the expected verifier keys: {e}") from None
         self.stdout.write(
             f"audit passed: {report.entries} entries, {report.tiles} tiles, "
             f"{report.checkpoints} checkpoints, {records} records; root {report.root_hash.hex()}"
