@@ -203,7 +203,8 @@ def _expected(vkeys: Collection[str]) -> set[Verifier]:
 
 
 def _verifiers(expected: set[Verifier]) -> dict[int, Verifier]:
-    """The log's verifier keys by row id, each checked to be an expected one.
+    """The log's verifier keys by row id, each checked to be an expected one, and a
+    retired one to have signed nothing after its last size.
 
     Every row is published (/log/keys) and trusted by verifiers, whether or not
     a checkpoint names it; the keys are few, one a rotation.
@@ -223,6 +224,14 @@ def _verifiers(expected: set[Verifier]) -> dict[int, Verifier]:
                 "not one of the expected keys: the operator's key material does not account "
                 "for it (the log's earlier keys can be given with --key)",
             )
+        if row.last_size is not None:
+            last = Checkpoint.objects.filter(key=row).order_by("-id").values_list("size", flat=True)
+            if (size := last.first()) != row.last_size:
+                raise AuditFailure(
+                    what,
+                    f"retired after signing size {row.last_size}, "
+                    f"but its last checkpoint has size {size}",
+                )
         verifiers[row.id] = verifier
     return verifiers
 

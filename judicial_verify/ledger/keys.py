@@ -23,7 +23,7 @@ from django.db import transaction
 from judicial_verify.tlog.errors import NoteError
 from judicial_verify.tlog.note import Signer, generate_signer_key
 
-from .models import LogHead, VerifierKey
+from .models import Checkpoint, LogHead, VerifierKey
 
 KEY_FILE_NAME = "log-signing.key"
 # A new key is written here whole before it replaces the key file in one rename.
@@ -205,6 +205,14 @@ def _key_file_replace(path: Path, skey: str) -> None:
     _fsync_dir(path.parent)
 
 
+def _retire(key: VerifierKey) -> None:
+    """Records the size of the last checkpoint `key` signed; under the head's lock, final."""
+    last = Checkpoint.objects.filter(key=key).order_by("-id").values_list("size", flat=True)
+    size = last.first()
+    if size is not None:
+        VerifierKey.objects.filter(pk=key.pk, last_size__isnull=True).update(last_size=size)
+
+
 @transaction.atomic
 def log_key_rotate() -> Signer:
     """Replaces the key file with a new key and destroys the old one (and any key file an
@@ -226,7 +234,7 @@ def log_key_rotate() -> Signer:
     retired = _retired_key_files()
     replaced = [_parse_signer(_read_key_file(p), str(p)) for p in old + retired]
     for signer in replaced:
-        verifier_key_record(signer)
+        _retire(verifier_key_record(signer))
     _history_append([signer.verifier_key for signer in replaced])
     _key_file_replace(path, generate_signer_key(settings.LOG_ORIGIN)[0])
     for p in retired:

@@ -38,14 +38,16 @@ def flip_byte(data: bytes, at: int) -> bytes:
 
 
 def checkpoint_forge(signer: Signer) -> Checkpoint:
-    """Signs the tree as it stands with `signer`, a key the log never held, recording the key
-    as the log's: the newest checkpoint the log publishes is then the forger's."""
+    """Signs the tree as it stands with `signer` (a key the log never held, or one it retired),
+    recording the key as the log's if it is not: the newest checkpoint the log publishes is
+    then the forger's."""
     latest = Checkpoint.objects.latest()
     body = format_checkpoint(
         CheckpointBody(settings.LOG_ORIGIN, latest.size, bytes(latest.root_hash))
     )
-    key = VerifierKey.objects.create(
-        vkey=signer.verifier_key, key_id=f"{signer.key_id:08x}", name=signer.name
+    key, _ = VerifierKey.objects.get_or_create(
+        vkey=signer.verifier_key,
+        defaults={"key_id": f"{signer.key_id:08x}", "name": signer.name},
     )
     return Checkpoint.objects.create(
         size=latest.size,

@@ -199,3 +199,16 @@ def test_the_command_says_when_it_cannot_read_the_operators_keys(log_state: Path
     (log_state / "log-signing.key").chmod(0o644)
     with pytest.raises(CommandError, match="cannot read the expected verifier keys: .*mode 0600"):
         call_command("audit_log")
+
+
+def test_it_names_a_retired_key_that_signed_after_its_last_size(log: None, grow: Grow) -> None:
+    old = Signer((settings.STATE_DIR / "log-signing.key").read_text().strip())
+    log_key_rotate()
+    grow(5)
+    checkpoint_forge(old)
+    with pytest.raises(AuditFailure) as failure:
+        log_audit()
+    assert failure.value.what.startswith("verifier key ")
+    assert failure.value.reason == (
+        "retired after signing size 918, but its last checkpoint has size 923"
+    )

@@ -11,6 +11,7 @@ import pytest
 from django.conf import LazySettings, settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 
 from judicial_verify.ledger import read
 from judicial_verify.ledger.keys import (
@@ -22,7 +23,7 @@ from judicial_verify.ledger.keys import (
 )
 from judicial_verify.ledger.models import Checkpoint, VerifierKey
 from judicial_verify.tlog.errors import TlogError
-from judicial_verify.tlog.note import Verifier, generate_signer_key, open_note
+from judicial_verify.tlog.note import Signer, Verifier, generate_signer_key, open_note
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,28 @@ def test_a_running_process_signs_with_the_new_key_after_a_rotation_elsewhere(
     assert open_note(note, [new]).text.startswith(f"{settings.LOG_ORIGIN}\n2\n")
     with pytest.raises(TlogError):
         open_note(note, [old])
+
+
+def test_it_records_the_size_a_retired_key_last_signed(grow: Grow) -> None:
+    grow(5)
+    old = log_signer().verifier_key
+    new = log_key_rotate().verifier_key
+    grow(3)
+    assert VerifierKey.objects.get(vkey=old).last_size == 5
+    assert VerifierKey.objects.get(vkey=new).last_size is None
+
+
+@pytest.mark.postgres
+def test_the_database_lets_a_keys_last_size_be_set_once_and_nothing_else() -> None:
+    signer = Signer(generate_signer_key(settings.LOG_ORIGIN)[0])
+    key = VerifierKey.objects.create(
+        vkey=signer.verifier_key, key_id=f"{signer.key_id:08x}", name=signer.name
+    )
+    for change in ({"last_size": 2, "name": "other"}, {"last_size": 2, "key_id": "00000000"}):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            VerifierKey.objects.filter(pk=key.pk).update(**change)
+    VerifierKey.objects.filter(pk=key.pk).update(last_size=2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        VerifierKey.objects.filter(pk=key.pk).update(last_size=3)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        VerifierKey.objects.filter(pk=key.pk).delete()
