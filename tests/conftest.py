@@ -19,15 +19,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
-def log_state(tmp_path: Path, settings: LazySettings) -> Iterator[Path]:
+def log_state(tmp_path: Path, settings: LazySettings) -> Path:
     """Each test gets its own STATE_DIR, so its own signing key."""
-    from judicial_verify.ledger.keys import log_signer
-
     settings.STATE_DIR = tmp_path
     settings.LOG_SIGNING_KEY = None
-    log_signer.cache_clear()
-    yield tmp_path
-    log_signer.cache_clear()
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)

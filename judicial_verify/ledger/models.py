@@ -67,6 +67,10 @@ class VerifierKey(models.Model):
     key_id = models.CharField(max_length=8)
     name = models.CharField(max_length=200)
     first_used = models.DateTimeField(auto_now_add=True)
+    # Set once, when a rotation retires the key: the size of the last checkpoint it signed,
+    # beyond which nothing it signed can be the log's. None while it signs (or if it never
+    # signed, or was replaced outside rotate_log_key).
+    last_size = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.vkey
