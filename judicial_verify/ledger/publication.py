@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from .integrate import LogBlocked, integration_blocked
 from .models import Entry
 
 
@@ -28,8 +29,9 @@ POLL_MAX_SECONDS = 0.02
 def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:
     """Returns the index of each submission once all are in a signed checkpoint.
 
-    Raises PublicationTimeout after `timeout` seconds; they stay pending and
-    will still be integrated.
+    Raises PublicationTimeout after `timeout` seconds, and LogBlocked as soon as the
+    integrator has found the log blocked; either way they stay pending and will still be
+    integrated.
     """
     if not submissions:
         return []
@@ -61,6 +63,8 @@ def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:
             indices = found()
             if len(indices) == wanted:
                 return [indices[s] for s in submissions]
+        if (reason := integration_blocked()) is not None:
+            raise LogBlocked(reason)
         if time.monotonic() + delay > deadline:
             raise PublicationTimeout(f"{wanted - len(found())} entries still pending")
         time.sleep(delay)
