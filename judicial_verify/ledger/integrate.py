@@ -15,6 +15,7 @@ and every caller waiting for publication report it until a batch succeeds again.
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
@@ -203,3 +204,17 @@ def _block_clear() -> None:
         cache.delete(blocked_key())
     except RedisError as exc:
         log.warning("cannot record that integration is no longer blocked (%s)", exc)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The entries waiting for the integrator: how many, and when the oldest was submitted."""
+
+    pending: int
+    oldest: datetime | None
+
+
+def integration_backlog() -> Backlog:
+    """What waits for integration now."""
+    oldest = PendingEntry.objects.order_by("id").values_list("submitted", flat=True).first()
+    return Backlog(pending=PendingEntry.objects.count() if oldest else 0, oldest=oldest)
