@@ -3,6 +3,7 @@ log stands and whether integration keeps up; 200 when all is well, 503 otherwise
 requests a minute per address."""
 
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -129,6 +130,40 @@ def test_it_asks_the_workers_once_for_calls_a_moment_apart() -> None:
     with mock.patch.object(app.control, "ping", return_value=replies) as ping:
         get_status(200)
         get_status(200)
+    assert ping.call_count == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_with_the_last_count_while_another_call_asks_the_workers() -> None:
+    one, two = {"w1@host": {"ok": "pong"}}, {"w2@host": {"ok": "pong"}}
+    with mock.patch.object(app.control, "ping", return_value=[one]):
+        get_status(200)
+    asking, answer = threading.Event(), threading.Event()
+
+    def slow_ping(**kwargs: Any) -> list[dict[str, Any]]:
+        asking.set()
+        answer.wait(10)
+        return [one, two]
+
+    def other_call() -> None:
+        try:
+            Client().get("/status")
+        finally:
+            connections.close_all()
+
+    with (
+        mock.patch("judicial_verify.status.WORKER_CHECK_SECONDS", 0),  # every answer is old
+        mock.patch.object(app.control, "ping", side_effect=slow_ping) as ping,
+    ):
+        other = threading.Thread(target=other_call)
+        other.start()
+        try:
+            assert asking.wait(10)
+            assert get_status(200)["workers"] == 1
+        finally:
+            answer.set()
+            other.join()
     assert ping.call_count == 1
 
 

@@ -217,4 +217,5 @@ class Backlog:
 def integration_backlog() -> Backlog:
     """What waits for integration now."""
     oldest = PendingEntry.objects.order_by("id").values_list("submitted", flat=True).first()
-    return Backlog(pending=PendingEntry.objects.count() if oldest else 0, oldest=oldest)
+    pending = PendingEntry.objects.count() if oldest is not None else 0
+    return Backlog(pending=pending, oldest=oldest)
