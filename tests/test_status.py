@@ -180,13 +180,17 @@ def test_it_answers_429_to_an_address_that_asks_too_often() -> None:
     assert Client(REMOTE_ADDR="192.0.2.2").get("/status").status_code == 200
 
 
+def status_with_three_entries_pending_for(seconds: int, expected: int) -> dict[str, Any]:
+    entries_submit(entries=[document_entry(i) for i in range(3)])
+    later = PendingEntry.objects.earliest("id").submitted + timedelta(seconds=seconds)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        return get_status(expected)
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("embedded")
 def test_it_reports_the_backlog_and_the_age_of_its_oldest_entry() -> None:
-    entries_submit(entries=[document_entry(i) for i in range(3)])
-    later = PendingEntry.objects.earliest("id").submitted + timedelta(seconds=30)
-    with mock.patch("django.utils.timezone.now", return_value=later):
-        body = get_status(200)
+    body = status_with_three_entries_pending_for(30, 200)
     assert (body["status"], body["integration"]) == ("up", "ok")
     assert body["backlog"] == {"pending": 3, "oldest_age_seconds": 30, "max_age_seconds": 60}
 
@@ -197,10 +201,7 @@ def test_it_is_degraded_with_503_when_the_oldest_pending_entry_waits_too_long(
     settings: LazySettings,
 ) -> None:
     settings.INTEGRATION_BACKLOG_MAX_AGE = 20
-    entries_submit(entries=[document_entry(i) for i in range(3)])
-    later = PendingEntry.objects.earliest("id").submitted + timedelta(seconds=21)
-    with mock.patch("django.utils.timezone.now", return_value=later):
-        body = get_status(503)
+    body = status_with_three_entries_pending_for(21, 503)
     assert (body["status"], body["integration"]) == ("degraded", "behind")
     assert body["backlog"] == {"pending": 3, "oldest_age_seconds": 21, "max_age_seconds": 20}
 
