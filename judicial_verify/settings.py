@@ -388,6 +388,18 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A task is acknowledged once done, and requeued when the process running it dies, so a
+# crash mid-integration leaves the task to another process. (A whole worker killed leaves its
+# task unacknowledged in Redis for the broker's visibility timeout; every worker's sweep,
+# ledger/tasks.py, integrates what it left long before.) One task reserved at a time: a
+# worker holds no queued task back from the others.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Seconds the oldest pending entry may wait for integration before /status answers 503
+# "degraded"; workers sweep for pending entries four times within it.
+INTEGRATION_BACKLOG_MAX_AGE = _whole_number("INTEGRATION_BACKLOG_MAX_AGE", default=60)
 
 # Logging: one line a record on stderr, for the web process and the worker alike.
 

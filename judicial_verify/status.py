@@ -2,28 +2,49 @@
 
 The database is always needed; Redis and a Celery worker only where REDIS_URL is set (in
 the embedded default tasks run in the web process). The answer is 200 when every needed
-part is up, 503 otherwise, so a load balancer or monitor can act on the status code alone.
-It names no host, URL or error: the details go to the log.
+part is up and integration keeps up: "down" (503) when a part is down, "degraded" (503)
+when the oldest pending entry has waited longer than INTEGRATION_BACKLOG_MAX_AGE or the
+integrator has found the log blocked. A load balancer or monitor can act on the status
+code alone. It names no host, URL or error, only the blocked log's reason (an index and
+a size): the details go to the log.
+
+Asking the workers takes a second (a Celery ping collects replies for that long), so the
+answer is kept in the cache for a few seconds and only one caller at a time asks again;
+and each client address may ask a few times a minute.
 """
 
 import logging
+import math
+import time
 from typing import Any
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
 
+from judicial_verify.api.errors import error_body
 from judicial_verify.celery import app
 from judicial_verify.health import database_answers
 from judicial_verify.ledger import read
+from judicial_verify.ledger.integrate import integration_backlog, integration_blocked
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 1.0
+# How long one look at the workers serves every caller.
+WORKER_CHECK_SECONDS = 5
+# Requests a client address may make a minute; a monitor needs a few.
+REQUESTS_PER_MINUTE = 30
+
+_WORKERS_KEY = "status:workers"
+_WORKER_CHECK_KEY = "status:worker-check"
 
 
 def _redis_up(url: str) -> bool:
@@ -40,13 +61,27 @@ def _redis_up(url: str) -> bool:
     return True
 
 
-def _workers_answering() -> int:
+def _workers_ping() -> int:
     try:
         replies = app.control.ping(timeout=TIMEOUT_SECONDS)
     except Exception as exc:  # whatever the broker's failure, no worker is known to be up
         logger.warning("status: cannot ask the Celery workers (%s)", exc)
         return 0
     return len(replies or [])
+
+
+def _workers_answering() -> int:
+    """How many workers answered the last ping, asked again when that is older than
+    WORKER_CHECK_SECONDS. While one caller asks, the others take the last answer."""
+    last: tuple[float, int] | None = cache.get(_WORKERS_KEY)
+    if last is not None and time.time() - last[0] < WORKER_CHECK_SECONDS:
+        return last[1]
+    if last is not None and not cache.add(_WORKER_CHECK_KEY, True, timeout=TIMEOUT_SECONDS + 1):
+        return last[1]
+    workers = _workers_ping()
+    cache.set(_WORKERS_KEY, (time.time(), workers), timeout=WORKER_CHECK_SECONDS * 10)
+    cache.delete(_WORKER_CHECK_KEY)
+    return workers
 
 
 def _log() -> dict[str, Any]:
@@ -56,6 +91,33 @@ def _log() -> dict[str, Any]:
         return {"size": None, "checkpoint_age_seconds": None}
     age = (timezone.now() - checkpoint.signed).total_seconds()
     return {"size": checkpoint.size, "checkpoint_age_seconds": round(age, 3)}
+
+
+def _integration(database: bool) -> dict[str, Any]:
+    """The integration's state, "ok", "behind" (the oldest pending entry is too old),
+    "blocked" (with "blocked_reason") or "unknown" (no database), and the backlog."""
+    backlog: dict[str, Any] = {
+        "pending": None,
+        "oldest_age_seconds": None,
+        "max_age_seconds": settings.INTEGRATION_BACKLOG_MAX_AGE,
+    }
+    try:
+        pending = integration_backlog() if database else None
+    except DatabaseError:
+        logger.exception("status: cannot read the backlog")
+        pending = None
+    if pending is None:
+        return {"integration": "unknown", "backlog": backlog}
+    backlog["pending"] = pending.pending
+    if pending.oldest is not None:
+        age = (timezone.now() - pending.oldest).total_seconds()
+        backlog["oldest_age_seconds"] = round(age, 3)
+    parts: dict[str, Any] = {"integration": "ok", "backlog": backlog}
+    if (reason := integration_blocked()) is not None:
+        parts |= {"integration": "blocked", "blocked_reason": reason}
+    elif (backlog["oldest_age_seconds"] or 0) > backlog["max_age_seconds"]:
+        parts["integration"] = "behind"
+    return parts
 
 
 def _parts() -> dict[str, Any]:
@@ -69,14 +131,42 @@ def _parts() -> dict[str, Any]:
         workers = _workers_answering()
         parts |= {"redis": "up", "worker": "up" if workers else "down", "workers": workers}
     parts["log"] = _log() if database else {"size": None, "checkpoint_age_seconds": None}
-    return parts
+    return parts | _integration(database)
+
+
+def _retry_after(request: HttpRequest) -> int | None:
+    """Seconds until the caller's address may ask again, once it has asked
+    REQUESTS_PER_MINUTE times this minute; None while it may (or the cache does not answer:
+    a status page that a broken cache hid would hide the breakage)."""
+    now = time.time()
+    window = int(now // 60)
+    # The address as the API's throttles see it: behind the proxy, the hop it added.
+    key = f"status:asked:{BaseThrottle().get_ident(Request(request))}:{window}"
+    try:
+        cache.add(key, 0, timeout=61)
+        count = cache.incr(key)
+    except (redis.RedisError, ValueError):  # ValueError: the window ended in between
+        return None
+    return None if count <= REQUESTS_PER_MINUTE else math.ceil((window + 1) * 60 - now)
 
 
 @require_safe
 @never_cache
 def status(request: HttpRequest) -> JsonResponse:
-    """{"status": "up"|"down", "database", "redis", "worker", ["workers"], "log": {"size",
-    "checkpoint_age_seconds"}}: 200 when every needed part is up, else 503."""
+    """{"status": "up"|"degraded"|"down", "database", "redis", "worker", ["workers"], "log":
+    {"size", "checkpoint_age_seconds"}, "integration": "ok"|"behind"|"blocked"|"unknown",
+    ["blocked_reason"], "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"}}:
+    200 when "up", else 503; 429 to an address that asks too often."""
+    if (wait := _retry_after(request)) is not None:
+        body = error_body("throttled", f"too many requests; try again in {wait} seconds")
+        response = JsonResponse(body, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     parts = _parts()
-    up = all(parts[name] != "down" for name in ("database", "redis", "worker"))
-    return JsonResponse({"status": "up" if up else "down", **parts}, status=200 if up else 503)
+    if any(parts[name] == "down" for name in ("database", "redis", "worker")):
+        state = "down"
+    elif parts["integration"] in ("behind", "blocked"):
+        state = "degraded"
+    else:
+        state = "up"
+    return JsonResponse({"status": state, **parts}, status=200 if state == "up" else 503)

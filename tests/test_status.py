@@ -1,9 +1,9 @@
-"""/status: the database, Redis and a Celery worker where REDIS_URL asks for them, and how the
-log stands; 200 when every needed part is up, 503 otherwise."""
+"""/status: the database, Redis and a Celery worker where REDIS_URL asks for them, how the
+log stands and whether integration keeps up; 200 when all is well, 503 otherwise; a few
+requests a minute per address."""
 
-import os
 import subprocess
-import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,16 +12,17 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.conf import LazySettings, settings
+from django.conf import LazySettings
 from django.db import OperationalError, connections
 from django.test import Client
 
-from judicial_verify.ledger.integrate import log_integrate
-from judicial_verify.ledger.models import Checkpoint
+from judicial_verify.celery import app
+from judicial_verify.ledger.integrate import LogBlocked, log_integrate
+from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry
 from judicial_verify.ledger.submit import entries_submit
+from judicial_verify.status import REQUESTS_PER_MINUTE
+from tests.celery_worker import new_queue, worker_start, worker_stop
 from tests.ledger.conftest import document_entry
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def get_status(expected: int) -> dict[str, Any]:
@@ -42,12 +43,14 @@ def embedded(settings: LazySettings) -> None:
 @pytest.mark.usefixtures("embedded")
 def test_it_is_up_with_the_database_and_tasks_in_process() -> None:
     body = get_status(200)
-    assert {k: body[k] for k in ("status", "database", "redis", "worker")} == {
+    assert {k: body[k] for k in ("status", "database", "redis", "worker", "integration")} == {
         "status": "up",
         "database": "up",
         "redis": "not configured",
         "worker": "in-process",
+        "integration": "ok",
     }
+    assert body["backlog"] == {"pending": 0, "oldest_age_seconds": None, "max_age_seconds": 60}
 
 
 @pytest.mark.django_db
@@ -74,6 +77,7 @@ def test_it_is_down_with_503_when_the_database_does_not_answer() -> None:
         body = get_status(503)
     assert (body["status"], body["database"]) == ("down", "down")
     assert body["log"] == {"size": None, "checkpoint_age_seconds": None}
+    assert body["integration"] == "unknown"
 
 
 @pytest.mark.django_db
@@ -101,23 +105,114 @@ def test_it_is_down_with_503_when_no_worker_answers() -> None:
 
 @pytest.fixture
 def worker(log_state: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "REDIS_URL": settings.REDIS_URL, "STATE_DIR": str(log_state)}
-    command = [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker"]
-    options = ["--pool=solo", "-Q", f"status-{os.getpid()}", "--loglevel=WARNING"]
-    proc = subprocess.Popen([*command, *options], cwd=REPO, env=env)
+    proc = worker_start(queue=new_queue(), state=log_state)
     try:
         yield proc
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        worker_stop(proc)
 
 
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_it_is_up_when_a_worker_answers(worker: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
-    while (response := Client().get("/status")).status_code != 200:
+    while not app.control.ping(timeout=0.5):
         assert worker.poll() is None, "the worker exited"
-        assert time.monotonic() < deadline, response.content
-    body = response.json()
+        assert time.monotonic() < deadline, "no worker answered"
+    body = get_status(200)
     assert (body["status"], body["redis"], body["worker"], body["workers"]) == ("up", "up", "up", 1)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_it_asks_the_workers_once_for_calls_a_moment_apart() -> None:
+    replies = [{"w@host": {"ok": "pong"}}]
+    with mock.patch.object(app.control, "ping", return_value=replies) as ping:
+        get_status(200)
+        get_status(200)
+    assert ping.call_count == 1
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_with_the_last_count_while_another_call_asks_the_workers() -> None:
+    one, two = {"w1@host": {"ok": "pong"}}, {"w2@host": {"ok": "pong"}}
+    with mock.patch.object(app.control, "ping", return_value=[one]):
+        get_status(200)
+    asking, answer = threading.Event(), threading.Event()
+
+    def slow_ping(**kwargs: Any) -> list[dict[str, Any]]:
+        asking.set()
+        answer.wait(10)
+        return [one, two]
+
+    def other_call() -> None:
+        try:
+            Client().get("/status")
+        finally:
+            connections.close_all()
+
+    with (
+        mock.patch("judicial_verify.status.WORKER_CHECK_SECONDS", 0),  # every answer is old
+        mock.patch.object(app.control, "ping", side_effect=slow_ping) as ping,
+    ):
+        other = threading.Thread(target=other_call)
+        other.start()
+        try:
+            assert asking.wait(10)
+            assert get_status(200)["workers"] == 1
+        finally:
+            answer.set()
+            other.join()
+    assert ping.call_count == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_answers_429_to_an_address_that_asks_too_often() -> None:
+    client = Client(REMOTE_ADDR="192.0.2.1")
+    for _ in range(REQUESTS_PER_MINUTE):
+        assert client.get("/status").status_code == 200
+    response = client.get("/status")
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert Client(REMOTE_ADDR="192.0.2.2").get("/status").status_code == 200
+
+
+def status_with_three_entries_pending_for(seconds: int, expected: int) -> dict[str, Any]:
+    entries_submit(entries=[document_entry(i) for i in range(3)])
+    later = PendingEntry.objects.earliest("id").submitted + timedelta(seconds=seconds)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        return get_status(expected)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_reports_the_backlog_and_the_age_of_its_oldest_entry() -> None:
+    body = status_with_three_entries_pending_for(30, 200)
+    assert (body["status"], body["integration"]) == ("up", "ok")
+    assert body["backlog"] == {"pending": 3, "oldest_age_seconds": 30, "max_age_seconds": 60}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_degraded_with_503_when_the_oldest_pending_entry_waits_too_long(
+    settings: LazySettings,
+) -> None:
+    settings.INTEGRATION_BACKLOG_MAX_AGE = 20
+    body = status_with_three_entries_pending_for(21, 503)
+    assert (body["status"], body["integration"]) == ("degraded", "behind")
+    assert body["backlog"] == {"pending": 3, "oldest_age_seconds": 21, "max_age_seconds": 20}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_degraded_with_503_and_says_why_when_the_log_is_blocked() -> None:
+    Entry.objects.create(index=0, submission=10**12, data=b"{}", sha256="0" * 64)
+    entries_submit(entries=[document_entry(0)])
+    with pytest.raises(LogBlocked):
+        log_integrate()
+    body = get_status(503)
+    assert (body["status"], body["integration"]) == ("degraded", "blocked")
+    assert body["blocked_reason"].startswith("an entry row at index 0 lies beyond")

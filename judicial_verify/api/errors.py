@@ -16,6 +16,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from judicial_verify.ledger.integrate import LogBlocked
+
 
 class ApiError(exceptions.APIException):
     """An error with a stable code, a message and optionally the fields at fault."""
@@ -96,6 +98,9 @@ def _validation_fields(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, LogBlocked):
+        message = f"the log is blocked ({exc}); the entries are stored and stay pending"
+        exc = ApiError(message, code="log_blocked", status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -5,13 +5,21 @@ any number of integrators (Celery workers, management commands) may run at
 once: they take turns, and each sees the tree exactly as the last one left
 it. Indices are assigned from the locked size, so they can have no gap and no
 duplicate; the primary key on Entry.index would refuse one anyway.
+
+A row already standing where the next entry must go (written behind the
+integrator's back) makes every batch fail on that key, so retrying cannot help:
+the integrator records the log as blocked, says so once at CRITICAL, and /status
+and every caller waiting for publication report it until a batch succeeds again.
 """
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from redis import RedisError
 
 from judicial_verify.tlog.tile import TileHashReader, edge_tiles, extend_tiles
 from judicial_verify.tlog.tree import leaf_hash, tree_hash
@@ -23,6 +31,10 @@ from .tile_store import edge_read, hash_reader, tiles_write
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 1000
+
+
+class LogBlocked(Exception):
+    """Integration cannot append: the reason is the message. Entries stay pending."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +83,12 @@ def _entries_insert(rows: Sequence[tuple[int, int, bytes | memoryview, str]]) ->
     # Entry's fields, each in the column of its own name.
     columns = ", ".join(quote(name) for name in ("index", "submission", "data", "sha256"))
     sql = f"COPY {quote(Entry._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    # psycopg's own cursor raises psycopg's errors: wrapped, a key the table refuses is
+    # Django's IntegrityError, as bulk_create's would be.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _pending_delete(ids: list[int]) -> None:
@@ -122,9 +137,85 @@ def batch_integrate(*, limit: int = DEFAULT_BATCH_SIZE) -> Integrated | None:
 
 
 def log_integrate(*, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
-    """Integrates batches until nothing is pending; returns how many entries it added."""
+    """Integrates batches until nothing is pending; returns how many entries it added.
+
+    Raises LogBlocked when a batch cannot be appended (see the module's docstring).
+    """
     added = 0
-    while (done := batch_integrate(limit=batch_size)) is not None:
+    while True:
+        try:
+            done = batch_integrate(limit=batch_size)
+        except IntegrityError as exc:
+            reason = _block_reason(exc)
+            _block_record(reason)
+            raise LogBlocked(reason) from exc
+        if done is None:
+            return added
+        if not added:
+            _block_clear()
         added += done.new_size - done.old_size
         log.info("integrated entries %d..%d", done.old_size, done.new_size - 1)
-    return added
+
+
+def blocked_key() -> str:
+    # Per database, as tasks.scheduled_key.
+    return f"ledger:integration-blocked:{connection.settings_dict['NAME']}"
+
+
+def integration_blocked() -> str | None:
+    """Why integration is blocked, as the last integrator found; None when it is not (or
+    when the cache does not answer: then nothing is known to block it)."""
+    try:
+        reason = cache.get(blocked_key())
+    except RedisError as exc:
+        log.warning("cannot read whether integration is blocked (%s)", exc)
+        return None
+    return reason if isinstance(reason, str) else None
+
+
+def _block_reason(error: IntegrityError) -> str:
+    size = LogHead.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+    beyond = (
+        Entry.objects.filter(index__gte=size)
+        .order_by("index")
+        .values_list("index", flat=True)
+        .first()
+    )
+    if beyond is None:
+        return f"a batch breaks a constraint: {str(error).splitlines()[0]}"
+    return (
+        f"an entry row at index {beyond} lies beyond the log's size {size}; "
+        "nothing can be appended until an operator removes it"
+    )
+
+
+def _block_record(reason: str) -> None:
+    try:
+        if cache.get(blocked_key()) == reason:
+            return  # this block has been reported already
+        cache.set(blocked_key(), reason, timeout=None)
+    except RedisError as exc:
+        log.warning("cannot record that integration is blocked (%s)", exc)
+    log.critical("integration blocked: %s; entries stay pending", reason)
+
+
+def _block_clear() -> None:
+    try:
+        cache.delete(blocked_key())
+    except RedisError as exc:
+        log.warning("cannot record that integration is no longer blocked (%s)", exc)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The entries waiting for the integrator: how many, and when the oldest was submitted."""
+
+    pending: int
+    oldest: datetime | None
+
+
+def integration_backlog() -> Backlog:
+    """What waits for integration now."""
+    oldest = PendingEntry.objects.order_by("id").values_list("submitted", flat=True).first()
+    pending = PendingEntry.objects.count() if oldest is not None else 0
+    return Backlog(pending=pending, oldest=oldest)

@@ -5,12 +5,16 @@ transaction, so an integrated entry is always covered: waiting for the Entry
 row is waiting for the checkpoint. Like Tessera's PublicationAwaiter.
 """
 
+import logging
 import time
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
+from .integrate import LogBlocked, integration_blocked
 from .models import Entry
+
+log = logging.getLogger(__name__)
 
 
 class PublicationTimeout(Exception):
@@ -28,8 +32,10 @@ POLL_MAX_SECONDS = 0.02
 def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:
     """Returns the index of each submission once all are in a signed checkpoint.
 
-    Raises PublicationTimeout after `timeout` seconds; they stay pending and
-    will still be integrated.
+    Raises PublicationTimeout after `timeout` seconds, and LogBlocked as soon as the
+    integrator has found the log blocked; either way they stay pending and will still be
+    integrated. A database connection lost while waiting is replaced (outside a
+    transaction): the entries are committed, so only the look is lost.
     """
     if not submissions:
         return []
@@ -48,20 +54,31 @@ def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:
     )
     sql, params = integrated.query.sql_with_params()
 
-    def found() -> dict[int, int]:
+    def found(everything: bool) -> dict[int, int]:
         with connection.cursor() as cursor:
+            if not everything:
+                cursor.execute(f"SELECT EXISTS ({newest_sql})", newest_params)  # noqa: S608
+                (newest_in,) = cursor.fetchone() or (False,)
+                if not newest_in:
+                    return {}
             cursor.execute(sql, params)
             return dict(cursor.fetchall())
 
     while True:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT EXISTS ({newest_sql})", newest_params)  # noqa: S608
-            (newest_in,) = cursor.fetchone() or (False,)
-        if newest_in:
-            indices = found()
+        last = time.monotonic() + delay > deadline
+        try:
+            indices = found(everything=last)
+        except (OperationalError, InterfaceError):
+            if last or connection.in_atomic_block:
+                raise
+            log.warning("the database connection failed while waiting; reconnecting")
+            connection.close()
+        else:
             if len(indices) == wanted:
                 return [indices[s] for s in submissions]
-        if time.monotonic() + delay > deadline:
-            raise PublicationTimeout(f"{wanted - len(found())} entries still pending")
+            if (reason := integration_blocked()) is not None:
+                raise LogBlocked(reason)
+            if last:
+                raise PublicationTimeout(f"{wanted - len(indices)} entries still pending")
         time.sleep(delay)
         delay = min(delay * 2, POLL_MAX_SECONDS)

@@ -1,7 +1,9 @@
-"""Concurrent submitters and integrators on PostgreSQL: no gap, no duplicate, ever."""
+"""Concurrent submitters and integrators on PostgreSQL: no gap, no duplicate, ever; and
+waiting for publication while the database ends the connection."""
 
 import random
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +12,9 @@ from django.db import connection
 from judicial_verify.ledger.audit import log_audit
 from judicial_verify.ledger.integrate import batch_integrate, log_integrate
 from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry
+from judicial_verify.ledger.publication import entries_await
 from judicial_verify.ledger.submit import entries_submit
+from judicial_verify.tlog.entry import encode_entry
 
 from .conftest import document_entry
 
@@ -84,3 +88,28 @@ def test_concurrent_integrators_and_submitters_keep_the_log_exact() -> None:
     assert sizes == sorted(sizes)
     assert len(set(sizes)) == len(sizes)
     assert log_audit().entries == len(submitted)
+
+
+def test_a_wait_goes_on_when_the_database_ends_its_connection() -> None:
+    entries = [document_entry(i) for i in range(3)]
+    pending = PendingEntry.objects.bulk_create(
+        PendingEntry(data=encode_entry(e), sha256=e.sha256) for e in entries
+    )
+    ids = [p.pk for p in pending]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (waiter,) = cursor.fetchone() or (None,)
+
+    def terminate_then_integrate() -> None:
+        time.sleep(0.2)  # the waiter is polling
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [waiter])
+        time.sleep(0.2)  # the waiter has found its connection gone
+        log_integrate()
+
+    other = threading.Thread(target=lambda: run_threads([terminate_then_integrate]))
+    other.start()
+    try:
+        assert entries_await(submissions=ids, timeout=10) == [0, 1, 2]
+    finally:
+        other.join()

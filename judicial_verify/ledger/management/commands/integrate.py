@@ -1,9 +1,14 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from judicial_verify.ledger.integrate import DEFAULT_BATCH_SIZE, log_initialize, log_integrate
+from judicial_verify.ledger.integrate import (
+    DEFAULT_BATCH_SIZE,
+    LogBlocked,
+    log_initialize,
+    log_integrate,
+)
 
 
 class Command(BaseCommand):
@@ -18,7 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         log_initialize()
         while True:
-            added = log_integrate(batch_size=options["batch_size"])
+            try:
+                added = log_integrate(batch_size=options["batch_size"])
+            except LogBlocked as e:
+                # Following or not: a blocked log needs an operator, not another try.
+                raise CommandError(f"the log is blocked: {e}") from None
             self.stdout.write(f"integrated {added} entries")
             if options["follow"] is None:
                 return
