@@ -20,7 +20,7 @@ COPY --from=builder /venv /venv
 WORKDIR /app
 COPY . .
 # Production settings demand a key and hosts; these two serve this build step only.
-RUN DEPLOYMENT=production SECRET_KEY=collectstatic-at-build-time-only ALLOWED_HOSTS=build.invalid \
+RUN DEPLOYMENT=production SECRET_KEY=collectstatic-at-build-time-only-and-never-to-sign-anything ALLOWED_HOSTS=build.invalid \
     sh -c 'python manage.py compile_translations --verbosity 0 \
         && python manage.py collectstatic --noinput --verbosity 0'
 ENV DEPLOYMENT=production

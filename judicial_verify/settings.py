@@ -10,6 +10,7 @@ a court's ledger must never run on a silently substituted default.
 import os
 import re
 import secrets
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,13 +104,33 @@ def _secret(name: str) -> str | None:
 
 
 def _state_dir() -> Path:
+    """STATE_DIR, created with mode 0700; an existing one others may read is refused, as it
+    holds the signing key, the secret key and maybe the database."""
     path = Path(os.environ.get("STATE_DIR", "") or BASE_DIR / "var")
     if not path.is_absolute():
         raise ImproperlyConfigured(f"STATE_DIR={str(path)!r}: must be an absolute path")
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as exc:
         raise ImproperlyConfigured(f"STATE_DIR={str(path)!r}: cannot create it ({exc})") from exc
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"STATE_DIR={str(path)!r}: mode {mode:04o} lets others in; it must be 0700 "
+            f"(chmod 700 {path})"
+        )
+    return path
+
+
+def _private_file(path: Path) -> Path:
+    """`path`, created empty with mode 0600 if absent, else made 0600: SQLite creates its
+    database with the umask's mode, usually readable by all, and its -wal and -shm files
+    with the database's."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"STATE_DIR: cannot make {path} private ({exc})") from exc
     return path
 
 
@@ -157,7 +178,7 @@ def _database(state_dir: Path) -> dict[str, Any]:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": state_dir / "db.sqlite3",
+            "NAME": _private_file(state_dir / "db.sqlite3"),
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait for it
             # (up to the timeout) instead of failing with "database is locked" mid-way.
             "OPTIONS": {
@@ -201,6 +222,14 @@ if _secret_key is None and PRODUCTION:
     # Several web nodes must share one key, so production never generates its own.
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production")
 SECRET_KEY = _secret_key or _generated_secret_key(STATE_DIR)
+# Verification codes are derived from it (records.served_documents): a short key would be a
+# guessable one.
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY: {len(SECRET_KEY)} characters; production needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
 if PRODUCTION and not ALLOWED_HOSTS:

@@ -96,6 +96,33 @@ def test_it_creates_the_state_dir_readable_by_the_owner_only(tmp_path: Path) -> 
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
 
 
+def test_it_refuses_a_state_dir_others_may_read(tmp_path: Path) -> None:
+    state = tmp_path / "shared"
+    state.mkdir(mode=0o755)
+    state.chmod(0o755)
+    result = django(tmp_path, "", STATE_DIR=str(state))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: STATE_DIR" in result.stderr
+    assert "0755" in result.stderr
+
+
+def test_it_creates_the_sqlite_database_readable_by_the_owner_only(tmp_path: Path) -> None:
+    result = run(tmp_path, "manage.py", "migrate", "--verbosity", "0")
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "state" / "db.sqlite3"
+    assert database.stat().st_size > 0
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_it_makes_an_existing_sqlite_database_readable_by_the_owner_only(tmp_path: Path) -> None:
+    (tmp_path / "state").mkdir(mode=0o700)
+    database = tmp_path / "state" / "db.sqlite3"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    printed(tmp_path, "settings.DATABASES['default']['NAME']")
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
 def test_it_generates_a_secret_key_file_readable_by_the_owner_only(tmp_path: Path) -> None:
     key = printed(tmp_path, "settings.SECRET_KEY").strip("'")
     key_file = tmp_path / "state" / "secret_key"
@@ -231,6 +258,19 @@ def test_it_requires_a_value_in_production(tmp_path: Path, missing: str) -> None
     result = django(tmp_path, "", **env)
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {missing}" in result.stderr
+
+
+def test_it_refuses_a_secret_key_shorter_than_50_characters_in_production(
+    tmp_path: Path,
+) -> None:
+    result = django(tmp_path, "", **{**PRODUCTION, "SECRET_KEY": "k" * 49})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY: 49 characters" in result.stderr
+
+
+def test_it_accepts_a_secret_key_of_50_characters_in_production(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "SECRET_KEY": "k" * 50}
+    assert printed(tmp_path, "len(settings.SECRET_KEY)", **env) == "50"
 
 
 def test_it_refuses_debug_in_production(tmp_path: Path) -> None:
