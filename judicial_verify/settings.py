@@ -318,9 +318,11 @@ TEMPLATES = [
 DATABASES = {"default": _database(STATE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Judges sign in on the portal, and land on their court's records.
+# Judges sign in on the portal, and land on their court's records. A session lasts a
+# working day, not Django's two weeks: a court's records are open on a shared desk.
 LOGIN_URL = "portal:sign-in"
 LOGIN_REDIRECT_URL = "portal:judge-search"
+SESSION_COOKIE_AGE = _whole_number("SESSION_HOURS", default=8) * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -24,6 +24,7 @@ SETTINGS_VARIABLES = (
     "REDIS_URL",
     "SECRET_KEY",
     "SECRET_KEY_FILE",
+    "SESSION_HOURS",
     "STATE_DIR",
     "THROTTLE_ANON",
     "THROTTLE_JUDGE",
@@ -197,6 +198,8 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("VERIFY_UPLOAD_MAX_BYTES", "100MB"),
         ("VERIFY_UPLOAD_MAX_BYTES", "0"),
         ("VERIFY_UPLOAD_MAX_BYTES", "-1"),
+        ("SESSION_HOURS", "0"),
+        ("SESSION_HOURS", "8h"),
     ],
 )
 def test_it_refuses_a_bad_value_naming_the_variable(
@@ -205,6 +208,14 @@ def test_it_refuses_a_bad_value_naming_the_variable(
     result = django(tmp_path, "", **{variable: value})
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def test_it_keeps_a_sign_in_for_a_working_day_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.SESSION_COOKIE_AGE") == str(8 * 3600)
+
+
+def test_it_reads_how_long_a_sign_in_lasts_from_the_environment(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.SESSION_COOKIE_AGE", SESSION_HOURS="2") == str(2 * 3600)
 
 
 def test_it_verifies_uploads_of_up_to_100_mib_by_default(tmp_path: Path) -> None:

@@ -26,6 +26,13 @@ def test_it_signs_a_judge_in_and_leads_to_the_court_records(judge: Person) -> No
     assert response["Location"] == reverse("portal:judge-search")
 
 
+def test_a_judge_s_sign_in_lasts_a_working_day(judge: Person) -> None:
+    client = Client()
+    client.post(SIGN_IN, {"username": "judge-a", "password": PASSWORD})
+    assert client.session.get_expiry_age() == 8 * 3600
+    assert client.cookies["sessionid"]["max-age"] == 8 * 3600
+
+
 def test_it_leads_a_judge_who_came_from_the_header_link_to_the_court_records(
     judge: Person,
 ) -> None:
