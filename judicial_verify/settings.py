@@ -7,6 +7,7 @@ HTTPS settings. A bad value stops the start with ImproperlyConfigured naming the
 a court's ledger must never run on a silently substituted default.
 """
 
+import ipaddress
 import os
 import re
 import secrets
@@ -59,6 +60,39 @@ def _rate(name: str, *, default: str) -> str:
 
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR), such as `10.0.0.1,192.168.0.0/24`."""
+    networks = _list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {network!r} is no address ({exc})") from exc
+    return networks
+
+
+_ADMIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
+# The site's own top-level paths, which the admin's must not shadow.
+_SITE_PATHS = (
+    "api", "health", "status", "log", "i18n", "static",
+    "v", "sign-in", "sign-out", "court", "report",
+)  # fmt: skip
+
+
+def _admin_url() -> str | None:
+    """The admin's path (`admin/` by default), or None when ADMIN_URL is `off`."""
+    value = os.environ.get("ADMIN_URL", "").strip() or "admin/"
+    if value == "off":
+        return None
+    value = value.strip("/") + "/"
+    if not _ADMIN_PATH.fullmatch(value) or value.split("/")[0] in _SITE_PATHS:
+        raise ImproperlyConfigured(
+            f"ADMIN_URL={value!r}: expected a path such as admin/ or staff/admin/, not one "
+            f"of the site's own ({', '.join(_SITE_PATHS)}), or off"
+        )
+    return value
 
 
 def _whole_number(name: str, *, default: int, least: int = 1) -> int:
@@ -240,6 +274,15 @@ if PRODUCTION:
 elif not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
+# The proxies (addresses or networks) whose X-Forwarded-For is believed: the client's
+# address, which rate limits count by, is the right-most one in it that is no such proxy
+# (judicial_verify.rate_limits). Empty: REMOTE_ADDR, and the header is ignored, so that a
+# server reachable directly cannot be fooled by a forged one.
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+
+# The admin's path; off where the admin is served only on an internal deployment.
+ADMIN_URL = _admin_url()
+
 # Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_SSL_REDIRECT = PRODUCTION
@@ -374,10 +417,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "judicial_verify.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Throttles key on the client's address: behind the production proxy, the last
-    # X-Forwarded-For hop (the one the proxy added); elsewhere REMOTE_ADDR. Trusting the
-    # whole header would let a client pick a fresh address for every request.
-    "NUM_PROXIES": 1 if PRODUCTION else 0,
     # Every view: a rate per role, counted in the cache (judicial_verify.api.throttles).
     "DEFAULT_THROTTLE_CLASSES": ["judicial_verify.api.throttles.RoleRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -385,11 +424,13 @@ REST_FRAMEWORK = {
         "lawyer": _rate("THROTTLE_LAWYER", default="1200/minute"),
         "judge": _rate("THROTTLE_JUDGE", default="600/minute"),
         "node": _rate("THROTTLE_NODE", default="600/minute"),
-        # Verification codes: 95 secret bits leave nothing to guess at this rate.
-        "code": _rate("THROTTLE_CODE", default="30/minute"),
-        "report": _rate("THROTTLE_REPORT", default="20/minute"),
     },
 }
+# Per client address (judicial_verify.rate_limits): distinct verification codes named, on
+# /v/CODE pages and the API together, where 95 secret bits leave nothing to guess at this
+# rate; and the portal's report PDFs, each of which takes up to a second to build.
+CODE_LOOKUP_RATE = _rate("THROTTLE_CODE", default="30/minute")
+REPORT_RATE = _rate("THROTTLE_REPORT", default="20/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "judicial-verify",
     "DESCRIPTION": (

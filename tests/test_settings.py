@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS_VARIABLES = (
+    "ADMIN_URL",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "DEBUG",
@@ -27,9 +28,12 @@ SETTINGS_VARIABLES = (
     "SESSION_HOURS",
     "STATE_DIR",
     "THROTTLE_ANON",
+    "THROTTLE_CODE",
     "THROTTLE_JUDGE",
     "THROTTLE_LAWYER",
     "THROTTLE_NODE",
+    "THROTTLE_REPORT",
+    "TRUSTED_PROXIES",
     "VERIFY_UPLOAD_MAX_BYTES",
 )
 
@@ -199,6 +203,12 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("VERIFY_UPLOAD_MAX_BYTES", "0"),
         ("VERIFY_UPLOAD_MAX_BYTES", "-1"),
         ("SESSION_HOURS", "0"),
+        ("TRUSTED_PROXIES", "proxy.internal"),
+        ("TRUSTED_PROXIES", "10.0.0.1,10.0.0.300"),
+        ("ADMIN_URL", "api/"),
+        ("ADMIN_URL", "../admin/"),
+        ("ADMIN_URL", "/"),
+        ("THROTTLE_CODE", "30"),
         ("SESSION_HOURS", "8h"),
     ],
 )
@@ -216,6 +226,43 @@ def test_it_keeps_a_sign_in_for_a_working_day_by_default(tmp_path: Path) -> None
 
 def test_it_reads_how_long_a_sign_in_lasts_from_the_environment(tmp_path: Path) -> None:
     assert printed(tmp_path, "settings.SESSION_COOKIE_AGE", SESSION_HOURS="2") == str(2 * 3600)
+
+
+def test_it_believes_no_forwarded_for_header_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.TRUSTED_PROXIES", **PRODUCTION) == "[]"
+
+
+def test_it_reads_the_trusted_proxies_from_the_environment(tmp_path: Path) -> None:
+    proxies = printed(tmp_path, "settings.TRUSTED_PROXIES", TRUSTED_PROXIES="10.0.0.1, fd00::/8")
+    assert proxies == "['10.0.0.1', 'fd00::/8']"
+
+
+RESOLVED = (
+    "from django.urls import Resolver404, resolve\n"
+    "def resolved(path):\n"
+    "    try:\n"
+    "        return resolve(path).view_name\n"
+    "    except Resolver404:\n"
+    "        return None\n"
+)
+
+
+def test_it_serves_the_admin_at_admin_by_default(tmp_path: Path) -> None:
+    code = RESOLVED + "print(resolved('/admin/'), resolved('/admin/login/') is not None)"
+    result = django(tmp_path, code)
+    assert result.stdout.split() == ["admin:index", "True"], result.stderr
+
+
+def test_it_serves_the_admin_at_the_admin_url(tmp_path: Path) -> None:
+    code = RESOLVED + "print(resolved('/staff/panel/'), resolved('/admin/'))"
+    result = django(tmp_path, code, ADMIN_URL="staff/panel")
+    assert result.stdout.split() == ["admin:index", "None"], result.stderr
+
+
+def test_it_serves_no_admin_when_the_admin_url_is_off(tmp_path: Path) -> None:
+    code = RESOLVED + "print(resolved('/admin/'), resolved('/admin/login/'))"
+    result = django(tmp_path, code, ADMIN_URL="off")
+    assert result.stdout.split() == ["None", "None"], result.stderr
 
 
 def test_it_verifies_uploads_of_up_to_100_mib_by_default(tmp_path: Path) -> None:
