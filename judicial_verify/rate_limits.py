@@ -2,10 +2,11 @@
 node shares them.
 
 The API's throttles (api/throttles.py) and the portal's views count with the same pieces: the
-client's address (`client_address`), fixed windows counted with the cache's atomic add and
-incr (`window_count`), a limit a view counts a request against (`AddressLimit`), and the
-verification codes an address may try (`code_lookup_wait`). When the cache does not answer,
-requests pass: losing the limit for a while beats losing the site.
+client's address (`client_address`), windows counted with the cache's atomic add and incr
+(`window_count`), a limit a view counts a request against (`AddressLimit`, answered over it
+with `too_many_requests`), and the verification codes an address may name
+(`code_lookup_wait`). When the cache does not answer, requests pass: losing the limit for a
+while beats losing the site.
 """
 
 import functools
