@@ -245,3 +245,18 @@ def test_the_cache_s_keys_hold_no_verification_code(court: Actor, public: Actor)
     prefix = caches["default"].make_key("limit:")
     assert list(redis.scan_iter(f"{prefix}code*"))
     assert not [key for key in redis.scan_iter(f"{prefix}*") if code.encode() in key]
+
+
+def test_a_served_page_answers_when_the_cache_does_not(
+    court: Actor, public: Actor, caplog: pytest.LogCaptureFixture
+) -> None:
+    code = serve(court)["code"]
+    down = RedisConnectionError("connection refused")
+    cache = type(caches["default"])
+    with (
+        mock.patch.object(cache, "get", side_effect=down),
+        mock.patch.object(cache, "incr", side_effect=down),
+        mock.patch.object(cache, "add", side_effect=down),
+    ):
+        assert public.client.get(f"/v/{code}").status_code == 200
+    assert "the cache does not answer" in caplog.text

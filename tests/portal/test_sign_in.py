@@ -3,14 +3,17 @@ at the judges' sign-in and the admin's together."""
 
 import threading
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import LazySettings
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from redis import ConnectionError as RedisConnectionError
 
 from judicial_verify.portal.views.judges import SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_SECONDS
 
@@ -190,3 +193,17 @@ def test_the_admin_sign_in_counts_no_post_without_a_csrf_token(admin_user: User)
     for _ in range(SIGN_IN_ATTEMPTS):
         assert _admin_sign_in(forged, "wrong") == 403
     assert _admin_sign_in(Client(), PASSWORD) == 302
+
+
+def test_a_judge_signs_in_when_the_cache_does_not_answer(
+    judge: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = RedisConnectionError("connection refused")
+    cache = type(caches["default"])
+    with (
+        mock.patch.object(cache, "incr", side_effect=down),
+        mock.patch.object(cache, "add", side_effect=down),
+        mock.patch.object(cache, "decr", side_effect=down),
+    ):
+        assert _sign_in(Client(), PASSWORD) == 302
+    assert "the cache does not answer" in caplog.text
