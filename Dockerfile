@@ -1,6 +1,7 @@
 # Production image: gunicorn on :8000 with DEPLOYMENT=production. Give it SECRET_KEY (or
-# SECRET_KEY_FILE), ALLOWED_HOSTS, DATABASE_URL and REDIS_URL; run `python manage.py migrate`
-# once per release, and workers as `celery -A judicial_verify worker` from the same image.
+# SECRET_KEY_FILE), ALLOWED_HOSTS, DATABASE_URL and REDIS_URL, and TRUSTED_PROXIES, the TLS
+# proxy's address, so rate limits count clients rather than the proxy; run `python manage.py
+# migrate` once per release, and workers as `celery -A judicial_verify worker` from the same image.
 
 FROM python:3.11-slim-bookworm AS builder
 RUN python -m venv /venv
@@ -20,7 +21,7 @@ COPY --from=builder /venv /venv
 WORKDIR /app
 COPY . .
 # Production settings demand a key and hosts; these two serve this build step only.
-RUN DEPLOYMENT=production SECRET_KEY=collectstatic-at-build-time-only ALLOWED_HOSTS=build.invalid \
+RUN DEPLOYMENT=production SECRET_KEY=collectstatic-at-build-time-only-and-never-to-sign-anything ALLOWED_HOSTS=build.invalid \
     sh -c 'python manage.py compile_translations --verbosity 0 \
         && python manage.py collectstatic --noinput --verbosity 0'
 ENV DEPLOYMENT=production

@@ -20,13 +20,14 @@ _SECRETS = [
     # An Authorization header's value, whatever its scheme, as a header line, a keyword or
     # a dict entry (HTTP_AUTHORIZATION': 'Token ...').
     (re.compile(r"""(?i)(authorization['"]?\s*[:=]\s*['"]?)[^'"\r\n,}]+"""), rf"\1{REDACTED}"),
-    # Verification codes (records.codes): 19 characters and a check symbol, grouped by
-    # hyphens or not, in any case, the check symbol maybe percent-encoded. Anything of that
-    # shape goes, a mistyped code included: it is within a character of a real one. Not
-    # within a longer hyphenated run, so UUIDs (Celery task ids) stay readable.
+    # Verification codes (records.codes): 19 characters and a check symbol, in any case,
+    # the check symbol maybe percent-encoded, the groups of four run together or parted as
+    # people type them and URLs carry them: hyphens, spaces, `+` or `%20` (`%2D`). Anything
+    # of that shape goes, a mistyped code included: it is within a character of a real one.
+    # Not within a longer hyphenated run, so UUIDs (Celery task ids) stay readable.
     (
         re.compile(
-            r"(?<![0-9A-Za-z-])(?:[0-9A-Za-z]{4}-?){4}[0-9A-Za-z]{3}"
+            r"(?<![0-9A-Za-z-])(?:[0-9A-Za-z]{4}(?:[- +]|%20|%2[Dd])?){4}[0-9A-Za-z]{3}"
             r"(?:[0-9A-Za-z*~$=]|%[0-9A-Fa-f]{2})(?![0-9A-Za-z-])"
         ),
         REDACTED,

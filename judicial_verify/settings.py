@@ -7,9 +7,11 @@ HTTPS settings. A bad value stops the start with ImproperlyConfigured naming the
 a court's ledger must never run on a silently substituted default.
 """
 
+import ipaddress
 import os
 import re
 import secrets
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,39 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def _networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR), such as `10.0.0.1,192.168.0.0/24`."""
+    networks = _list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {network!r} is no address ({exc})") from exc
+    return networks
+
+
+_ADMIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
+# The site's own top-level paths, which the admin's must not shadow.
+_SITE_PATHS = (
+    "api", "health", "status", "log", "i18n", "static",
+    "v", "sign-in", "sign-out", "court", "report",
+)  # fmt: skip
+
+
+def _admin_url() -> str | None:
+    """The admin's path (`admin/` by default), or None when ADMIN_URL is `off`."""
+    value = os.environ.get("ADMIN_URL", "").strip() or "admin/"
+    if value == "off":
+        return None
+    value = value.strip("/") + "/"
+    if not _ADMIN_PATH.fullmatch(value) or value.split("/")[0] in _SITE_PATHS:
+        raise ImproperlyConfigured(
+            f"ADMIN_URL={value!r}: expected a path such as admin/ or staff/admin/, not one "
+            f"of the site's own ({', '.join(_SITE_PATHS)}), or off"
+        )
+    return value
+
+
 def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -103,13 +138,33 @@ def _secret(name: str) -> str | None:
 
 
 def _state_dir() -> Path:
+    """STATE_DIR, created with mode 0700; an existing one others may read is refused, as it
+    holds the signing key, the secret key and maybe the database."""
     path = Path(os.environ.get("STATE_DIR", "") or BASE_DIR / "var")
     if not path.is_absolute():
         raise ImproperlyConfigured(f"STATE_DIR={str(path)!r}: must be an absolute path")
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as exc:
         raise ImproperlyConfigured(f"STATE_DIR={str(path)!r}: cannot create it ({exc})") from exc
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"STATE_DIR={str(path)!r}: mode {mode:04o} lets others in; it must be 0700 "
+            f"(chmod 700 {path})"
+        )
+    return path
+
+
+def _private_file(path: Path) -> Path:
+    """`path`, created empty with mode 0600 if absent, else made 0600: SQLite creates its
+    database with the umask's mode, usually readable by all, and its -wal and -shm files
+    with the database's."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"STATE_DIR: cannot make {path} private ({exc})") from exc
     return path
 
 
@@ -157,7 +212,7 @@ def _database(state_dir: Path) -> dict[str, Any]:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": state_dir / "db.sqlite3",
+            "NAME": _private_file(state_dir / "db.sqlite3"),
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait for it
             # (up to the timeout) instead of failing with "database is locked" mid-way.
             "OPTIONS": {
@@ -201,6 +256,14 @@ if _secret_key is None and PRODUCTION:
     # Several web nodes must share one key, so production never generates its own.
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production")
 SECRET_KEY = _secret_key or _generated_secret_key(STATE_DIR)
+# Verification codes are derived from it (records.served_documents): a short key would be a
+# guessable one.
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY: {len(SECRET_KEY)} characters; production needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -210,6 +273,15 @@ if PRODUCTION:
     ALLOWED_HOSTS.append("127.0.0.1")
 elif not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+# The proxies (addresses or networks) whose X-Forwarded-For is believed: the client's
+# address, which rate limits count by, is the right-most one in it that is no such proxy
+# (judicial_verify.rate_limits). Empty: REMOTE_ADDR, and the header is ignored, so that a
+# server reachable directly cannot be fooled by a forged one.
+TRUSTED_PROXIES = _networks("TRUSTED_PROXIES")
+
+# The admin's path; off where the admin is served only on an internal deployment.
+ADMIN_URL = _admin_url()
 
 # Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
@@ -254,7 +326,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The headers' middleware first: they see every response, static files (whitenoise
+    # answers them itself) and the 400 for a disallowed host (CommonMiddleware's) included.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -262,8 +338,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "judicial_verify.urls"
@@ -287,9 +361,11 @@ TEMPLATES = [
 DATABASES = {"default": _database(STATE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Judges sign in on the portal, and land on their court's records.
+# Judges sign in on the portal, and land on their court's records. A session lasts a
+# working day, not Django's two weeks: a court's records are open on a shared desk.
 LOGIN_URL = "portal:sign-in"
 LOGIN_REDIRECT_URL = "portal:judge-search"
+SESSION_COOKIE_AGE = _whole_number("SESSION_HOURS", default=8) * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -341,10 +417,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "judicial_verify.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Throttles key on the client's address: behind the production proxy, the last
-    # X-Forwarded-For hop (the one the proxy added); elsewhere REMOTE_ADDR. Trusting the
-    # whole header would let a client pick a fresh address for every request.
-    "NUM_PROXIES": 1 if PRODUCTION else 0,
     # Every view: a rate per role, counted in the cache (judicial_verify.api.throttles).
     "DEFAULT_THROTTLE_CLASSES": ["judicial_verify.api.throttles.RoleRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -352,11 +424,13 @@ REST_FRAMEWORK = {
         "lawyer": _rate("THROTTLE_LAWYER", default="1200/minute"),
         "judge": _rate("THROTTLE_JUDGE", default="600/minute"),
         "node": _rate("THROTTLE_NODE", default="600/minute"),
-        # Verification codes: 95 secret bits leave nothing to guess at this rate.
-        "code": _rate("THROTTLE_CODE", default="30/minute"),
-        "report": _rate("THROTTLE_REPORT", default="20/minute"),
     },
 }
+# Per client address (judicial_verify.rate_limits): distinct verification codes named, on
+# /v/CODE pages and the API together, where 95 secret bits leave nothing to guess at this
+# rate; and the portal's report PDFs, each of which takes up to a second to build.
+CODE_LOOKUP_RATE = _rate("THROTTLE_CODE", default="30/minute")
+REPORT_RATE = _rate("THROTTLE_REPORT", default="20/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "judicial-verify",
     "DESCRIPTION": (

@@ -41,7 +41,20 @@ TOKEN = "jvn_" + "Q" * 43
 
 @pytest.mark.parametrize(
     "secret",
-    [TOKEN, "jvp_abc-DEF_123", CODE, CODE.lower(), code_format(CODE), CODE[:-1] + "%24"],
+    [
+        TOKEN,
+        "jvp_abc-DEF_123",
+        CODE,
+        CODE.lower(),
+        code_format(CODE),
+        code_format(CODE).lower(),
+        CODE[:-1] + "%24",
+        code_format(CODE).replace("-", " "),
+        code_format(CODE).replace("-", "+"),
+        code_format(CODE).replace("-", "%20"),
+        code_format(CODE).replace("-", "%2D").lower(),
+        code_format(CODE).replace("-", " ").lower(),
+    ],
 )
 def test_it_redacts_tokens_and_verification_codes(secret: str) -> None:
     record = logging.LogRecord(
@@ -78,6 +91,12 @@ def test_it_leaves_ordinary_lines_alone(text: str) -> None:
     assert redact(text) == text
 
 
+def test_it_redacts_a_code_in_a_query_string_however_it_was_typed() -> None:
+    spaced = code_format(CODE).lower().replace("-", "+")
+    line = redact(f"GET /?code={spaced}&lang=en HTTP/1.1")
+    assert line == "GET /?code=[redacted]&lang=en HTTP/1.1"
+
+
 def test_gunicorn_s_access_log_is_redacted() -> None:
     config = Config()
     config.set("accesslog", "-")
@@ -87,7 +106,7 @@ def test_gunicorn_s_access_log_is_redacted() -> None:
     log.access_log.addHandler(logging.StreamHandler(lines))
     environ = {
         "REQUEST_METHOD": "GET",
-        "RAW_URI": f"/api/v1/codes/{CODE}",
+        "RAW_URI": f"/api/v1/codes/{code_format(CODE).replace('-', '%20')}",
         "PATH_INFO": f"/api/v1/codes/{CODE}",
         "QUERY_STRING": "",
         "SERVER_PROTOCOL": "HTTP/1.1",

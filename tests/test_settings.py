@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS_VARIABLES = (
+    "ADMIN_URL",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
     "DEBUG",
@@ -24,11 +25,15 @@ SETTINGS_VARIABLES = (
     "REDIS_URL",
     "SECRET_KEY",
     "SECRET_KEY_FILE",
+    "SESSION_HOURS",
     "STATE_DIR",
     "THROTTLE_ANON",
+    "THROTTLE_CODE",
     "THROTTLE_JUDGE",
     "THROTTLE_LAWYER",
     "THROTTLE_NODE",
+    "THROTTLE_REPORT",
+    "TRUSTED_PROXIES",
     "VERIFY_UPLOAD_MAX_BYTES",
 )
 
@@ -94,6 +99,33 @@ def test_it_names_the_log_by_default(tmp_path: Path) -> None:
 def test_it_creates_the_state_dir_readable_by_the_owner_only(tmp_path: Path) -> None:
     printed(tmp_path, "settings.STATE_DIR")
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+
+
+def test_it_refuses_a_state_dir_others_may_read(tmp_path: Path) -> None:
+    state = tmp_path / "shared"
+    state.mkdir(mode=0o755)
+    state.chmod(0o755)
+    result = django(tmp_path, "", STATE_DIR=str(state))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: STATE_DIR" in result.stderr
+    assert "0755" in result.stderr
+
+
+def test_it_creates_the_sqlite_database_readable_by_the_owner_only(tmp_path: Path) -> None:
+    result = run(tmp_path, "manage.py", "migrate", "--verbosity", "0")
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "state" / "db.sqlite3"
+    assert database.stat().st_size > 0
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_it_makes_an_existing_sqlite_database_readable_by_the_owner_only(tmp_path: Path) -> None:
+    (tmp_path / "state").mkdir(mode=0o700)
+    database = tmp_path / "state" / "db.sqlite3"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    printed(tmp_path, "settings.DATABASES['default']['NAME']")
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
 
 def test_it_generates_a_secret_key_file_readable_by_the_owner_only(tmp_path: Path) -> None:
@@ -170,6 +202,14 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("VERIFY_UPLOAD_MAX_BYTES", "100MB"),
         ("VERIFY_UPLOAD_MAX_BYTES", "0"),
         ("VERIFY_UPLOAD_MAX_BYTES", "-1"),
+        ("SESSION_HOURS", "0"),
+        ("TRUSTED_PROXIES", "proxy.internal"),
+        ("TRUSTED_PROXIES", "10.0.0.1,10.0.0.300"),
+        ("ADMIN_URL", "api/"),
+        ("ADMIN_URL", "../admin/"),
+        ("ADMIN_URL", "/"),
+        ("THROTTLE_CODE", "30"),
+        ("SESSION_HOURS", "8h"),
     ],
 )
 def test_it_refuses_a_bad_value_naming_the_variable(
@@ -178,6 +218,51 @@ def test_it_refuses_a_bad_value_naming_the_variable(
     result = django(tmp_path, "", **{variable: value})
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def test_it_keeps_a_sign_in_for_a_working_day_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.SESSION_COOKIE_AGE") == str(8 * 3600)
+
+
+def test_it_reads_how_long_a_sign_in_lasts_from_the_environment(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.SESSION_COOKIE_AGE", SESSION_HOURS="2") == str(2 * 3600)
+
+
+def test_it_believes_no_forwarded_for_header_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.TRUSTED_PROXIES", **PRODUCTION) == "[]"
+
+
+def test_it_reads_the_trusted_proxies_from_the_environment(tmp_path: Path) -> None:
+    proxies = printed(tmp_path, "settings.TRUSTED_PROXIES", TRUSTED_PROXIES="10.0.0.1, fd00::/8")
+    assert proxies == "['10.0.0.1', 'fd00::/8']"
+
+
+RESOLVED = (
+    "from django.urls import Resolver404, resolve\n"
+    "def resolved(path):\n"
+    "    try:\n"
+    "        return resolve(path).view_name\n"
+    "    except Resolver404:\n"
+    "        return None\n"
+)
+
+
+def test_it_serves_the_admin_at_admin_by_default(tmp_path: Path) -> None:
+    code = RESOLVED + "print(resolved('/admin/'), resolved('/admin/login/') is not None)"
+    result = django(tmp_path, code)
+    assert result.stdout.split() == ["admin:index", "True"], result.stderr
+
+
+def test_it_serves_the_admin_at_the_admin_url(tmp_path: Path) -> None:
+    code = RESOLVED + "print(resolved('/staff/panel/'), resolved('/admin/'))"
+    result = django(tmp_path, code, ADMIN_URL="staff/panel")
+    assert result.stdout.split() == ["admin:index", "None"], result.stderr
+
+
+def test_it_serves_no_admin_when_the_admin_url_is_off(tmp_path: Path) -> None:
+    code = RESOLVED + "print(resolved('/admin/'), resolved('/admin/login/'))"
+    result = django(tmp_path, code, ADMIN_URL="off")
+    assert result.stdout.split() == ["None", "None"], result.stderr
 
 
 def test_it_verifies_uploads_of_up_to_100_mib_by_default(tmp_path: Path) -> None:
@@ -231,6 +316,19 @@ def test_it_requires_a_value_in_production(tmp_path: Path, missing: str) -> None
     result = django(tmp_path, "", **env)
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {missing}" in result.stderr
+
+
+def test_it_refuses_a_secret_key_shorter_than_50_characters_in_production(
+    tmp_path: Path,
+) -> None:
+    result = django(tmp_path, "", **{**PRODUCTION, "SECRET_KEY": "k" * 49})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY: 49 characters" in result.stderr
+
+
+def test_it_accepts_a_secret_key_of_50_characters_in_production(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "SECRET_KEY": "k" * 50}
+    assert printed(tmp_path, "len(settings.SECRET_KEY)", **env) == "50"
 
 
 def test_it_refuses_debug_in_production(tmp_path: Path) -> None:

@@ -1,16 +1,17 @@
-"""Rate limits, counted in Django's cache (Redis in production) so every web node shares them."""
+"""The API's rate limits: DRF throttles counting with judicial_verify.rate_limits, in Django's
+cache (Redis in production) so every web node shares them."""
 
-import functools
 import logging
 import time
 from typing import TYPE_CHECKING
 
-from django.core.cache import caches
+from django.conf import settings
 from redis import RedisError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
+from judicial_verify.rate_limits import client_address, code_lookup_wait, rate_parse, window_count
 from judicial_verify.records.credentials import Credential
 
 if TYPE_CHECKING:
@@ -21,26 +22,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class AddressRateThrottle(SimpleRateThrottle):
-    """Requests counted by client address, whoever asks; the rate is the scope's in
-    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]."""
+class CodeLookupThrottle(BaseThrottle):
+    """Verification codes: the distinct codes a client names in a window (the view's `code`),
+    found or not, counted together with the portal's /v/CODE pages
+    (judicial_verify.rate_limits.code_lookup_wait), at CODE_LOOKUP_RATE (THROTTLE_CODE)."""
 
-    def get_cache_key(self, request: Request, view: "APIView | None") -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def __init__(self) -> None:
+        self.retry_after: float | None = None
 
+    def allow_request(self, request: Request, view: "APIView") -> bool:
+        code = str(view.kwargs["code"])
+        self.retry_after = code_lookup_wait(request, code=code, rate=settings.CODE_LOOKUP_RATE)
+        return self.retry_after is None
 
-class CodeLookupThrottle(AddressRateThrottle):
-    """Verification codes: every request that names a code counts, found or not, so
-    guessing one of 2**95 codes stays hopeless however it is spread over the code
-    endpoints."""
-
-    scope = "code"
-
-
-class ReportThrottle(AddressRateThrottle):
-    """Verification report PDFs: each takes the server up to a second to build."""
-
-    scope = "report"
+    def wait(self) -> float | None:
+        return self.retry_after
 
 
 def request_role(request: Request) -> tuple[str, str]:
@@ -54,13 +50,7 @@ def request_role(request: Request) -> tuple[str, str]:
             return "lawyer", str(auth.personal.user_id)
     if request.user.is_authenticated:
         return "judge", str(request.user.pk)
-    return "anon", BaseThrottle().get_ident(request)
-
-
-@functools.cache
-def rate_parse(rate: str) -> tuple[int, int]:
-    count, period = rate.split("/")
-    return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    return "anon", client_address(request)
 
 
 class RoleRateThrottle(BaseThrottle):
@@ -82,7 +72,7 @@ class RoleRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // seconds)
         try:
-            count = _window_count(f"throttle:{role}:{ident}:{seconds}:{window}", seconds)
+            count = window_count(f"throttle:{role}:{ident}:{seconds}:{window}", seconds)
         except RedisError:
             logger.warning("throttle: the cache does not answer; not counting %s requests", role)
             return True
@@ -93,23 +83,3 @@ class RoleRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return self.retry_after
-
-
-def _window_count(key: str, seconds: int) -> int:
-    """Counts one more request in the window `key` and returns the window's count.
-
-    incr first: all but a window's first request find its key, and Django's Redis incr
-    (EXISTS, INCRBY) then makes two round trips, where add-then-incr made three.
-    """
-    cache = caches["default"]
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window's first request: no key yet
-        pass
-    if cache.add(key, 1, timeout=seconds + 1):
-        return 1
-    try:  # another request of the window added it first
-        return cache.incr(key)
-    except ValueError:  # ... and it expired since: a new window's first request after all
-        cache.set(key, 1, timeout=seconds + 1)
-        return 1

@@ -1,13 +1,15 @@
+import hashlib
 import json
 import re
 from typing import Any
 
 import pytest
 import segno
+from django.conf import settings
 
-from judicial_verify.api.throttles import CodeLookupThrottle
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry
+from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.codes import code_from_secret
 from judicial_verify.tlog.entry import decode_entry
 
@@ -260,45 +262,45 @@ def test_the_qr_code_of_a_wrong_code_is_the_same_404_in_json(court: Actor, publi
 
 
 def limit() -> int:
-    """The configured number of code requests a client may make in the window."""
-    throttle = CodeLookupThrottle()
-    requests, _ = throttle.parse_rate(throttle.get_rate())
-    assert requests
-    return requests
+    """The configured number of distinct codes a client may name in the window."""
+    return rate_parse(settings.CODE_LOOKUP_RATE)[0]
+
+
+def guess(n: int) -> str:
+    """The nth of distinct well-formed codes that no served document has."""
+    return code_from_secret(hashlib.sha256(f"guess {n}".encode()).digest())
 
 
 def test_the_request_past_the_rate_is_429_with_retry_after(public: Actor) -> None:
-    for _ in range(limit()):
-        assert get(public, UNKNOWN_CODE).status_code == 404
-    response = get(public, UNKNOWN_CODE)
+    for n in range(limit()):
+        assert get(public, guess(n)).status_code == 404
+    response = get(public, guess(limit()))
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "throttled"
     assert int(response["Retry-After"]) > 0
 
 
-def test_every_code_request_counts_found_or_not(court: Actor, public: Actor) -> None:
-    code = serve(court)["code"]
-    requests = [
-        lambda: get(public, code),
-        lambda: get(public, UNKNOWN_CODE),
-        lambda: check(public, code, {"sha256": SUMMONS}),
-        lambda: check(public, "nonsense", {"sha256": "bad"}),
-        lambda: public.client.get(f"/api/v1/codes/{code}/qr"),
+def test_every_code_named_counts_found_or_not(court: Actor, public: Actor) -> None:
+    codes = [serve(court)["code"], "nonsense", *(guess(n) for n in range(limit() - 2))]
+    askers = [
+        lambda code: get(public, code),
+        lambda code: check(public, code, {"sha256": SUMMONS}),
+        lambda code: public.client.get(f"/api/v1/codes/{code}/qr"),
     ]
-    for i in range(limit()):
-        assert requests[i % len(requests)]().status_code != 429
-    assert get(public, code).status_code == 429
+    for i, code in enumerate(codes):
+        assert askers[i % len(askers)](code).status_code != 429
+    assert get(public, UNKNOWN_CODE).status_code == 429
 
 
 def test_the_limit_is_per_client_address(public: Actor) -> None:
-    for _ in range(limit() + 1):
-        get(public, UNKNOWN_CODE)
+    for n in range(limit() + 1):
+        get(public, guess(n))
     response = public.client.get(f"/api/v1/codes/{UNKNOWN_CODE}", REMOTE_ADDR="192.0.2.7")
     assert response.status_code == 404
 
 
 def test_a_forged_forwarded_for_header_does_not_escape_the_limit(public: Actor) -> None:
-    for i in range(limit()):
-        public.client.get(f"/api/v1/codes/{UNKNOWN_CODE}", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+    for n in range(limit()):
+        public.client.get(f"/api/v1/codes/{guess(n)}", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
     response = public.client.get(f"/api/v1/codes/{UNKNOWN_CODE}", HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert response.status_code == 429

@@ -6,7 +6,8 @@ from django.test import Client
 from judicial_verify.ledger import read
 from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
-from judicial_verify.tlog.tile import parse_entry_bundle
+from judicial_verify.ledger.urls import TILE_PATH_MAX
+from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, parse_entry_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,21 @@ def test_it_publishes_the_current_key_and_every_old_one(client: Client, grow: Gr
     checkpoint_refresh()
     assert client.get("/log/key").content.decode() == f"{new}\n"
     assert client.get("/log/keys").content.decode().splitlines() == [new, old]
+
+
+def test_it_answers_404_for_a_tile_path_longer_than_any_tile_s(client: Client, grow: Grow) -> None:
+    grow(1)
+    # Thousands of digit groups: more digits than Python turns into an int.
+    path = "tile/0/" + "x000/" * 1500 + "000"
+    assert client.get(f"/log/{path}").status_code == 404
+
+
+def test_it_still_parses_the_longest_tile_path_of_a_log_of_2_to_the_64_entries(
+    client: Client, grow: Grow
+) -> None:
+    grow(1)
+    last = Tile(ENTRIES_LEVEL, (2**64 - 1) // TILE_WIDTH, TILE_WIDTH - 1)
+    assert len(last.path) <= TILE_PATH_MAX
+    response = client.get(f"/log/{last.path}")
+    assert response.status_code == 404
+    assert response["Cache-Control"] == "no-store"  # the tile view's answer: no such tile

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
+from django.http import HttpResponseBase
 from django.test import Client
 
 from tests.test_settings import PRODUCTION, django
@@ -113,6 +115,32 @@ def test_error_pages_carry_the_security_headers_too() -> None:
     assert response.status_code == 404
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def _carries_the_security_headers(response: HttpResponseBase) -> None:
+    assert _policy(response["Content-Security-Policy"]) == _policy(
+        Client().get("/")["Content-Security-Policy"]
+    )
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_the_400_page_for_a_disallowed_host_carries_the_security_headers() -> None:
+    response = Client().get("/", HTTP_HOST="attacker.invalid")
+    assert response.status_code == 400
+    _carries_the_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_static_files_carry_the_security_headers(settings: LazySettings) -> None:
+    # whitenoise serves them before any view; from the source folders, as under runserver.
+    settings.WHITENOISE_USE_FINDERS = True
+    response = Client().get("/static/portal/css/site.css")
+    assert response.status_code == 200
+    _carries_the_security_headers(response)
 
 
 def test_production_pages_demand_https_and_send_cookies_over_it_only(tmp_path: Path) -> None:

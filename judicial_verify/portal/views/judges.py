@@ -6,20 +6,22 @@ signed-in person is refused whatever they ask for (403), and a record of another
 the same 404 as a record number the log does not have, so nothing is revealed by asking.
 """
 
+from collections.abc import Callable
+
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
-from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
 
 from judicial_verify.ledger import read
+from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.kinds import metadata_labelled
 from judicial_verify.records.models import Node, Profile
 from judicial_verify.records.selectors import (
@@ -33,14 +35,32 @@ from .record_numbers import record_number_or_404
 
 SIGN_IN_ATTEMPTS = 10
 SIGN_IN_WINDOW_SECONDS = 15 * 60
+# Failed sign-ins per client address, the judges' and the admin's together.
+SIGN_IN_LIMIT = AddressLimit("sign-in", SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_SECONDS)
 SEARCH_RESULTS_MAX = 200
 
 
-def _attempts_key(request: HttpRequest) -> str:
-    # The client's address as the API's throttles see it: behind the production proxy, the
-    # hop it added to X-Forwarded-For, so one person's failures do not lock out everyone.
-    address = BaseThrottle().get_ident(Request(request))
-    return f"portal:sign-in-failures:{address}"
+def _refused_form(request: HttpRequest) -> AuthenticationForm:
+    # Unbound, with the user name typed: a bound form would check the password as it shows
+    # its errors.
+    return AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+
+
+def _sign_in_limited(
+    request: HttpRequest,
+    sign_in: Callable[[], HttpResponse],
+    refused: Callable[[float], HttpResponse],
+) -> HttpResponse:
+    """Answers a sign-in POST with `sign_in`, counted against SIGN_IN_LIMIT before the
+    password is checked, so parallel guesses cannot all slip under the limit; `refused`
+    answers one over it. A sign-in that succeeds (a redirect) is not counted."""
+    counted = SIGN_IN_LIMIT.count(request)
+    if counted.wait is not None:
+        return refused(counted.wait)
+    response = sign_in()
+    if response.status_code == 302:
+        SIGN_IN_LIMIT.forgive(counted)
+    return response
 
 
 class SignInView(auth_views.LoginView):
@@ -50,22 +70,34 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if cache.get(_attempts_key(request), 0) >= SIGN_IN_ATTEMPTS:
-            response = render(
+        return _sign_in_limited(
+            request,
+            lambda: super(SignInView, self).post(request, *args, **kwargs),
+            lambda wait: too_many_requests(
                 request,
-                self.template_name,
-                {"form": self.get_form(), "throttled": True},
-                status=429,
-            )
-            response["Retry-After"] = str(SIGN_IN_WINDOW_SECONDS)
-            return response
-        return super().post(request, *args, **kwargs)
+                wait,
+                template=self.template_name,
+                context={"form": _refused_form(request), "throttled": True},
+            ),
+        )
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        key = _attempts_key(self.request)
-        cache.add(key, 0, SIGN_IN_WINDOW_SECONDS)
-        cache.incr(key)
-        return super().form_invalid(form)
+
+@csrf_protect  # before counting: another site's forged posts must not use up the limit
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in (ADMIN_URL/login/), limited as the judges' is: an admin can reset
+    any judge's password."""
+    if request.method != "POST":
+        return admin.site.login(request)
+    return _sign_in_limited(
+        request,
+        lambda: admin.site.login(request),
+        lambda wait: too_many_requests(
+            request,
+            wait,
+            template="portal/sign_in.html",
+            context={"form": _refused_form(request), "throttled": True},
+        ),
+    )
 
 
 def judge_court(request: HttpRequest) -> Node | None:

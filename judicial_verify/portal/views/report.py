@@ -5,20 +5,17 @@ it. `?sha256=` names a file that was checked against the record, so a file whose
 differs gets a report that says so.
 """
 
-import math
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from judicial_verify.api.throttles import ReportThrottle
 from judicial_verify.ledger import read
+from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.selectors import Viewer, entry_view, metadata_visible
 
 from ..report import verification_report
@@ -29,12 +26,9 @@ from .verify import SHA256_HEX
 
 @require_safe
 def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
-    throttle = ReportThrottle()
-    # A portal view, not an API one: the throttle counts by address and consults no view.
-    if not throttle.allow_request(Request(request), APIView()):
-        response = render(request, "429.html", status=429)
-        response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
-        return response
+    counted = AddressLimit.of_rate("report", settings.REPORT_RATE).count(request)
+    if counted.wait is not None:
+        return too_many_requests(request, counted.wait)
     position = record_number_or_404(index)
     checked = request.GET.get("sha256", "").strip()
     if checked and not SHA256_HEX.fullmatch(checked):

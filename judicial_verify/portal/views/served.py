@@ -1,10 +1,12 @@
 """A served document's page (/v/CODE), where its QR code leads: the service record,
 receipt status, and a check of a file against the document that was served."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from judicial_verify.rate_limits import code_lookup_wait, too_many_requests
 from judicial_verify.records.served_documents import (
     served_document_check,
     service_record_by_code,
@@ -15,6 +17,10 @@ from .verify import SHA256_HEX
 
 @require_safe
 def served_page(request: HttpRequest, code: str) -> HttpResponse:
+    # Counted with the API's code requests: the page reveals what they do.
+    wait = code_lookup_wait(request, code=code, rate=settings.CODE_LOOKUP_RATE)
+    if wait is not None:
+        return too_many_requests(request, wait)
     record = service_record_by_code(code)
     if record is None:
         # The same page for every code that names nothing: it reveals nothing.
