@@ -14,7 +14,6 @@ and each client address may ask a few times a minute.
 """
 
 import logging
-import math
 import time
 from typing import Any
 
@@ -26,14 +25,13 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
 
 from judicial_verify.api.errors import error_body
 from judicial_verify.celery import app
 from judicial_verify.health import database_answers
 from judicial_verify.ledger import read
 from judicial_verify.ledger.integrate import integration_backlog, integration_blocked
+from judicial_verify.rate_limits import AddressLimit
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +41,8 @@ WORKER_CHECK_SECONDS = 5
 # Requests a client address may make a minute; a monitor needs a few.
 REQUESTS_PER_MINUTE = 30
 
+# A broken cache does not hide the status page: AddressLimit lets requests through then.
+_STATUS_LIMIT = AddressLimit("status", REQUESTS_PER_MINUTE, 60)
 _WORKERS_KEY = "status:workers"
 _WORKER_CHECK_KEY = "status:worker-check"
 
@@ -134,22 +134,6 @@ def _parts() -> dict[str, Any]:
     return parts | _integration(database)
 
 
-def _retry_after(request: HttpRequest) -> int | None:
-    """Seconds until the caller's address may ask again, once it has asked
-    REQUESTS_PER_MINUTE times this minute; None while it may (or the cache does not answer:
-    a status page that a broken cache hid would hide the breakage)."""
-    now = time.time()
-    window = int(now // 60)
-    # The address as the API's throttles see it: behind the proxy, the hop it added.
-    key = f"status:asked:{BaseThrottle().get_ident(Request(request))}:{window}"
-    try:
-        cache.add(key, 0, timeout=61)
-        count = cache.incr(key)
-    except (redis.RedisError, ValueError):  # ValueError: the window ended in between
-        return None
-    return None if count <= REQUESTS_PER_MINUTE else math.ceil((window + 1) * 60 - now)
-
-
 @require_safe
 @never_cache
 def status(request: HttpRequest) -> JsonResponse:
@@ -157,7 +141,7 @@ def status(request: HttpRequest) -> JsonResponse:
     {"size", "checkpoint_age_seconds"}, "integration": "ok"|"behind"|"blocked"|"unknown",
     ["blocked_reason"], "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"}}:
     200 when "up", else 503; 429 to an address that asks too often."""
-    if (wait := _retry_after(request)) is not None:
+    if (wait := _STATUS_LIMIT.count(request).wait) is not None:
         body = error_body("throttled", f"too many requests; try again in {wait} seconds")
         response = JsonResponse(body, status=429)
         response["Retry-After"] = str(wait)
