@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from judicial_verify.ledger.keys import log_signer
+from judicial_verify.ledger.models import Entry
 from judicial_verify.tlog.entry import decode_entry
 from judicial_verify.tlog.receipt import parse_receipt
 
@@ -71,6 +72,14 @@ def test_anchor_links_a_receipt_of_service_to_its_document(tmp_path: Path) -> No
 def test_anchor_refuses_a_malformed_node_code(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="node"):
         anchor("--kind", "evidence", "--node", "Court A", *map(str, documents(tmp_path, "x")))
+
+
+def test_anchor_says_the_log_is_blocked_when_it_is(tmp_path: Path) -> None:
+    # A row the integrator did not write, where the next entry must go (the triggers allow
+    # INSERT): integration cannot append, and the command must say so, not crash.
+    Entry.objects.create(index=0, submission=10**12, data=b"{}", sha256="0" * 64)
+    with pytest.raises(CommandError, match="the log is blocked: an entry row at index 0"):
+        anchor("--kind", "evidence", *map(str, documents(tmp_path, "x")))
 
 
 def test_receipt_refuses_an_index_not_in_the_log(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from judicial_verify.ledger.integrate import LogBlocked
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.records.kinds import KINDS
 from judicial_verify.records.services import AnchorError, documents_anchor
@@ -37,5 +38,7 @@ class Command(BaseCommand):
             indices = entries_await(submissions=submissions, timeout=options["timeout"])
         except PublicationTimeout as e:
             raise CommandError(f"not yet in a signed checkpoint: {e}; they stay queued") from None
+        except LogBlocked as e:
+            raise CommandError(f"the log is blocked: {e}; they stay queued") from None
         for index, sha256 in zip(indices, hashes, strict=True):
             self.stdout.write(f"{index} {sha256}")
