@@ -207,24 +207,6 @@ def test_the_public_answer_reads_no_metadata_and_the_owners_reads_it_once(
     assert not {"metadata", "salt"} & record.get_deferred_fields()
 
 
-@pytest.mark.postgres
-def test_on_postgresql_verification_runs_prepared_and_nothing_else_is(
-    court: Actor, public: Actor
-) -> None:
-    from django.db import connection
-
-    anchor(court, sha("agreement"))
-    for _ in range(6):  # past any threshold that would prepare by repetition
-        assert verify(public, sha("agreement")).status_code == 200
-        assert verify(public, sha("other")).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert len(prepared) == 1
-    assert '"ledger_entry"' in prepared[0]
-    assert '"records_record"' in prepared[0]
-
-
 def test_it_accepts_a_hash_in_upper_case(court: Actor, public: Actor) -> None:
     anchor(court, sha("agreement"))
     answer = verify(public, sha("agreement").upper()).json()

@@ -19,13 +19,13 @@ def test_it_proves_inclusion_of_every_entry_against_the_newest_checkpoint(grow: 
     grow(300, batch=64)
     checkpoint = read.checkpoint_latest()
     for entry in Entry.objects.all():
-        proof, size = read.inclusion_proof_get(entry.index)
-        assert size == checkpoint.size == 300
+        proof = read.inclusion_proof_published(entry.index)
+        assert proof.checkpoint.size == checkpoint.size == 300
         verify_inclusion(
             leaf_hash=leaf_hash(bytes(entry.data)),
             index=entry.index,
-            size=size,
-            proof=proof,
+            size=proof.checkpoint.size,
+            proof=proof.hashes,
             root=bytes(checkpoint.root_hash),
         )
 
@@ -34,13 +34,13 @@ def test_it_proves_inclusion_against_an_older_published_size(grow: Grow) -> None
     grow(10)
     old = read.checkpoint_latest()
     grow(500)
-    proof, size = read.inclusion_proof_get(3, old.size)
+    proof = read.inclusion_proof_published(3, old.size)
     entry = read.entry_get(3)
     verify_inclusion(
-        leaf_hash=leaf_hash(bytes(entry.data)),
+        leaf_hash=leaf_hash(entry.data),
         index=3,
-        size=size,
-        proof=proof,
+        size=old.size,
+        proof=proof.hashes,
         root=bytes(old.root_hash),
     )
 
@@ -55,7 +55,7 @@ def test_it_proves_consistency_between_any_two_published_checkpoints(grow: Grow)
                 verify_consistency(
                     size1=a.size,
                     size2=b.size,
-                    proof=read.consistency_proof_get(a.size, b.size),
+                    proof=read.consistency_proof_roots(a.size, b.size).hashes,
                     root1=bytes(a.root_hash),
                     root2=bytes(b.root_hash),
                 )
@@ -73,7 +73,7 @@ def test_it_reads_a_logarithmic_number_of_tiles_for_a_proof(
         return real(tiles)
 
     monkeypatch.setattr(tile_store, "read_tiles", spy)
-    read.inclusion_proof_get(12_345)
+    read.inclusion_proof_published(12_345)
     # One read, of at most two tiles a level (the path's own and the right edge).
     assert len(asked) == 1
     assert len(asked[0]) <= 2 * 3
@@ -82,13 +82,13 @@ def test_it_reads_a_logarithmic_number_of_tiles_for_a_proof(
 def test_it_refuses_sizes_beyond_the_newest_checkpoint(grow: Grow) -> None:
     grow(4)
     with pytest.raises(read.NotFound):
-        read.inclusion_proof_get(0, 5)
+        read.inclusion_proof_published(0, 5)
     with pytest.raises(read.NotFound):
-        read.inclusion_proof_get(4)
+        read.inclusion_proof_published(4)
     with pytest.raises(read.NotFound):
-        read.consistency_proof_get(1, 5)
+        read.consistency_proof_roots(1, 5)
     with pytest.raises(read.NotFound):
-        read.consistency_proof_get(4, 3)
+        read.consistency_proof_roots(4, 3)
 
 
 def test_it_writes_a_receipt_that_verifies_offline(grow: Grow) -> None:
@@ -96,7 +96,7 @@ def test_it_writes_a_receipt_that_verifies_offline(grow: Grow) -> None:
     receipt = parse_receipt(read.receipt_get(7).data)
     verified = verify_receipt(receipt, [Verifier(log_signer().verifier_key)])
     assert verified.index == 7
-    assert receipt.extra == bytes(read.entry_get(7).data)
+    assert receipt.extra == read.entry_get(7).data
 
 
 def test_it_serves_a_partial_tile_at_any_width_it_has_reached(grow: Grow) -> None:
@@ -113,7 +113,7 @@ def test_it_serves_a_partial_tile_at_any_width_it_has_reached(grow: Grow) -> Non
 def test_it_serves_entry_bundles_from_the_entries(grow: Grow) -> None:
     grow(300)
     bundle = parse_entry_bundle(read.tile_get(Tile(ENTRIES_LEVEL, 1, 44)))
-    assert bundle == [bytes(read.entry_get(i).data) for i in range(256, 300)]
+    assert bundle == [read.entry_get(i).data for i in range(256, 300)]
     assert len(parse_entry_bundle(read.tile_get(Tile(ENTRIES_LEVEL, 0)))) == 256
 
 
