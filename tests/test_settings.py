@@ -136,7 +136,7 @@ def test_it_selects_postgresql_through_psycopg_3_with_database_url(tmp_path: Pat
         " fromlist=['x']).is_psycopg3"
     )
     assert printed(tmp_path, expression, DATABASE_URL=url) == (
-        "(['judicial_verify.postgresql', 'judicial_verify', 'db.internal', 5433, 60], True)"
+        "(['django.db.backends.postgresql', 'judicial_verify', 'db.internal', 5433, 60], True)"
     )
 
 
