@@ -256,6 +256,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "judicial_verify.api.errors.IntegrityAlarmMiddleware",
 ]
 
 ROOT_URLCONF = "judicial_verify.urls"

@@ -12,6 +12,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, ClientHandler, encod
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_key_rotate
 from judicial_verify.ledger.models import Checkpoint as CheckpointRow
+from judicial_verify.ledger.models import Entry as EntryRow
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.records.models import Node
@@ -19,6 +20,7 @@ from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.entry import Entry, decode_entry
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 from tests.anchoring import CASE
+from tests.ledger.tamper import guards_lifted
 
 from .anchoring import anchor, node_of, signed_checkpoint
 from .conftest import Actor, sha
@@ -435,3 +437,15 @@ def test_a_stream_past_the_limit_is_cut_off_with_413(settings: LazySettings) -> 
     response = _post_stream(stream)
     assert response.status_code == 413
     assert stream.position < stream.length, "it read the whole upload before refusing it"
+
+
+def test_an_entry_row_that_fails_its_checks_answers_a_503_integrity_alarm(
+    court: Actor, public: Actor
+) -> None:
+    index = anchor(court, sha("agreement"))
+    with guards_lifted("ledger_entry"):
+        EntryRow.objects.filter(index=index).update(data=b"not an entry")
+    response = verify(public, sha("agreement"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "integrity_alarm"
+    assert verify(public, sha("other")).status_code == 200  # other documents still verify

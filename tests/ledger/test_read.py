@@ -1,14 +1,19 @@
+import hashlib
+import logging
 from collections.abc import Callable, Sequence
 
 import pytest
 
 from judicial_verify.ledger import read, tile_store
 from judicial_verify.ledger.keys import log_signer
-from judicial_verify.ledger.models import Entry
+from judicial_verify.ledger.models import Checkpoint, Entry
+from judicial_verify.ledger.models import Tile as TileRow
 from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, Tile, parse_entry_bundle
 from judicial_verify.tlog.tree import leaf_hash, verify_consistency, verify_inclusion
+
+from .tamper import flip_byte, guards_lifted
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +125,69 @@ def test_it_serves_entry_bundles_from_the_entries(grow: Grow) -> None:
 def test_it_reports_no_checkpoint_before_the_first_is_signed() -> None:
     with pytest.raises(read.NotFound):
         read.checkpoint_latest()
+
+
+def _sha256_of(index: int) -> str:
+    return str(Entry.objects.get(index=index).sha256)
+
+
+def test_an_entry_whose_bytes_do_not_decode_is_an_integrity_alarm_logged_by_its_index(
+    grow: Grow, caplog: pytest.LogCaptureFixture
+) -> None:
+    grow(5)
+    with guards_lifted("ledger_entry"):
+        Entry.objects.filter(index=3).update(data=b"not an entry")
+    with caplog.at_level(logging.CRITICAL), pytest.raises(read.IntegrityAlarm) as alarm:
+        read.entry_get(3)
+    assert alarm.value.row == "entry 3"
+    (logged,) = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert logged.getMessage().startswith("integrity alarm: entry 3: ")
+
+
+def test_an_entry_whose_bytes_name_another_document_is_an_integrity_alarm(grow: Grow) -> None:
+    grow(5)
+    sha256, other = _sha256_of(2), hashlib.sha256(b"another document").hexdigest()
+    data = bytes(Entry.objects.get(index=2).data).replace(sha256.encode(), other.encode())
+    with guards_lifted("ledger_entry"):
+        Entry.objects.filter(index=2).update(data=data)
+    with pytest.raises(read.IntegrityAlarm) as alarm:
+        read.entries_by_sha256(sha256, size=5)
+    assert alarm.value.row == "entry 2"
+
+
+def test_a_tile_shorter_than_the_checkpoint_needs_is_an_integrity_alarm(grow: Grow) -> None:
+    grow(20)
+    tile = TileRow.objects.get(level=0, index=0)
+    with guards_lifted("ledger_tile"):
+        TileRow.objects.filter(pk=tile.pk).update(data=bytes(tile.data)[: 10 * 32])
+    tile_store.TILE_CACHE.clear()  # the integrator's reads filled it with the true tile
+    with pytest.raises(read.IntegrityAlarm):
+        read.inclusion_proof_published(15)
+    with pytest.raises(read.IntegrityAlarm) as alarm:
+        read.tile_get(Tile(0, 0, 20))
+    assert alarm.value.row == "tile tile/0/000.p/20"
+
+
+def test_a_verifications_proof_through_a_changed_tile_is_an_integrity_alarm(grow: Grow) -> None:
+    grow(20)
+    tile = TileRow.objects.get(level=0, index=0)
+    # Leaf 4's hash: the first hash of leaf 5's proof.
+    with guards_lifted("ledger_tile"):
+        TileRow.objects.filter(pk=tile.pk).update(data=flip_byte(bytes(tile.data), 4 * 32 + 1))
+    tile_store.TILE_CACHE.clear()
+    entries = read.entries_by_sha256(_sha256_of(5), size=20)
+    with pytest.raises(read.IntegrityAlarm):
+        read.inclusion_proofs(read.checkpoint_latest(), entries)
+
+
+def test_a_checkpoint_whose_note_does_not_verify_is_an_integrity_alarm(grow: Grow) -> None:
+    grow(5)
+    checkpoint = Checkpoint.objects.order_by("-id")[0]
+    note = bytes(checkpoint.note)
+    with guards_lifted("ledger_checkpoint"):
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(
+            note=flip_byte(note, note.index(b"\n") + 2)
+        )
+    with pytest.raises(read.IntegrityAlarm) as alarm:
+        read.checkpoint_latest()
+    assert alarm.value.row == f"checkpoint {checkpoint.pk} (size 5)"

@@ -3,10 +3,13 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from judicial_verify.ledger import read
+from judicial_verify.ledger import read, tile_store
 from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
+from judicial_verify.ledger.models import Tile
 from judicial_verify.tlog.tile import parse_entry_bundle
+
+from .tamper import guards_lifted
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +107,12 @@ def test_it_publishes_the_current_key_and_every_old_one(client: Client, grow: Gr
     checkpoint_refresh()
     assert client.get("/log/key").content.decode() == f"{new}\n"
     assert client.get("/log/keys").content.decode().splitlines() == [new, old]
+
+
+def test_a_tile_shorter_than_the_checkpoint_needs_is_a_503(client: Client, grow: Grow) -> None:
+    grow(20)
+    tile = Tile.objects.get(level=0, index=0)
+    with guards_lifted("ledger_tile"):
+        Tile.objects.filter(pk=tile.pk).update(data=bytes(tile.data)[: 10 * 32])
+    tile_store.TILE_CACHE.clear()
+    assert client.get("/log/tile/0/000.p/20").status_code == 503

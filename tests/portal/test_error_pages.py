@@ -8,7 +8,10 @@ from django.contrib.auth.models import User
 from django.template import loader
 from django.test import Client
 
-from judicial_verify.records.models import Profile
+from judicial_verify.ledger.models import Entry
+from judicial_verify.records.models import Node, Profile
+from tests.anchoring import anchor
+from tests.ledger.tamper import guards_lifted
 
 
 @pytest.mark.parametrize(
@@ -87,3 +90,16 @@ def test_a_request_for_another_host_is_a_400_page() -> None:
     response = Client().get("/", HTTP_HOST="attacker.invalid")
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_stored_data_that_fails_its_checks_is_a_503_page_in_the_visitors_language(
+    court: Node,
+) -> None:
+    sha256 = "ab" * 32
+    index = anchor(court, sha256)
+    with guards_lifted("ledger_entry"):
+        Entry.objects.filter(index=index).update(data=b"not an entry")
+    response = Client().get("/", {"sha256": sha256}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert response.status_code == 503
+    assert "<h1>服务暂不可用</h1>" in response.content.decode()
