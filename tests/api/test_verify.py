@@ -449,3 +449,15 @@ def test_an_entry_row_that_fails_its_checks_answers_a_503_integrity_alarm(
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "integrity_alarm"
     assert verify(public, sha("other")).status_code == 200  # other documents still verify
+
+
+def test_a_verification_reads_a_handful_of_rows_however_many_entries_anchor_it(
+    court: Actor, other_court: Actor, public: Actor, django_assert_max_num_queries: Any
+) -> None:
+    anchor(court, sha("evidence"), kind="evidence", metadata={})
+    anchor(other_court, sha("evidence"), kind="evidence", metadata={})
+    # The newest checkpoint with its key, the verifier keys, the entries, their records
+    # with their nodes, and the tiles of the proofs (one query, not one an entry).
+    with django_assert_max_num_queries(5):
+        answer = verify(public, sha("evidence")).json()
+    assert len(answer["entries"]) == 2
