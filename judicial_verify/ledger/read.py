@@ -52,8 +52,8 @@ class IntegrityAlarm(Exception):
         self.problem = problem
 
 
-def _alarm(row: str, problem: str) -> IntegrityAlarm:
-    """The alarm for `row`, logged as critical where it is found."""
+def integrity_alarm(row: str, problem: str) -> IntegrityAlarm:
+    """Returns the alarm for `row` to raise, logged as critical where it is found."""
     logger.critical("integrity alarm: %s: %s", row, problem)
     return IntegrityAlarm(row, problem)
 
@@ -64,7 +64,7 @@ def _tiles_checked(size: int) -> Iterator[None]:
     try:
         yield
     except TileError as e:
-        raise _alarm(f"tiles of the tree of size {size}", str(e)) from None
+        raise integrity_alarm(f"tiles of the tree of size {size}", str(e)) from None
 
 
 @lru_cache(maxsize=64)
@@ -82,7 +82,7 @@ def _signed_as_stored(note: bytes, vkey: str, size: int, root_hash: bytes) -> bo
 def _checked(checkpoint: Checkpoint) -> Checkpoint:
     note, root = bytes(checkpoint.note), bytes(checkpoint.root_hash)
     if not _signed_as_stored(note, checkpoint.key.vkey, checkpoint.size, root):
-        raise _alarm(
+        raise integrity_alarm(
             f"checkpoint {checkpoint.id} (size {checkpoint.size})",
             "its signed note does not verify with its key, or states another size or root",
         )
@@ -132,9 +132,9 @@ def _stored(rows: Iterable[tuple[int, int, bytes, str]]) -> list[StoredEntry]:
         try:
             entry = decode_entry(data)
         except TlogError as e:
-            raise _alarm(f"entry {index}", f"its bytes do not decode: {e}") from None
+            raise integrity_alarm(f"entry {index}", f"its bytes do not decode: {e}") from None
         if entry.sha256 != sha256:
-            raise _alarm(f"entry {index}", "its sha256 column differs from its bytes")
+            raise integrity_alarm(f"entry {index}", "its sha256 column differs from its bytes")
         found.append(StoredEntry(index=index, submission=submission, data=data, entry=entry))
     return found
 
@@ -229,7 +229,7 @@ def inclusion_proofs(
                 root=root,
             )
         except TlogError as e:
-            raise _alarm(
+            raise integrity_alarm(
                 f"entry {stored.index} or the tiles of the tree of size {size}",
                 f"the inclusion proof does not lead to checkpoint {checkpoint.id}'s root: {e}",
             ) from None
@@ -324,9 +324,11 @@ def tile_get(tile: Tile) -> bytes:
         data = Entry.objects.filter(index__gte=start, index__lt=start + tile.width)
         entries = [bytes(d) for d in data.order_by("index").values_list("data", flat=True)]
         if len(entries) != tile.width:
-            raise _alarm(f"entries of {tile.path}", f"{len(entries)} of {tile.width} are stored")
+            raise integrity_alarm(
+                f"entries of {tile.path}", f"{len(entries)} of {tile.width} are stored"
+            )
         return bundle(entries)
     stored = tiles_read([(tile.level, tile.index)]).get((tile.level, tile.index), b"")
     if len(stored) < tile.width * HASH_SIZE:
-        raise _alarm(f"tile {tile.path}", f"{len(stored)} bytes are stored")
+        raise integrity_alarm(f"tile {tile.path}", f"{len(stored)} bytes are stored")
     return stored[: tile.width * HASH_SIZE]

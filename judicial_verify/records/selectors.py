@@ -53,6 +53,17 @@ def _records_of(stored: Sequence[read.StoredEntry]) -> dict[int, Record]:
     return records.in_bulk([s.submission for s in stored], field_name="submission")
 
 
+def _describes(record: Record, entry: Entry) -> bool:
+    """Whether the record says what its entry's bytes do: a record row that does not is no
+    ground for anyone to see metadata, or a receipt to count."""
+    return (record.node.code, record.kind, record.sha256, record.ref) == (
+        entry.node,
+        entry.kind,
+        entry.sha256,
+        entry.ref,
+    )
+
+
 def _views(
     stored: Sequence[read.StoredEntry], records: Mapping[int, Record] | None = None
 ) -> list[EntryView]:
@@ -64,6 +75,12 @@ def _views(
     nodes = {r.node.code: r.node for r in records.values()}
     if missing := {s.entry.node for s in stored} - nodes.keys():
         nodes |= Node.objects.in_bulk(missing, field_name="code")
+    for s in stored:
+        record = records.get(s.submission)
+        if record is not None and not _describes(record, s.entry):
+            raise read.integrity_alarm(
+                f"record of entry {s.index}", "its node, kind, document or ref is not the entry's"
+            )
     return [
         EntryView(
             index=s.index,
@@ -155,10 +172,7 @@ def receipts_of(view: EntryView) -> list[EntryView]:
         kind="service_receipt", ref=view.index, node=document.node_id
     )
     by_submission = {r.submission: r for r in receipts}
-    stored = read.entries_of_submissions(list(by_submission))
-    # The entry's own bytes must say the same: this node, this document.
-    mine = [s for s in stored if s.entry.node == view.entry.node and s.entry.ref == view.index]
-    return _views(mine, by_submission)
+    return _views(read.entries_of_submissions(list(by_submission)), by_submission)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from judicial_verify.ledger.models import Checkpoint as CheckpointRow
 from judicial_verify.ledger.models import Entry as EntryRow
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.ledger.submit import entries_submit
-from judicial_verify.records.models import Node
+from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.entry import Entry, decode_entry
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
@@ -461,3 +461,13 @@ def test_a_verification_reads_a_handful_of_rows_however_many_entries_anchor_it(
     with django_assert_max_num_queries(5):
         answer = verify(public, sha("evidence")).json()
     assert len(answer["entries"]) == 2
+
+
+def test_a_record_row_moved_to_another_node_shows_that_node_nothing_but_an_alarm(
+    court: Actor, other_court: Actor
+) -> None:
+    anchor(court, sha("agreement"))
+    Record.objects.filter(sha256=sha("agreement")).update(node=other_court.node)
+    response = verify(other_court, sha("agreement"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "integrity_alarm"
