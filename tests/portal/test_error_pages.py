@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.template import loader
 from django.test import Client
+from django.utils import translation
 
 from judicial_verify.ledger.models import Entry
 from judicial_verify.records.models import Node, Profile
@@ -81,7 +82,8 @@ def test_a_server_failure_under_the_api_keeps_its_json_500() -> None:
 
 def test_the_500_page_renders_without_a_request() -> None:
     # Django renders it with no context at all: whatever broke may be the request's handling.
-    page = loader.get_template("500.html").render()
+    with translation.override("en"):  # whatever language an earlier test left active
+        page = loader.get_template("500.html").render()
     assert "<h1>Server error</h1>" in page
     assert 'href="/static/portal/css/site.css"' in page
 
