@@ -224,19 +224,11 @@ def _database(state_dir: Path) -> dict[str, Any]:
     config: dict[str, Any] = environ.Env.db_url_config(url)
     if not config["NAME"]:
         raise ImproperlyConfigured("DATABASE_URL: names no database (postgres://.../NAME)")
-    # Reuse connections for a minute (per thread or worker process), checked before reuse
-    # by our backend, whose check asks the socket rather than the server.
-    config["ENGINE"] = "judicial_verify.postgresql"
+    # Reuse connections for a minute (per thread or worker process); Django checks a kept
+    # connection before a request reuses it, and replaces one the server has ended.
+    config["ENGINE"] = "django.db.backends.postgresql"
     config.setdefault("CONN_MAX_AGE", 60)
     config.setdefault("CONN_HEALTH_CHECKS", True)
-    # Statements are prepared only where the code asks (records/rows.py: public
-    # verification, whose planning cost PostgreSQL four times its execution). psycopg
-    # prepares on request only when a threshold is set; this one is never reached by
-    # repetition, which would freeze generic plans that are slow for other parameters:
-    # with a threshold of 5, a batch's record look-up went from 1 to 33 ms that way. (A
-    # pooler in transaction mode between here and PostgreSQL would have to keep prepared
-    # statements per client, as PgBouncer does from 1.21 with max_prepared_statements.)
-    config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
     return config
 
 
@@ -338,6 +330,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "judicial_verify.api.errors.IntegrityAlarmMiddleware",
 ]
 
 ROOT_URLCONF = "judicial_verify.urls"
@@ -413,7 +406,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["judicial_verify.api.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "judicial_verify.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -451,7 +444,10 @@ REDIS_URL = _url("REDIS_URL", ("redis", "rediss"))
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "judicial_verify.redis_cache.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -50,13 +50,10 @@ def cache_per_test(settings: LazySettings) -> None:
 
 @pytest.fixture(autouse=True)
 def tile_cache_cleared() -> Iterator[None]:
-    """Each test's log starts anew, so no tile rows, nor a checkpoint kept as the newest,
-    may carry over from another test's (ids and sizes repeat between tests' logs)."""
-    from judicial_verify.ledger.read import NEWEST_PUBLISHED
+    """Each test's log starts anew, so no tile rows may carry over from another test's
+    (sizes repeat between tests' logs)."""
     from judicial_verify.ledger.tile_store import TILE_CACHE
 
     TILE_CACHE.clear()
-    NEWEST_PUBLISHED.clear()
     yield
     TILE_CACHE.clear()
-    NEWEST_PUBLISHED.clear()

@@ -1,14 +1,12 @@
-"""Kept PostgreSQL connections: checked before a request reuses them without a round trip
-(judicial_verify/postgresql), and replaced when the server has ended them."""
+"""Kept PostgreSQL connections: Django checks one before a request reuses it
+(CONN_HEALTH_CHECKS), and replaces one the server has ended."""
 
 import select
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection, connections
-from django.db.backends.postgresql import base as django_postgresql
 from django.test import RequestFactory
 
 pytestmark = pytest.mark.postgres
@@ -32,33 +30,16 @@ def _end(ended: Any, *, by: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_the_backend_is_ours() -> None:
-    assert connection.settings_dict["ENGINE"] == "judicial_verify.postgresql"
+def test_kept_connections_are_checked_before_reuse() -> None:
+    assert connection.settings_dict["ENGINE"] == "django.db.backends.postgresql"
+    assert connection.settings_dict["CONN_MAX_AGE"] > 0
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
-
-
-@pytest.mark.django_db
-def test_a_kept_connection_is_usable_without_asking_the_server(kept: Any) -> None:
-    with mock.patch.object(django_postgresql.DatabaseWrapper, "is_usable") as asked:
-        assert kept.is_usable()
-    asked.assert_not_called()
 
 
 @pytest.mark.django_db
 def test_a_connection_the_server_ended_is_not_usable(kept: Any) -> None:
     _end(kept, by=connection)
     assert not kept.is_usable()
-
-
-@pytest.mark.django_db
-def test_a_connection_in_a_transaction_is_asked(kept: Any) -> None:
-    kept.set_autocommit(False)
-    with kept.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    with mock.patch.object(django_postgresql.DatabaseWrapper, "is_usable") as asked:
-        kept.is_usable()
-    asked.assert_called_once()
-    kept.rollback()
 
 
 @pytest.mark.django_db(transaction=True)

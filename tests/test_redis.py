@@ -21,13 +21,6 @@ def test_it_caches_in_redis() -> None:
     cache.delete(key)
 
 
-def test_it_keeps_one_redis_client_per_pool() -> None:
-    # Django's client builds a redis.Redis for every call, which cost 65 µs each.
-    client = caches["default"]._cache  # type: ignore[attr-defined]
-    assert client.get_client("a", write=True) is client.get_client("b", write=True)
-    assert client.get_client("a") is client.get_client("a", write=True)  # one server
-
-
 def test_it_reaches_the_celery_broker() -> None:
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     assert app.conf.broker_url == settings.REDIS_URL

@@ -168,14 +168,14 @@ def test_it_selects_postgresql_through_psycopg_3_with_database_url(tmp_path: Pat
         " fromlist=['x']).is_psycopg3"
     )
     assert printed(tmp_path, expression, DATABASE_URL=url) == (
-        "(['judicial_verify.postgresql', 'judicial_verify', 'db.internal', 5433, 60], True)"
+        "(['django.db.backends.postgresql', 'judicial_verify', 'db.internal', 5433, 60], True)"
     )
 
 
 def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
     expression = "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']"
     assert printed(tmp_path, expression, REDIS_URL="redis://cache.internal:6380/2") == (
-        "('judicial_verify.redis_cache.RedisCache', 'redis://cache.internal:6380/2')"
+        "('django.core.cache.backends.redis.RedisCache', 'redis://cache.internal:6380/2')"
     )
 
 

@@ -5,7 +5,7 @@ hashes hex. An entry's `metadata` is shown only to whom records.selectors
 lets see it; everyone else gets null.
 """
 
-import binascii
+import base64
 from typing import Any
 
 from rest_framework import serializers
@@ -18,8 +18,7 @@ from judicial_verify.tlog.tree import leaf_hash
 
 
 def b64(data: bytes) -> str:
-    # binascii directly: base64.b64encode wraps it, and an answer encodes some twenty hashes.
-    return binascii.b2a_base64(data, newline=False).decode("ascii")
+    return base64.b64encode(data).decode("ascii")
 
 
 def leaf_hash_b64(entry: bytes) -> str:
@@ -104,38 +103,20 @@ def entry_data(view: EntryView, viewer: Viewer) -> dict[str, Any]:
 
 
 def checkpoint_data(checkpoint: Checkpoint) -> dict[str, Any]:
-    """A checkpoint as the answers show it. The caller must not change the dict: the one
-    for the checkpoint instance last shown is kept and shared. A checkpoint never changes
-    (migration 0002), and every verification answer shows the instance that
-    ledger.read.NEWEST_PUBLISHED keeps, so its note and hashes are encoded once."""
-    kept = _LAST_SHOWN.kept
-    if kept is not None and kept[0] is checkpoint:
-        return kept[1]
-    data = {
+    """A checkpoint as the answers show it."""
+    return {
         # The log's key is named after its origin.
         "origin": checkpoint.key.name,
         "size": checkpoint.size,
         "root_hash": b64(bytes(checkpoint.root_hash)),
         "note": bytes(checkpoint.note).decode(),
         "verifier_key": checkpoint.key.vkey,
-        # As the JSON renderer writes a datetime (RFC 3339, UTC as Z), written once.
+        # As the JSON renderer writes a datetime (RFC 3339, UTC as Z), wherever it is shown.
         "signed": _datetime_json(checkpoint.signed),
     }
-    _LAST_SHOWN.kept = (checkpoint, data)
-    return data
 
 
 _datetime_json = encoders.JSONEncoder().default
-
-
-class _LastShown:
-    """The checkpoint instance last shown and its data, replaced whole (safe between
-    threads)."""
-
-    kept: tuple[Checkpoint, dict[str, Any]] | None = None
-
-
-_LAST_SHOWN = _LastShown()
 
 
 def proof_data(proof: InclusionProof) -> dict[str, Any]:

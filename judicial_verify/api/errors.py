@@ -5,10 +5,12 @@
 node learns which record of its batch and which field to fix.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import inline_serializer
@@ -17,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from judicial_verify.ledger.integrate import LogBlocked
+from judicial_verify.ledger.read import IntegrityAlarm
 
 
 class ApiError(exceptions.APIException):
@@ -95,7 +98,16 @@ def _validation_fields(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
     return [{"field": prefix.rstrip(".") or "body", "message": str(detail)}]
 
 
+INTEGRITY_ALARM_MESSAGE = (
+    "stored data failed its own integrity checks, so nothing is answered from it; "
+    "the operators are alerted, try again later"
+)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, IntegrityAlarm):  # logged as critical where it was found
+        body = error_body("integrity_alarm", INTEGRITY_ALARM_MESSAGE)
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, LogBlocked):
@@ -158,3 +170,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return defaults.server_error(request)
     body = error_body("internal_error", "the server failed to answer; the failure is logged")
     return JsonResponse(body, status=500)
+
+
+class IntegrityAlarmMiddleware:
+    """Answers an IntegrityAlarm that escapes a view outside DRF (the portal's pages, the
+    tiles; api_exception_handler answers the API's) with the 503 page: stored data that
+    fails its checks is the operators' emergency, logged as such where it was found, not an
+    unexpected bug, and the visitor should hear that the service is unavailable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, IntegrityAlarm):
+            return None
+        return render(request, "503.html", status=status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -1,35 +1,100 @@
-"""The read path: everything the public reads is derived from entries, tiles and checkpoints.
+"""The ledger's one door for reads: entries, inclusion and consistency proofs, receipts and
+tiles, all derived from stored entries, tiles and signed checkpoints.
 
-Proofs read O(log n) stored tiles through tlog's TileHashReader; nothing here
-loads the whole tree. Sizes are bounded by the newest signed checkpoint, so
-no caller can see a tree the log has not committed to.
+Proofs read O(log n) stored tiles through tlog's TileHashReader; nothing here loads the
+whole tree. Sizes are bounded by the newest signed checkpoint, so no caller can see a tree
+the log has not committed to. Stored data that fails its own checks on the way out (entry
+bytes that do not decode, a tile shorter than its tree needs, a checkpoint whose signature
+does not verify) raises IntegrityAlarm, logged as one: nothing is served from it.
 """
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db import connection
-
+from judicial_verify.tlog.checkpoint import parse_checkpoint
+from judicial_verify.tlog.entry import Entry as LogEntry
+from judicial_verify.tlog.entry import decode_entry
+from judicial_verify.tlog.errors import TileError, TlogError
+from judicial_verify.tlog.note import Verifier, open_note
 from judicial_verify.tlog.receipt import Receipt, format_receipts
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, tile_width_at
 from judicial_verify.tlog.tile import format_entry_bundle as bundle
-from judicial_verify.tlog.tree import HASH_SIZE, consistency_proof, inclusion_proof, tree_hash
+from judicial_verify.tlog.tree import (
+    HASH_SIZE,
+    consistency_proof,
+    inclusion_proof,
+    leaf_hash,
+    tree_hash,
+    verify_inclusion,
+)
 from judicial_verify.tlog.tree import inclusion_proofs as inclusion_proofs_batch
 
 from .models import Checkpoint, Entry, VerifierKey
 from .tile_store import hash_reader, tiles_read
+
+logger = logging.getLogger(__name__)
 
 
 class NotFound(Exception):
     """The requested entry, tile, size or checkpoint does not exist (yet)."""
 
 
+class IntegrityAlarm(Exception):
+    """A stored row failed its own checks on a read: the database was changed behind the
+    ledger's back, or is failing. `row` names it (never a metadata value)."""
+
+    def __init__(self, row: str, problem: str) -> None:
+        super().__init__(f"{row}: {problem}")
+        self.row = row
+        self.problem = problem
+
+
+def integrity_alarm(row: str, problem: str) -> IntegrityAlarm:
+    """Returns the alarm for `row` to raise, logged as critical where it is found."""
+    logger.critical("integrity alarm: %s: %s", row, problem)
+    return IntegrityAlarm(row, problem)
+
+
+@contextmanager
+def _tiles_checked(size: int) -> Iterator[None]:
+    """Turns a stored tile that cannot serve the tree of `size` leaves into an alarm."""
+    try:
+        yield
+    except TileError as e:
+        raise integrity_alarm(f"tiles of the tree of size {size}", str(e)) from None
+
+
+@lru_cache(maxsize=64)
+def _signed_as_stored(note: bytes, vkey: str, size: int, root_hash: bytes) -> bool:
+    """Whether `note` is signed by `vkey` and states this size and root. Kept by the
+    arguments, which are all it depends on: every answer shows the newest checkpoint, and
+    its signature need not be checked again for each."""
+    try:
+        body = parse_checkpoint(open_note(note, [Verifier(vkey)]).text)
+    except TlogError:
+        return False
+    return body.size == size and body.root_hash == root_hash
+
+
+def _checked(checkpoint: Checkpoint) -> Checkpoint:
+    note, root = bytes(checkpoint.note), bytes(checkpoint.root_hash)
+    if not _signed_as_stored(note, checkpoint.key.vkey, checkpoint.size, root):
+        raise integrity_alarm(
+            f"checkpoint {checkpoint.id} (size {checkpoint.size})",
+            "its signed note does not verify with its key, or states another size or root",
+        )
+    return checkpoint
+
+
 def checkpoint_latest() -> Checkpoint:
-    """Returns the newest signed checkpoint."""
+    """Returns the newest signed checkpoint, its key loaded and its signature checked."""
     checkpoint = Checkpoint.objects.select_related("key").order_by("-id").first()
     if checkpoint is None:
         raise NotFound("the log has not signed a checkpoint yet")
-    return checkpoint
+    return _checked(checkpoint)
 
 
 def checkpoint_for_size(size: int) -> Checkpoint:
@@ -37,107 +102,74 @@ def checkpoint_for_size(size: int) -> Checkpoint:
     checkpoint = Checkpoint.objects.select_related("key").filter(size=size).order_by("id").first()
     if checkpoint is None:
         raise NotFound(f"no checkpoint was published for tree size {size}")
-    return checkpoint
+    return _checked(checkpoint)
 
 
 def verifier_keys() -> list[str]:
-    """Returns every verifier key that ever signed a checkpoint, newest first.
-
-    Plain SQL: every verification answer carries the keys, and the ORM spent
-    five times as long building this query as the database spent on it.
-    """
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote('vkey')} FROM {quote(VerifierKey._meta.db_table)}"  # noqa: S608
-            f" ORDER BY {quote('first_used')} DESC, {quote('id')} DESC"
-        )
-        return [vkey for (vkey,) in cursor.fetchall()]
+    """Returns every verifier key that ever signed a checkpoint, newest first."""
+    keys = VerifierKey.objects.order_by("-first_used", "-id").values_list("vkey", flat=True)
+    return list(keys)
 
 
 @dataclass(frozen=True)
-class Published:
-    """A signed checkpoint, its key loaded, and the verifier keys as of it, newest first."""
+class StoredEntry:
+    """An integrated entry: its index, submission id, bytes, and the bytes decoded."""
 
-    checkpoint: Checkpoint
-    verifier_keys: tuple[str, ...]
-
-
-class NewestPublished:
-    """The checkpoint (and keys) last asked for by id, kept for the next caller.
-
-    Every verification answer proves against the newest checkpoint, and a checkpoint
-    and the keys that signed up to it never change (migration 0002), so keeping the
-    newest one needs no invalidation: callers learn the newest id in the statement
-    that reads their entries, and only a new id reads the checkpoint again. Safe to
-    share between threads (one reference, replaced whole).
-    """
-
-    def __init__(self) -> None:
-        self._kept: Published | None = None
-
-    def get(self, checkpoint_id: int) -> Published:
-        kept = self._kept
-        if kept is None or kept.checkpoint.id != checkpoint_id:
-            checkpoint = Checkpoint.objects.select_related("key").get(id=checkpoint_id)
-            # Read after the checkpoint, the keys can include one that began signing
-            # since; that key is published too, so listing it early is harmless.
-            kept = self._kept = Published(checkpoint, tuple(verifier_keys()))
-        return kept
-
-    def clear(self) -> None:
-        """Forgets the kept checkpoint (a test whose database starts again needs this)."""
-        self._kept = None
+    index: int
+    submission: int
+    data: bytes
+    entry: LogEntry
 
 
-NEWEST_PUBLISHED = NewestPublished()
+_ENTRY_COLUMNS = ("index", "submission", "data", "sha256")
 
 
-def entry_get(index: int) -> Entry:
+def _stored(rows: Iterable[tuple[int, int, bytes, str]]) -> list[StoredEntry]:
+    """Entries from their rows, each checked: its bytes decode, and name its sha256 column."""
+    found = []
+    for index, submission, data, sha256 in rows:
+        data = bytes(data)
+        try:
+            entry = decode_entry(data)
+        except TlogError as e:
+            raise integrity_alarm(f"entry {index}", f"its bytes do not decode: {e}") from None
+        if entry.sha256 != sha256:
+            raise integrity_alarm(f"entry {index}", "its sha256 column differs from its bytes")
+        found.append(StoredEntry(index=index, submission=submission, data=data, entry=entry))
+    return found
+
+
+def entry_get(index: int) -> StoredEntry:
     """Returns the integrated entry at `index`."""
-    entry = Entry.objects.filter(index=index).first()
-    if entry is None:
+    found = _stored(Entry.objects.filter(index=index).values_list(*_ENTRY_COLUMNS))
+    if not found:
         raise NotFound(f"no entry at index {index}")
-    return entry
+    return found[0]
 
 
-def _latest_size() -> int:
-    """Returns the newest signed checkpoint's size, reading that one column.
+def entries_by_sha256(sha256: str, *, size: int) -> list[StoredEntry]:
+    """Returns the entries anchoring the document with this SHA-256 (hex, lower case) in the
+    tree of `size` leaves, oldest first."""
+    rows = Entry.objects.filter(sha256=sha256, index__lt=size).order_by("index")
+    return _stored(rows.values_list(*_ENTRY_COLUMNS))
 
-    A proof needs only the size; the whole row with its note and key cost half
-    a millisecond more, a third of an inclusion proof, and the ORM's query
-    building about as much as the query itself (benchmarks/bench_proofs.py).
-    """
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote('size')} FROM {quote(Checkpoint._meta.db_table)}"  # noqa: S608
-            f" ORDER BY {quote('id')} DESC LIMIT 1"
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise NotFound("the log has not signed a checkpoint yet")
-    return int(row[0])
+
+def entries_of_submissions(submissions: Sequence[int]) -> list[StoredEntry]:
+    """Returns the integrated entries of these submission ids, oldest first; a submission
+    not integrated yet has none."""
+    if not submissions:
+        return []
+    rows = Entry.objects.filter(submission__any=submissions).order_by("index")
+    return _stored(rows.values_list(*_ENTRY_COLUMNS))
 
 
 def _tree_size(size: int | None) -> int:
-    latest = _latest_size()
+    latest = checkpoint_latest().size
     if size is None:
         return latest
     if not 0 <= size <= latest:
         raise NotFound(f"tree size {size} is beyond the newest checkpoint's {latest}")
     return size
-
-
-def inclusion_proof_get(index: int, size: int | None = None) -> tuple[list[bytes], int]:
-    """Returns the inclusion proof of entry `index` in the tree of `size` leaves and that size.
-
-    `size` defaults to the newest checkpoint's.
-    """
-    size = _tree_size(size)
-    if not 0 <= index < size:
-        raise NotFound(f"no entry at index {index} in a tree of size {size}")
-    return inclusion_proof(index, size, hash_reader(size)), size
 
 
 @dataclass(frozen=True)
@@ -164,28 +196,47 @@ def inclusion_proof_published(index: int, size: int | None = None) -> InclusionP
         checkpoint = checkpoint_for_size(size)
     if not 0 <= index < checkpoint.size:
         raise NotFound(f"no entry at index {index} in the tree of size {checkpoint.size}")
-    hashes = inclusion_proof(index, checkpoint.size, hash_reader(checkpoint.size))
+    with _tiles_checked(checkpoint.size):
+        hashes = inclusion_proof(index, checkpoint.size, hash_reader(checkpoint.size))
     return InclusionProof(index=index, hashes=tuple(hashes), checkpoint=checkpoint)
 
 
-def inclusion_proofs(checkpoint: Checkpoint, indices: Sequence[int]) -> dict[int, InclusionProof]:
-    """Returns inclusion proofs of the given entries against `checkpoint`.
+def inclusion_proofs(
+    checkpoint: Checkpoint, entries: Sequence[StoredEntry]
+) -> dict[int, InclusionProof]:
+    """Returns inclusion proofs of the given entries against `checkpoint`, by index.
 
-    Indices that checkpoint does not cover are left out. The proofs share
-    tiles, so each tile is read once.
+    Entries that checkpoint does not cover are left out. The proofs share tiles, so each
+    tile is read once; each proof is checked to lead from its entry to the checkpoint's
+    root, so no answer carries a proof that stored data has broken.
     """
-    if not indices:
+    size, root = checkpoint.size, bytes(checkpoint.root_hash)
+    covered = [e for e in entries if 0 <= e.index < size]
+    if not covered:
         return {}
-    reader = hash_reader(checkpoint.size, many=True)
-    return {
-        index: InclusionProof(
-            index=index,
-            hashes=tuple(inclusion_proof(index, checkpoint.size, reader)),
-            checkpoint=checkpoint,
+    with _tiles_checked(size):
+        batch = inclusion_proofs_batch(
+            [e.index for e in covered], size, hash_reader(size, many=True)
         )
-        for index in indices
-        if 0 <= index < checkpoint.size
-    }
+    proofs = {}
+    for stored, hashes in zip(covered, batch, strict=True):
+        try:
+            verify_inclusion(
+                leaf_hash=leaf_hash(stored.data),
+                index=stored.index,
+                size=size,
+                proof=hashes,
+                root=root,
+            )
+        except TlogError as e:
+            raise integrity_alarm(
+                f"entry {stored.index} or the tiles of the tree of size {size}",
+                f"the inclusion proof does not lead to checkpoint {checkpoint.id}'s root: {e}",
+            ) from None
+        proofs[stored.index] = InclusionProof(
+            index=stored.index, hashes=tuple(hashes), checkpoint=checkpoint
+        )
+    return proofs
 
 
 @dataclass(frozen=True)
@@ -200,24 +251,20 @@ class ConsistencyProof:
 
 
 def consistency_proof_roots(size1: int, size2: int) -> ConsistencyProof:
-    """Returns the consistency proof between two tree sizes, with both trees' roots."""
-    hashes = consistency_proof_get(size1, size2)
-    reader = hash_reader(size2, many=True)
-    return ConsistencyProof(
-        size1=size1,
-        size2=size2,
-        root1=tree_hash(size1, reader),
-        root2=tree_hash(size2, reader),
-        hashes=tuple(hashes),
-    )
-
-
-def consistency_proof_get(size1: int, size2: int) -> list[bytes]:
-    """Returns the consistency proof between two tree sizes up to the newest checkpoint."""
+    """Returns the consistency proof between two tree sizes up to the newest checkpoint's,
+    with both trees' roots."""
     size2 = _tree_size(size2)
     if not 0 <= size1 <= size2:
         raise NotFound(f"sizes {size1} and {size2} are not 0 <= first <= second")
-    return consistency_proof(size1, size2, hash_reader(size2))
+    reader = hash_reader(size2, many=True)
+    with _tiles_checked(size2):
+        return ConsistencyProof(
+            size1=size1,
+            size2=size2,
+            root1=tree_hash(size1, reader),
+            root2=tree_hash(size2, reader),
+            hashes=tuple(consistency_proof(size1, size2, reader)),
+        )
 
 
 @dataclass(frozen=True)
@@ -247,9 +294,10 @@ def receipts_get(indices: Sequence[int]) -> dict[int, ReceiptFile]:
             "index", "data"
         )
     )
-    proofs = inclusion_proofs_batch(
-        [index for index, _ in rows], checkpoint.size, hash_reader(checkpoint.size, many=True)
-    )
+    with _tiles_checked(checkpoint.size):
+        proofs = inclusion_proofs_batch(
+            [index for index, _ in rows], checkpoint.size, hash_reader(checkpoint.size, many=True)
+        )
     note = bytes(checkpoint.note)
     receipts = [
         Receipt(index=index, proof=tuple(proof), checkpoint_note=note, extra=bytes(data))
@@ -267,17 +315,20 @@ def tile_get(tile: Tile) -> bytes:
     A partial tile may be asked for at any width the tile has reached; a
     width it has not reached, or a full tile that is still partial, is NotFound.
     """
-    size = _latest_size()
+    size = checkpoint_latest().size
     if tile_width_at(tile.level, tile.index, size) < tile.width:
         raise NotFound(f"{tile.path} does not exist at tree size {size}")
+    # The newest checkpoint covers the tile at this width: anything less is stored data lost.
     if tile.level == ENTRIES_LEVEL:
         start = tile.index * TILE_WIDTH
         data = Entry.objects.filter(index__gte=start, index__lt=start + tile.width)
         entries = [bytes(d) for d in data.order_by("index").values_list("data", flat=True)]
         if len(entries) != tile.width:
-            raise NotFound(f"{tile.path}: entries are missing")
+            raise integrity_alarm(
+                f"entries of {tile.path}", f"{len(entries)} of {tile.width} are stored"
+            )
         return bundle(entries)
     stored = tiles_read([(tile.level, tile.index)]).get((tile.level, tile.index), b"")
     if len(stored) < tile.width * HASH_SIZE:
-        raise NotFound(f"{tile.path} is not stored")
+        raise integrity_alarm(f"tile {tile.path}", f"{len(stored)} bytes are stored")
     return stored[: tile.width * HASH_SIZE]

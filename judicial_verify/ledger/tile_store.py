@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
-from django.db import connection
+from django.db.models import Q
 
 from judicial_verify.tlog.tile import Tile as TileCoord
 from judicial_verify.tlog.tile import TileCache, TileHashReader, edge_tiles
@@ -12,24 +12,18 @@ from .models import Tile
 
 
 def tiles_read(coords: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Returns the stored data of each (level, index) that exists, in one query.
-
-    Plain SQL: building the same query from an OR of Q objects took longer than
-    running it (0.9 against 0.3 ms for the tiles of one proof, bench_proofs.py).
-    """
-    wanted = set(coords)
-    if not wanted:
+    """Returns the stored data of each (level, index) that exists, in one query."""
+    # One condition a level: a proof needs a tile or two of each.
+    by_level: dict[int, list[int]] = {}
+    for level, index in set(coords):
+        by_level.setdefault(level, []).append(index)
+    if not by_level:
         return {}
-    quote = connection.ops.quote_name
-    match = f"({quote('level')} = %s AND {quote('index')} = %s)"
-    # Only quoted names and placeholders go into the text; the numbers are parameters.
-    sql = (
-        f"SELECT {quote('level')}, {quote('index')}, {quote('data')}"  # noqa: S608
-        f" FROM {quote(Tile._meta.db_table)} WHERE {' OR '.join([match] * len(wanted))}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [number for coord in wanted for number in coord])
-        return {(level, index): bytes(data) for level, index, data in cursor.fetchall()}
+    match = Q()
+    for level, indices in by_level.items():
+        match |= Q(level=level, index__in=indices)
+    rows = Tile.objects.filter(match).values_list("level", "index", "data")
+    return {(level, index): bytes(data) for level, index, data in rows}
 
 
 def read_tiles(tiles: Sequence[TileCoord]) -> list[bytes]:

@@ -1,22 +1,17 @@
-"""Reading records: ledger entries joined with what the records app knows of them."""
+"""Reading records: ledger entries (through ledger.read, the ledger's one door) joined with
+what the records app knows of them."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Field, Model, Q
+from django.db.models import Q
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.models import Checkpoint
-from judicial_verify.ledger.models import Entry as EntryRow
-from judicial_verify.tlog.entry import Entry, decode_entry
+from judicial_verify.tlog.entry import Entry
 
 from .codes import CodeError, code_hash, code_normalize
 from .kinds import KINDS, Audience, RecordKind, visible_metadata
 from .models import Node, Record
-from .rows import Columns, rows_fetch, split
 
 
 @dataclass(frozen=True)
@@ -52,30 +47,49 @@ class Viewer:
         }
 
 
-def _views(rows: Sequence[EntryRow]) -> list[EntryView]:
-    records = Record.objects.select_related("node").in_bulk(
-        [r.submission for r in rows], field_name="submission"
+def _records_of(stored: Sequence[read.StoredEntry]) -> dict[int, Record]:
+    """The records of these entries with their nodes, by submission id."""
+    records = Record.objects.select_related("node")
+    return records.in_bulk([s.submission for s in stored], field_name="submission")
+
+
+def _describes(record: Record, entry: Entry) -> bool:
+    """Whether the record says what its entry's bytes do: a record row that does not is no
+    ground for anyone to see metadata, or a receipt to count."""
+    return (record.node.code, record.kind, record.sha256, record.ref) == (
+        entry.node,
+        entry.kind,
+        entry.sha256,
+        entry.ref,
     )
-    found = []
-    for row in rows:
-        record = records.get(row.submission)
-        found.append((row.index, bytes(row.data), record, record.node if record else None))
-    return _views_joined(found)
 
 
-def _views_joined(
-    found: Sequence[tuple[int, bytes, Record | None, Node | None]],
+def _views(
+    stored: Sequence[read.StoredEntry], records: Mapping[int, Record] | None = None
 ) -> list[EntryView]:
-    """Views of entries, each given as its index and bytes with its record and the record's
-    node, if any."""
-    entries = [decode_entry(data) for _, data, _, _ in found]
+    """Views of stored entries, with their `records` (by submission id) if the caller has
+    them already."""
+    if records is None:
+        records = _records_of(stored)
     # A record brings its node; an entry without one names its node by code only.
-    nodes = {node.code: node for _, _, _, node in found if node is not None}
-    if missing := {e.node for e in entries} - nodes.keys():
+    nodes = {r.node.code: r.node for r in records.values()}
+    if missing := {s.entry.node for s in stored} - nodes.keys():
         nodes |= Node.objects.in_bulk(missing, field_name="code")
+    for s in stored:
+        record = records.get(s.submission)
+        if record is not None and not _describes(record, s.entry):
+            raise read.integrity_alarm(
+                f"record of entry {s.index}", "its node, kind, document or ref is not the entry's"
+            )
     return [
-        EntryView(index=index, data=data, entry=entry, record=record, node=nodes.get(entry.node))
-        for (index, data, record, _), entry in zip(found, entries, strict=True)
+        EntryView(
+            index=s.index,
+            data=s.data,
+            entry=s.entry,
+            record=records.get(s.submission),
+            node=nodes.get(s.entry.node),
+        )
+        for s in stored
     ]
 
 
@@ -85,50 +99,6 @@ class ProvenEntry:
 
     view: EntryView
     proof: read.InclusionProof
-
-
-# What an answer shows (entry_output, the portal's result page), and no more: each
-# timestamp and hash more in the row was more to parse for nothing. Of an entry, its index
-# and bytes are read as they are; its record and node become models. Of the record, only
-# whose it is: the metadata and its salt, which the public never sees, are read by
-# metadata_visible for a viewer who may see them.
-_RECORD = Columns(Record, "r", only=("node",))
-_NODE = Columns(Node, "n", only=("code", "name", "type", "suspended"))
-_MODELS = (_RECORD, _NODE)
-
-
-@cache
-def _verification_statement(vendor: str) -> str:
-    """The newest checkpoint's id, and every entry with a given SHA-256 (the one parameter)
-    with its record and the record's node: a row per entry, or one row of nulls after the
-    id. Built once per database vendor, whose quoting it uses.
-
-    One statement reads one snapshot: an entry commits with the checkpoint that covers
-    it, so the newest checkpoint seen covers every entry seen.
-    """
-    quote = connection.ops.quote_name
-
-    def table(model: type[Model], alias: str) -> str:
-        return f"{quote(model._meta.db_table)} {alias}"
-
-    def col(model: type[Model], alias: str, name: str) -> str:
-        # Only concrete fields are named here, and each has a column.
-        field = cast("Field[Any, Any]", model._meta.get_field(name))
-        return f"{alias}.{quote(str(field.column))}"
-
-    select = ", ".join(name for part in _MODELS for name in part.select())
-    e, r, n = (EntryRow, "e"), (Record, _RECORD.alias), (Node, _NODE.alias)
-    # Only quoted names go into the text; the document hash is a parameter. The entries
-    # join a one-row table, so a document nobody anchored still gets the checkpoint's id.
-    return (
-        f"SELECT (SELECT MAX({quote('id')}) FROM {quote(Checkpoint._meta.db_table)}),"  # noqa: S608
-        f" {col(*e, 'index')}, {col(*e, 'data')}, {select}"
-        f" FROM (SELECT 1 AS {quote('one')}) {quote('one')}"
-        f" LEFT JOIN {table(*e)} ON {col(*e, 'sha256')} = %s"
-        f" LEFT JOIN {table(*r)} ON {col(*r, 'submission')} = {col(*e, 'submission')}"
-        f" LEFT JOIN {table(*n)} ON {col(*n, 'id')} = {col(*r, 'node')}"
-        f" ORDER BY {col(*e, 'index')}"
-    )
 
 
 @dataclass(frozen=True)
@@ -142,26 +112,23 @@ class Verification:
 
 
 def verification_by_sha256(sha256: str) -> Verification:
-    """Public verification of a document by its SHA-256, the busiest read: one statement
-    (_verification_statement), the checkpoint and keys kept in the process while they are
-    the newest (read.NEWEST_PUBLISHED), the proofs from the shared tile cache."""
-    db = connections[DEFAULT_DB_ALIAS]
-    rows = rows_fetch(db, _verification_statement(db.vendor), [sha256])
-    newest, first_index = rows[0][0], rows[0][1]
-    if newest is None:  # an empty log: nothing is anchored, and no key has signed
+    """Public verification of a document by its SHA-256 (hex, lower case)."""
+    try:
+        checkpoint = read.checkpoint_latest()
+    except read.NotFound:  # an empty log: nothing is anchored, and no key has signed
         return Verification(entries=[], verifier_keys=())
-    published = read.NEWEST_PUBLISHED.get(newest)
-    if first_index is None:  # the one row of nulls: not anchored
-        return Verification(entries=[], verifier_keys=published.verifier_keys)
-    found = []
-    for _, index, data, *models in rows:
-        record, node = split(models, _MODELS, db)
-        found.append((index, bytes(data), cast(Record | None, record), cast(Node | None, node)))
-    views = _views_joined(found)
-    proofs = read.inclusion_proofs(published.checkpoint, [v.index for v in views])
+    keys = tuple(read.verifier_keys())
+    # Only entries this checkpoint covers, so each has a proof in it.
+    stored = read.entries_by_sha256(sha256, size=checkpoint.size)
+    if not stored:
+        return Verification(entries=[], verifier_keys=keys)
+    # The public never sees a record's metadata; metadata_visible reads it for whom may.
+    records = Record.objects.select_related("node").defer("metadata", "salt")
+    views = _views(stored, records.in_bulk([s.submission for s in stored], field_name="submission"))
+    proofs = read.inclusion_proofs(checkpoint, stored)
     return Verification(
-        entries=[ProvenEntry(view=v, proof=proofs[v.index]) for v in views if v.index in proofs],
-        verifier_keys=published.verifier_keys,
+        entries=[ProvenEntry(view=v, proof=proofs[v.index]) for v in views],
+        verifier_keys=keys,
     )
 
 
@@ -186,21 +153,26 @@ def served_document_by_code(code: str) -> EntryView | None:
         canonical = code_normalize(code)
     except CodeError:
         return None
-    record = Record.objects.filter(code_hash=code_hash(canonical)).first()
+    record = Record.objects.select_related("node").filter(code_hash=code_hash(canonical)).first()
     if record is None:
         return None
-    row = EntryRow.objects.filter(submission=record.submission).first()
-    return _views([row])[0] if row else None
+    stored = read.entries_of_submissions([record.submission])
+    return _views(stored, {record.submission: record})[0] if stored else None
 
 
 def receipts_of(view: EntryView) -> list[EntryView]:
-    """Receipts of service anchored for a served document, oldest first."""
-    rows = EntryRow.objects.filter(
-        submission__in=Record.objects.filter(kind="service_receipt", ref=view.index).values(
-            "submission"
-        )
-    ).order_by("index")
-    return _views(list(rows))
+    """Receipts of service anchored for a served document, oldest first: only those its own
+    node recorded. Another node may not acknowledge a court's document, and a receipt row
+    that does (written before submissions were refused, or behind the service's back)
+    counts for nothing."""
+    document = view.record
+    if document is None:
+        return []
+    receipts = Record.objects.select_related("node").filter(
+        kind="service_receipt", ref=view.index, node=document.node_id
+    )
+    by_submission = {r.submission: r for r in receipts}
+    return _views(read.entries_of_submissions(list(by_submission)), by_submission)
 
 
 @dataclass(frozen=True)
@@ -228,7 +200,11 @@ def court_records_by_case_number(*, court: Node, case_number: str, limit: int) -
     matches = Q()
     for variant in _case_number_variants(case_number):
         matches |= Q(metadata__case_number__icontains=variant)
-    records = list(Record.objects.filter(matches, node=court).order_by("created", "pk")[:limit])
-    rows = EntryRow.objects.filter(submission__in=[r.submission for r in records])
-    views = {v.record.submission: v for v in _views(list(rows)) if v.record is not None}
-    return [CourtRecord(record=r, view=views.get(r.submission)) for r in records]
+    records = Record.objects.select_related("node").filter(matches, node=court)
+    found = {r.submission: r for r in records.order_by("created", "pk")[:limit]}
+    views = {
+        v.record.submission: v
+        for v in _views(read.entries_of_submissions(list(found)), found)
+        if v.record
+    }
+    return [CourtRecord(record=r, view=views.get(s)) for s, r in found.items()]

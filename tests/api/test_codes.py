@@ -12,6 +12,7 @@ from judicial_verify.ledger.models import Entry
 from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.codes import code_from_secret
 from judicial_verify.tlog.entry import decode_entry
+from tests.anchoring import anchor_behind_the_service
 
 from .conftest import Actor, sha
 
@@ -146,6 +147,21 @@ def test_the_newest_receipt_is_the_one_shown(court: Actor, public: Actor) -> Non
     receive(court, served, "second", received_at="2026-11-22T09:00:00+08:00", method="in_person")
     status = get(public, served["code"]).json()["receipt"]
     assert (status["received_at"], status["method"]) == ("2026-11-22T09:00:00+08:00", "in_person")
+
+
+def test_a_receipt_another_node_recorded_does_not_count(
+    court: Actor, other_court: Actor, public: Actor
+) -> None:
+    served = serve(court)
+    assert other_court.node is not None
+    anchor_behind_the_service(
+        other_court.node,
+        sha("a receipt court B has no business recording"),
+        kind="service_receipt",
+        metadata={"received_at": "2026-11-21T09:00:00+08:00"},
+        ref=served["index"],
+    )
+    assert get(public, served["code"]).json()["receipt"]["status"] == "not_received"
 
 
 def test_a_receipt_of_another_document_does_not_count(court: Actor, public: Actor) -> None:

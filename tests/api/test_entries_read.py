@@ -3,12 +3,13 @@ from typing import Any
 
 import pytest
 
-from judicial_verify.ledger.models import Checkpoint
+from judicial_verify.ledger.models import Checkpoint, Entry
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.tlog.errors import DocumentMismatchError
 from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
+from tests.ledger.tamper import guards_lifted
 
 from .anchoring import anchor, anchor_batches, signed_checkpoint
 from .conftest import Actor, sha
@@ -201,3 +202,20 @@ def test_the_receipt_is_against_the_newest_checkpoint(court: Actor, public: Acto
     parsed = parse_receipt(receipt(public, index).content)
     newest = Checkpoint.objects.latest()
     assert parsed.checkpoint_note == bytes(newest.note)
+
+
+def test_an_entry_row_that_fails_its_checks_is_a_503_integrity_alarm(
+    court: Actor, public: Actor
+) -> None:
+    index = anchor(court, sha("agreement"))
+    with guards_lifted("ledger_entry"):
+        Entry.objects.filter(index=index).update(data=b"not an entry")
+    response = public.client.get(f"/api/v1/entries/{index}")
+    assert response.status_code == 503
+    assert response.json() == {
+        "error": {
+            "code": "integrity_alarm",
+            "message": "stored data failed its own integrity checks, so nothing is answered "
+            "from it; the operators are alerted, try again later",
+        }
+    }

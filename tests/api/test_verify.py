@@ -12,13 +12,15 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, ClientHandler, encod
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_key_rotate
 from judicial_verify.ledger.models import Checkpoint as CheckpointRow
+from judicial_verify.ledger.models import Entry as EntryRow
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.ledger.submit import entries_submit
-from judicial_verify.records.models import Node
+from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.entry import Entry, decode_entry
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 from tests.anchoring import CASE
+from tests.ledger.tamper import guards_lifted
 
 from .anchoring import anchor, node_of, signed_checkpoint
 from .conftest import Actor, sha
@@ -205,24 +207,6 @@ def test_the_public_answer_reads_no_metadata_and_the_owners_reads_it_once(
     assert metadata is not None
     assert metadata["case_number"] == CASE["case_number"]
     assert not {"metadata", "salt"} & record.get_deferred_fields()
-
-
-@pytest.mark.postgres
-def test_on_postgresql_verification_runs_prepared_and_nothing_else_is(
-    court: Actor, public: Actor
-) -> None:
-    from django.db import connection
-
-    anchor(court, sha("agreement"))
-    for _ in range(6):  # past any threshold that would prepare by repetition
-        assert verify(public, sha("agreement")).status_code == 200
-        assert verify(public, sha("other")).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert len(prepared) == 1
-    assert '"ledger_entry"' in prepared[0]
-    assert '"records_record"' in prepared[0]
 
 
 def test_it_accepts_a_hash_in_upper_case(court: Actor, public: Actor) -> None:
@@ -453,3 +437,37 @@ def test_a_stream_past_the_limit_is_cut_off_with_413(settings: LazySettings) -> 
     response = _post_stream(stream)
     assert response.status_code == 413
     assert stream.position < stream.length, "it read the whole upload before refusing it"
+
+
+def test_an_entry_row_that_fails_its_checks_answers_a_503_integrity_alarm(
+    court: Actor, public: Actor
+) -> None:
+    index = anchor(court, sha("agreement"))
+    with guards_lifted("ledger_entry"):
+        EntryRow.objects.filter(index=index).update(data=b"not an entry")
+    response = verify(public, sha("agreement"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "integrity_alarm"
+    assert verify(public, sha("other")).status_code == 200  # other documents still verify
+
+
+def test_a_verification_reads_a_handful_of_rows_however_many_entries_anchor_it(
+    court: Actor, other_court: Actor, public: Actor, django_assert_max_num_queries: Any
+) -> None:
+    anchor(court, sha("evidence"), kind="evidence", metadata={})
+    anchor(other_court, sha("evidence"), kind="evidence", metadata={})
+    # The newest checkpoint with its key, the verifier keys, the entries, their records
+    # with their nodes, and the tiles of the proofs (one query, not one an entry).
+    with django_assert_max_num_queries(5):
+        answer = verify(public, sha("evidence")).json()
+    assert len(answer["entries"]) == 2
+
+
+def test_a_record_row_moved_to_another_node_shows_that_node_nothing_but_an_alarm(
+    court: Actor, other_court: Actor
+) -> None:
+    anchor(court, sha("agreement"))
+    Record.objects.filter(sha256=sha("agreement")).update(node=other_court.node)
+    response = verify(other_court, sha("agreement"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "integrity_alarm"

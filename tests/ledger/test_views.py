@@ -3,11 +3,13 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from judicial_verify.ledger import read
+from judicial_verify.ledger import models, read, tile_store
 from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.urls import TILE_PATH_MAX
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, parse_entry_bundle
+
+from .tamper import guards_lifted
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +125,12 @@ def test_it_still_parses_the_longest_tile_path_of_a_log_of_2_to_the_64_entries(
     response = client.get(f"/log/{last.path}")
     assert response.status_code == 404
     assert response["Cache-Control"] == "no-store"  # the tile view's answer: no such tile
+
+
+def test_a_tile_shorter_than_the_checkpoint_needs_is_a_503(client: Client, grow: Grow) -> None:
+    grow(20)
+    tile = models.Tile.objects.get(level=0, index=0)
+    with guards_lifted("ledger_tile"):
+        models.Tile.objects.filter(pk=tile.pk).update(data=bytes(tile.data)[: 10 * 32])
+    tile_store.TILE_CACHE.clear()
+    assert client.get("/log/tile/0/000.p/20").status_code == 503

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from judicial_verify.records.models import Node
+from tests.anchoring import anchor_behind_the_service
 
 from .conftest import CASE_NUMBER, TITLE, Person, anchor, anchor_pending, sha
 
@@ -126,6 +127,18 @@ def test_it_shows_a_served_documents_receipt_to_its_courts_judge(
     assert f'href="{_record_url(receipt)}"' in page
     receipt_page = judge.client.get(_record_url(receipt)).content.decode()
     assert f'href="{_record_url(served)}"' in receipt_page
+
+
+def test_it_shows_no_receipt_another_node_recorded_for_the_courts_document(
+    judge: Person, court: Node, other_court: Node
+) -> None:
+    served = anchor(court, sha("summons"), kind="served_document", metadata={})
+    foreign = anchor_behind_the_service(
+        other_court, sha("receipt"), kind="service_receipt", metadata={}, ref=served
+    )
+    page = judge.client.get(_record_url(served), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{_record_url(foreign)}"' not in page
+    assert f"Record {foreign}" not in page
 
 
 def test_it_shows_another_courts_record_as_not_found(other_judge: Person, court: Node) -> None:

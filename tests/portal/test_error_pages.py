@@ -7,8 +7,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.template import loader
 from django.test import Client
+from django.utils import translation
 
-from judicial_verify.records.models import Profile
+from judicial_verify.ledger.models import Entry
+from judicial_verify.records.models import Node, Profile
+from tests.anchoring import anchor
+from tests.ledger.tamper import guards_lifted
 
 
 @pytest.mark.parametrize(
@@ -78,7 +82,8 @@ def test_a_server_failure_under_the_api_keeps_its_json_500() -> None:
 
 def test_the_500_page_renders_without_a_request() -> None:
     # Django renders it with no context at all: whatever broke may be the request's handling.
-    page = loader.get_template("500.html").render()
+    with translation.override("en"):  # whatever language an earlier test left active
+        page = loader.get_template("500.html").render()
     assert "<h1>Server error</h1>" in page
     assert 'href="/static/portal/css/site.css"' in page
 
@@ -87,3 +92,20 @@ def test_a_request_for_another_host_is_a_400_page() -> None:
     response = Client().get("/", HTTP_HOST="attacker.invalid")
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_stored_data_that_fails_its_checks_is_a_503_page_in_the_visitors_language(
+    court: Node,
+) -> None:
+    sha256 = "ab" * 32
+    index = anchor(court, sha256)
+    with guards_lifted("ledger_entry"):
+        Entry.objects.filter(index=index).update(data=b"not an entry")
+    for language, heading in [
+        ("zh-CN", "<h1>服务暂不可用</h1>"),
+        ("en", "<h1>Service unavailable</h1>"),
+    ]:
+        response = Client().get("/", {"sha256": sha256}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 503
+        assert heading in response.content.decode()

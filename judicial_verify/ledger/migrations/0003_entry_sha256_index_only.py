@@ -9,7 +9,7 @@ is, and only the pattern index is dropped. The table is not rebuilt.
 
 from django.db import migrations, models
 
-from judicial_verify.postgresql.pattern_indexes import PatternIndexes
+from judicial_verify.pattern_indexes import PatternIndexes
 
 PATTERN = PatternIndexes({"ledger_entry_sha256_fd686caa_like": ("ledger_entry", "sha256")})
 

@@ -11,7 +11,7 @@ them as they are, and only the pattern indexes are dropped. The table is not reb
 
 from django.db import migrations, models
 
-from judicial_verify.postgresql.pattern_indexes import PatternIndexes
+from judicial_verify.pattern_indexes import PatternIndexes
 
 PATTERN = PatternIndexes(
     {

@@ -1,0 +1,51 @@
+"""A served document's page (/v/CODE): what the holder of its code sees of its service."""
+
+from django.urls import reverse
+
+from judicial_verify.ledger.integrate import log_integrate
+from judicial_verify.ledger.models import Entry
+from judicial_verify.records.models import Node
+from judicial_verify.records.services import AnchorItem, record_code, records_anchor
+from tests.anchoring import anchor, anchor_behind_the_service
+
+from .conftest import Person, sha
+
+SERVED = {"document_type": "summons", "served_at": "2026-11-20T10:00:00+08:00"}
+
+
+def _serve(court: Node) -> tuple[int, str]:
+    """Anchors a summons as served by `court`; returns its index and verification code."""
+    item = AnchorItem(kind="served_document", sha256=sha("summons"), metadata=SERVED)
+    (anchored,) = records_anchor(node=court, items=[item])
+    log_integrate()
+    code = record_code(anchored.record)
+    assert code is not None
+    return Entry.objects.get(submission=anchored.record.submission).index, code
+
+
+def _page(person: Person, code: str) -> str:
+    response = person.client.get(
+        reverse("portal:served", kwargs={"code": code}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_shows_the_receipt_the_serving_court_recorded(anonymous: Person, court: Node) -> None:
+    index, code = _serve(court)
+    received = {"received_at": "2026-11-21T09:00:00+08:00"}
+    anchor(court, sha("receipt"), kind="service_receipt", metadata=received, ref=index)
+    assert "Received, 2026-11-21T09:00:00+08:00" in _page(anonymous, code)
+
+
+def test_it_ignores_a_receipt_another_node_recorded(
+    anonymous: Person, court: Node, other_court: Node
+) -> None:
+    index, code = _serve(court)
+    received = {"received_at": "2026-11-21T09:00:00+08:00"}
+    anchor_behind_the_service(
+        other_court, sha("receipt"), kind="service_receipt", metadata=received, ref=index
+    )
+    page = _page(anonymous, code)
+    assert "Not recorded yet" in page
+    assert "Received," not in page
