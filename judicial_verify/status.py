@@ -89,6 +89,8 @@ def _log() -> dict[str, Any]:
         checkpoint = read.checkpoint_latest()
     except (read.NotFound, DatabaseError):
         return {"size": None, "checkpoint_age_seconds": None}
+    except read.IntegrityAlarm:  # logged as critical where it was found
+        return {"size": None, "checkpoint_age_seconds": None, "integrity_alarm": True}
     age = (timezone.now() - checkpoint.signed).total_seconds()
     return {"size": checkpoint.size, "checkpoint_age_seconds": round(age, 3)}
 
@@ -138,8 +140,9 @@ def _parts() -> dict[str, Any]:
 @never_cache
 def status(request: HttpRequest) -> JsonResponse:
     """{"status": "up"|"degraded"|"down", "database", "redis", "worker", ["workers"], "log":
-    {"size", "checkpoint_age_seconds"}, "integration": "ok"|"behind"|"blocked"|"unknown",
-    ["blocked_reason"], "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"}}:
+    {"size", "checkpoint_age_seconds", ["integrity_alarm"]},
+    "integration": "ok"|"behind"|"blocked"|"unknown", ["blocked_reason"],
+    "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"}}:
     200 when "up", else 503; 429 to an address that asks too often."""
     if (wait := _STATUS_LIMIT.count(request).wait) is not None:
         body = error_body("throttled", f"too many requests; try again in {wait} seconds")
@@ -148,6 +151,9 @@ def status(request: HttpRequest) -> JsonResponse:
         return response
     parts = _parts()
     if any(parts[name] == "down" for name in ("database", "redis", "worker")):
+        state = "down"
+    elif parts["log"].get("integrity_alarm"):
+        # Nothing can be answered from the stored log until an operator has looked.
         state = "down"
     elif parts["integration"] in ("behind", "blocked"):
         state = "degraded"

@@ -23,6 +23,7 @@ from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.status import REQUESTS_PER_MINUTE
 from tests.celery_worker import new_queue, worker_start, worker_stop
 from tests.ledger.conftest import document_entry
+from tests.ledger.tamper import flip_byte, guards_lifted
 
 
 def get_status(expected: int) -> dict[str, Any]:
@@ -204,6 +205,22 @@ def test_it_is_degraded_with_503_when_the_oldest_pending_entry_waits_too_long(
     body = status_with_three_entries_pending_for(21, 503)
     assert (body["status"], body["integration"]) == ("degraded", "behind")
     assert body["backlog"] == {"pending": 3, "oldest_age_seconds": 21, "max_age_seconds": 20}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_down_with_503_in_json_when_the_newest_checkpoint_fails_its_checks() -> None:
+    entries_submit(entries=[document_entry(0)])
+    log_integrate()
+    checkpoint = Checkpoint.objects.order_by("-id")[0]
+    note = bytes(checkpoint.note)
+    with guards_lifted("ledger_checkpoint"):
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(
+            note=flip_byte(note, note.index(b"\n") + 2)
+        )
+    body = get_status(503)
+    assert body["status"] == "down"
+    assert body["log"] == {"size": None, "checkpoint_age_seconds": None, "integrity_alarm": True}
 
 
 @pytest.mark.django_db

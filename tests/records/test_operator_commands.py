@@ -11,6 +11,7 @@ from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.models import Entry
 from judicial_verify.tlog.entry import decode_entry
 from judicial_verify.tlog.receipt import parse_receipt
+from tests.ledger.tamper import guards_lifted
 
 # Real commits: anchor waits for the integration that runs once its submission commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,6 +87,16 @@ def test_receipt_refuses_an_index_not_in_the_log(tmp_path: Path) -> None:
     anchor("--kind", "evidence", *map(str, documents(tmp_path, "x")))
     with pytest.raises(CommandError, match="no entry at index 1"):
         call_command("receipt", "1")
+
+
+def test_receipt_says_an_entry_that_fails_its_checks_is_an_integrity_alarm(
+    tmp_path: Path,
+) -> None:
+    anchor("--kind", "evidence", *map(str, documents(tmp_path, "x")))
+    with guards_lifted("ledger_entry"):
+        Entry.objects.filter(index=0).update(data=b"not an entry")
+    with pytest.raises(CommandError, match="integrity alarm: entry 0"):
+        call_command("receipt", "0")
 
 
 def test_a_receipt_from_the_command_verifies_offline_with_the_document(tmp_path: Path) -> None:

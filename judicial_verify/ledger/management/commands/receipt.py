@@ -16,5 +16,7 @@ class Command(BaseCommand):
             receipt = read.receipt_get(options["index"])
         except read.NotFound as e:
             raise CommandError(str(e)) from None
+        except read.IntegrityAlarm as e:  # logged as critical where it was found
+            raise CommandError(f"integrity alarm: {e}") from None
         # A receipt is UTF-8 text (the signature lines start with an em dash).
         self.stdout.write(receipt.data.decode(), ending="")

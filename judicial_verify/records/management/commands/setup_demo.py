@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from judicial_verify.ledger.integrate import log_initialize
-from judicial_verify.ledger.models import Entry, PendingEntry
 from judicial_verify.ledger.publication import entries_await
-from judicial_verify.records.models import Node
+from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import documents_anchor
 
 # Sample documents, anchored by fictitious courts, so a fresh portal has something
@@ -55,7 +54,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         log_initialize()
-        if Entry.objects.exists() or PendingEntry.objects.exists():
+        # Every anchored document has its record, so records say whether anything was.
+        if Record.objects.exists():
             self.stdout.write("the log already has entries; no demo data added")
             return
         for code, name in COURTS.items():
