@@ -225,6 +225,30 @@ def test_a_signature_line_round_trips() -> None:
     assert parse_signature_lines(line.encode()) == [sig]
 
 
+# sigsum-go's cosignature line cases (pkg/checkpoint/cosignature_test.go): the line
+# alone, and after a log signature line.
+SIGSUM_LOG_LINE = "— example.org/log DEADBEEF" + "A" * 83 + "=\n"
+SIGSUM_COSIGNATURE_LINE = "— example.org/witness-key deadbeef+deadcod/cod" + "A" * 82 + "==\n"
+
+
+@pytest.mark.parametrize(
+    "lines", [SIGSUM_COSIGNATURE_LINE, SIGSUM_LOG_LINE + SIGSUM_COSIGNATURE_LINE]
+)
+def test_sigsums_cosignature_line_parses_to_its_key_id_and_timestamp(lines: str) -> None:
+    sig = parse_signature_lines(lines.encode())[-1]
+    assert (sig.name, sig.key_id) == ("example.org/witness-key", 0x75E69D6D)
+    assert int.from_bytes(sig.signature[:8], "big") == 0xE79FF9D79A75CA1D
+    assert sig.signature[8:] == bytes([253, 202, 29]) + bytes(61)
+
+
+def test_a_cosignature_with_a_timestamp_beyond_2_63_minus_1_does_not_verify() -> None:
+    cosigner, verifier = new_cosigner()
+    sig = cosigner.cosign(CHECKPOINT_TEXT, 1)
+    late = (2**63).to_bytes(8, "big") + sig.signature[8:]
+    with pytest.raises(SignatureError):
+        verifier.verify(CHECKPOINT_TEXT, type(sig)(sig.name, sig.key_id, late))
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -266,6 +290,18 @@ def test_the_specs_example_request_parses() -> None:
         keepends=True
     )
     assert request.checkpoint == NOTE
+
+
+def test_sigsums_example_request_parses_and_formats_back() -> None:
+    # sigsum-go's pkg/requests/witness_test.go: old size 3, one proof hash, size 5.
+    body = (
+        "old 3\nAAAAHA5HAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\nexample.org/log\n5\n"
+        "HA5HAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n" + SIGSUM_LOG_LINE
+    ).encode()
+    request = parse_add_checkpoint(body)
+    assert request.old_size == 3
+    assert request.proof == (bytes([0, 0, 0, 28, 14, 71]) + bytes(26),)
+    assert format_add_checkpoint(request) == body
 
 
 def test_a_request_round_trips() -> None:

@@ -1,6 +1,7 @@
 """POST /witness/add-checkpoint answers as C2SP tlog-witness v1 says, and keeps what it cosigned."""
 
 import hashlib
+import random
 import time
 
 import pytest
@@ -254,6 +255,44 @@ def test_a_size_beyond_2_63_minus_1_is_a_bad_request(client: Client, log: Memory
 def test_a_huge_body_is_refused_unread(client: Client, log: MemoryLog) -> None:
     body = b"old 0\n" + b"A" * (2 * 1024 * 1024)
     assert post(client, body)[0] == 413
+
+
+def test_mangled_requests_are_answered_with_a_status_of_the_spec(
+    client: Client, log: MemoryLog
+) -> None:
+    post(client, log.request(0, 3))
+    valid = log.request(3, 9)
+    rng = random.Random(13)  # noqa: S311 (a test's reproducible choices)
+    seen = set()
+    for _ in range(300):
+        body = bytearray(valid)
+        for _ in range(rng.randint(1, 4)):
+            if not body:
+                break
+            position = rng.randrange(len(body))
+            action = rng.choice(["flip", "delete", "insert", "truncate"])
+            if action == "flip":
+                body[position] ^= 1 << rng.randrange(8)
+            elif action == "delete":
+                del body[position]
+            elif action == "insert":
+                body.insert(position, rng.choice(b"\n =+/Aa0\xe2\x80\x94\x00"))
+            else:
+                del body[position:]
+        status, _, _ = post(client, bytes(body))
+        seen.add(status)
+    assert seen <= {200, 400, 403, 404, 409, 422}
+    assert {400, 403, 404} <= seen
+
+
+def test_a_form_content_type_is_read_as_the_body_all_the_same(
+    client: Client, log: MemoryLog
+) -> None:
+    # curl --data-binary sends its default, application/x-www-form-urlencoded.
+    response = client.post(
+        ADD_CHECKPOINT, log.request(0, 1), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
