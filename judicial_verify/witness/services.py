@@ -89,7 +89,9 @@ def _origin(note: bytes) -> str:
 
 def _open_checkpoint(request: AddCheckpoint) -> tuple[WitnessedLog, Note, Checkpoint]:
     origin = _origin(request.checkpoint)
-    log = WitnessedLog.objects.filter(origin=origin).first()
+    # By the origin's hash: the origin is the client's text, and may hold
+    # bytes (NUL) that PostgreSQL refuses in a text parameter.
+    log = WitnessedLog.objects.filter(origin_hash=origin_hash(origin)).first()
     if log is None:
         raise UnknownLog(f"this witness does not cosign for the log {origin!r}")
     verifiers = [Verifier(key.vkey) for key in log.keys.all()]

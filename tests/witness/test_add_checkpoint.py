@@ -230,6 +230,7 @@ def test_a_refused_request_leaves_the_published_checkpoint_unchanged(
         b"old 0\n\ncourt.example/log\nnot a size\n",
         b"old 0\n\n\xff\xfe\n",
         b"\x00" * 100,
+        b"old 0\n\ncourt.example/log\x00\n1\nAAAA\n\n",
         "old 0\n\ncourt.example/log\n1\n\n— court.example/log \u0000\n".encode(),
         b"old 0\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n",
         b"old 99999999999999999999\n\ncourt.example/log\n",
