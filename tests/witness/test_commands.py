@@ -31,6 +31,11 @@ def test_witness_key_creates_the_key_mode_0600_and_prints_its_verifier_key(log_s
     assert verifier.name == WITNESS_NAME
 
 
+def test_witness_key_leaves_no_temporary_file_behind(log_state: Path) -> None:
+    run("witness_key")
+    assert [p.name for p in log_state.iterdir() if "witness" in p.name] == ["witness-signing.key"]
+
+
 def test_witness_key_prints_the_same_key_each_time(log_state: Path) -> None:
     first = run("witness_key")
     witness_cosigner.cache_clear()

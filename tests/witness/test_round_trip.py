@@ -10,7 +10,7 @@ from django.test import Client
 
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_signer
-from judicial_verify.ledger.read import checkpoint_latest, consistency_proof_get
+from judicial_verify.ledger.read import checkpoint_latest, consistency_proof_roots
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.cosignature import (
     AddCheckpoint,
@@ -43,7 +43,7 @@ def test_the_witness_cosigns_the_log_as_it_grows(client: Client) -> None:
     old = 0
     for count in (1, 6, 1, 25):
         size, note = grow(count, start=old)
-        proof = tuple(consistency_proof_get(old, size)) if old else ()
+        proof = consistency_proof_roots(old, size).hashes if old else ()
         status, _, answer = post(client, format_add_checkpoint(AddCheckpoint(old, proof, note)))
         assert status == 200, answer
         opened = open_note(note + answer, [log_key])
@@ -59,5 +59,5 @@ def test_the_witness_refuses_the_logs_checkpoint_with_a_proof_from_another_size(
     size, note = grow(4, start=0)
     assert post(client, format_add_checkpoint(AddCheckpoint(0, (), note)))[0] == 200
     size, note = grow(4, start=4)
-    proof = consistency_proof_get(2, size)
-    assert post(client, format_add_checkpoint(AddCheckpoint(4, tuple(proof), note)))[0] == 422
+    proof = consistency_proof_roots(2, size).hashes
+    assert post(client, format_add_checkpoint(AddCheckpoint(4, proof, note)))[0] == 422
