@@ -293,6 +293,10 @@ LOG_SIGNING_KEY = _secret("LOG_SIGNING_KEY")
 # How many tiles' hashes each process keeps for proofs (about 16 KiB a full tile; 0: none).
 LOG_TILE_CACHE_TILES = _whole_number("LOG_TILE_CACHE_TILES", default=4096, least=0)
 
+# The witness: the name it cosigns under and its key; judicial_verify.witness checks both.
+WITNESS_NAME = os.environ.get("WITNESS_NAME", "") or LOG_ORIGIN.split("/")[0] + "/witness"
+WITNESS_SIGNING_KEY = _secret("WITNESS_SIGNING_KEY")
+
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
 VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 
@@ -314,6 +318,7 @@ INSTALLED_APPS = [
     "judicial_verify.records",
     "judicial_verify.api",
     "judicial_verify.portal",
+    "judicial_verify.witness",
     "csp",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("status", status, name="status"),
     *admin_urls,
     path("log/", include("judicial_verify.ledger.urls")),
+    path("witness/", include("judicial_verify.witness.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("judicial_verify.portal.urls")),
 ]

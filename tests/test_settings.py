@@ -35,6 +35,9 @@ SETTINGS_VARIABLES = (
     "THROTTLE_REPORT",
     "TRUSTED_PROXIES",
     "VERIFY_UPLOAD_MAX_BYTES",
+    "WITNESS_NAME",
+    "WITNESS_SIGNING_KEY",
+    "WITNESS_SIGNING_KEY_FILE",
 )
 
 PRODUCTION = {
@@ -157,6 +160,27 @@ def test_it_reads_the_log_signing_key_from_a_file(tmp_path: Path) -> None:
     key_file = tmp_path / "signing-key"
     key_file.write_text(key + "\n")
     signing_key = printed(tmp_path, "settings.LOG_SIGNING_KEY", LOG_SIGNING_KEY_FILE=str(key_file))
+    assert signing_key == repr(key)
+
+
+def test_it_names_the_witness_after_the_logs_host_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.WITNESS_NAME") == "'judicial-verify.localhost/witness'"
+    name = printed(tmp_path, "settings.WITNESS_NAME", LOG_ORIGIN="court.example/log/2026")
+    assert name == "'court.example/witness'"
+
+
+def test_it_takes_the_witness_name_it_is_given(tmp_path: Path) -> None:
+    name = printed(tmp_path, "settings.WITNESS_NAME", WITNESS_NAME="notary.example/w1")
+    assert name == "'notary.example/w1'"
+
+
+def test_it_reads_the_witness_signing_key_from_a_file(tmp_path: Path) -> None:
+    key = "PRIVATE+KEY+judicial-verify.localhost/witness+0a1b2c3d+BAIDBA=="
+    key_file = tmp_path / "witness-key"
+    key_file.write_text(key + "\n")
+    signing_key = printed(
+        tmp_path, "settings.WITNESS_SIGNING_KEY", WITNESS_SIGNING_KEY_FILE=str(key_file)
+    )
     assert signing_key == repr(key)
 
 
