@@ -50,12 +50,13 @@ def _write_secret(path: Path, text: str) -> None:
         os.fsync(f.fileno())
 
 
-def _create_key_file(path: Path) -> None:
-    """Creates the key file whole, unless another process created it first."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{KEY_FILE_NAME}.")  # mode 0600
+def key_file_create(path: Path, skey: str) -> None:
+    """Creates the key file `path` holding `skey`, mode 0600, whole, unless another process
+    created it first."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
     new = Path(name)
     with os.fdopen(fd, "w") as f:
-        f.write(generate_signer_key(settings.LOG_ORIGIN)[0] + "\n")
+        f.write(skey + "\n")
         f.flush()
         os.fsync(f.fileno())
     try:
@@ -74,7 +75,7 @@ def _check_mode(path: Path, st: os.stat_result) -> None:
         raise ImproperlyConfigured(f"{path} is mode {mode:o}; a signing key must be mode 0600")
 
 
-def _read_key_file(path: Path) -> str:
+def key_file_read(path: Path) -> str:
     _check_mode(path, path.stat())
     return path.read_text().strip()
 
@@ -125,7 +126,7 @@ def log_signer() -> Signer:
         return loaded.signer
     path = key_file_path()
     if not path.exists():
-        _create_key_file(path)
+        key_file_create(path, generate_signer_key(settings.LOG_ORIGIN)[0])
     with path.open() as f:
         st = os.fstat(f.fileno())
         _check_mode(path, st)
@@ -232,7 +233,7 @@ def log_key_rotate() -> Signer:
     path = key_file_path()
     old = [path] if path.exists() else []
     retired = _retired_key_files()
-    replaced = [_parse_signer(_read_key_file(p), str(p)) for p in old + retired]
+    replaced = [_parse_signer(key_file_read(p), str(p)) for p in old + retired]
     for signer in replaced:
         _retire(verifier_key_record(signer))
     _history_append([signer.verifier_key for signer in replaced])
@@ -254,5 +255,5 @@ def operator_verifier_keys() -> list[str]:
     history = Path(settings.STATE_DIR) / HISTORY_FILE_NAME
     if history.exists():
         keys.extend(line for line in history.read_text().split() if line)
-    keys.extend(_parse_signer(_read_key_file(p), str(p)).verifier_key for p in _retired_key_files())
+    keys.extend(_parse_signer(key_file_read(p), str(p)).verifier_key for p in _retired_key_files())
     return keys
