@@ -67,6 +67,16 @@ def tamper_attacker_key(answer: Answer) -> None:
     answer["verifier_keys"] = [vkey]
 
 
+def tamper_attacker_log(answer: Answer) -> None:
+    # The checkpoint re-signed as another log's, of the attacker's naming, with its key.
+    checkpoint = answer["entries"][0]["checkpoint"]
+    signer, vkey = generate_signer_key("attacker.example/log")
+    _, rest = checkpoint["note"].rsplit("\n\n", 1)[0].split("\n", 1)
+    checkpoint["note"] = sign_note(f"attacker.example/log\n{rest}\n", [Signer(signer)]).decode()
+    checkpoint.update(origin="attacker.example/log", verifier_key=vkey)
+    answer["verifier_keys"] = [vkey]
+
+
 def tamper_entry(answer: Answer) -> None:
     entry = answer["entries"][0]
     data = json.loads(base64.b64decode(entry["entry"]))
@@ -113,6 +123,7 @@ TAMPERINGS_OF_ANSWERS = [
     (tamper_checkpoint_root, "checkpoint_root", "The signed checkpoint does not state"),
     (tamper_signature, "signature", "The checkpoint's signature is not valid"),
     (tamper_attacker_key, "known_key", "Unknown key: no signature on the checkpoint is by a"),
+    (tamper_attacker_log, "checkpoint_root", "The signed checkpoint does not state"),
     (tamper_entry, "entry_hash", "The entry does not name this file's fingerprint."),
     (tamper_node_beside_entry, "entry_hash", "The answer names another court"),
     (tamper_node_and_time_in_entry, "inclusion_proof", "The proof does not lead to the"),
