@@ -1,19 +1,26 @@
 """Verified in your browser: the page checks the entry, its RFC 9162 inclusion proof, the
-signed checkpoint and its Ed25519 signature itself, and refuses an answer tampered with on the
-way, naming the step that failed. The JavaScript port agrees with the public test vectors."""
+signed checkpoint and its Ed25519 signature itself, against the log's origin and keys pinned in
+the page (never the answer's), and refuses an answer tampered with on the way, naming the step
+that failed; what it shows of the entry is what the verified entry says. The JavaScript port
+agrees with the public test vectors."""
 
 import base64
+import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from judicial_verify.ledger.models import Entry
 from judicial_verify.records.models import Node
+from judicial_verify.tlog.entry import decode_entry
 from judicial_verify.tlog.errors import InclusionProofError
-from judicial_verify.tlog.note import generate_signer_key
+from judicial_verify.tlog.note import Signer, generate_signer_key, sign_note
 from judicial_verify.tlog.tree import verify_inclusion
 
 from .conftest import Visit, anchor, screenshot
@@ -49,10 +56,25 @@ def tamper_signature(answer: Answer) -> None:
     checkpoint["note"] = f"{text}\n\n{prefix} {flip_base64(signature, at=10)}\n"
 
 
-def tamper_key(answer: Answer) -> None:
-    # Another key of the same name: a server (or a proxy) that publishes its own.
-    origin = answer["entries"][0]["checkpoint"]["origin"]
-    answer["verifier_keys"] = [generate_signer_key(origin)[1]]
+def tamper_attacker_key(answer: Answer) -> None:
+    # A key of the log's name that a proxy (or the server's API) made, signing the checkpoint
+    # and offered in the answer as the log's: only the keys the page itself pins count.
+    checkpoint = answer["entries"][0]["checkpoint"]
+    signer, vkey = generate_signer_key(checkpoint["origin"])
+    text = checkpoint["note"].rsplit("\n\n", 1)[0] + "\n"
+    checkpoint["note"] = sign_note(text, [Signer(signer)]).decode()
+    checkpoint["verifier_key"] = vkey
+    answer["verifier_keys"] = [vkey]
+
+
+def tamper_attacker_log(answer: Answer) -> None:
+    # The checkpoint re-signed as another log's, of the attacker's naming, with its key.
+    checkpoint = answer["entries"][0]["checkpoint"]
+    signer, vkey = generate_signer_key("attacker.example/log")
+    _, rest = checkpoint["note"].rsplit("\n\n", 1)[0].split("\n", 1)
+    checkpoint["note"] = sign_note(f"attacker.example/log\n{rest}\n", [Signer(signer)]).decode()
+    checkpoint.update(origin="attacker.example/log", verifier_key=vkey)
+    answer["verifier_keys"] = [vkey]
 
 
 def tamper_entry(answer: Answer) -> None:
@@ -60,6 +82,20 @@ def tamper_entry(answer: Answer) -> None:
     data = json.loads(base64.b64decode(entry["entry"]))
     data["sha256"] = "0" * 64
     entry["entry"] = base64.b64encode(json.dumps(data).encode()).decode()
+
+
+def tamper_node_beside_entry(answer: Answer) -> None:
+    # The entry's bytes intact, the answer's fields beside them naming another court.
+    answer["entries"][0]["node"] = {"code": "sh-pd-court", "name": "上海市浦东新区人民法院"}
+
+
+def tamper_node_and_time_in_entry(answer: Answer) -> None:
+    # The entry's bytes naming another court and time, and the fields beside them agreeing.
+    entry = answer["entries"][0]
+    data = json.loads(base64.b64decode(entry["entry"]))
+    data.update(node="sh-pd-court", time="2020-01-01T00:00:00.000Z")
+    entry["entry"] = base64.b64encode(json.dumps(data).encode()).decode()
+    entry.update(node={"code": "sh-pd-court", "name": "上海市浦东新区人民法院"}, time=data["time"])
 
 
 def serve_tampered(page: Page, tamper: Callable[[Answer], None]) -> None:
@@ -82,16 +118,22 @@ def open_result(page: Page, court: Node, tmp_path: Path) -> None:
     page.set_input_files("#files", document)
 
 
+TAMPERINGS_OF_ANSWERS = [
+    (tamper_proof_hash, "inclusion_proof", "The proof does not lead to the checkpoint's root"),
+    (tamper_checkpoint_root, "checkpoint_root", "The signed checkpoint does not state"),
+    (tamper_signature, "signature", "The checkpoint's signature is not valid"),
+    (tamper_attacker_key, "known_key", "Unknown key: no signature on the checkpoint is by a"),
+    (tamper_attacker_log, "checkpoint_root", "The signed checkpoint does not state"),
+    (tamper_entry, "entry_hash", "The entry does not name this file's fingerprint."),
+    (tamper_node_beside_entry, "entry_hash", "The answer names another court"),
+    (tamper_node_and_time_in_entry, "inclusion_proof", "The proof does not lead to the"),
+]
+
+
 @pytest.mark.parametrize(
     ("tamper", "step", "failure"),
-    [
-        (tamper_proof_hash, "inclusion_proof", "The proof does not lead to the checkpoint's root"),
-        (tamper_checkpoint_root, "checkpoint_root", "The signed checkpoint does not state"),
-        (tamper_signature, "signature", "The checkpoint's signature is not valid"),
-        (tamper_key, "known_key", "Unknown key: no signature on the checkpoint is by a published"),
-        (tamper_entry, "entry_hash", "The entry does not name this file's fingerprint."),
-    ],
-    ids=lambda value: value if isinstance(value, str) and " " not in value else "",
+    TAMPERINGS_OF_ANSWERS,
+    ids=[tamper.__name__.removeprefix("tamper_") for tamper, _, _ in TAMPERINGS_OF_ANSWERS],
 )
 def test_the_page_refuses_a_tampered_answer_and_names_the_failed_step(
     visit: Visit,
@@ -120,8 +162,44 @@ def test_the_page_refuses_a_tampered_answer_and_names_the_failed_step(
     expect(failed).to_contain_text(failure)
     expect(entry.get_by_text("Verified in your browser", exact=True)).to_have_count(0)
     expect(entry.locator('[data-step-status="failed"]')).to_have_count(1)
-    if step == "inclusion_proof":
+    expect(entry.locator("[data-failure]")).to_have_count(1)
+    # The server's lines of the entry stay, marked as not confirmed by the browser.
+    for line in page.locator("[data-entry-field]").all():
+        expect(line).to_have_attribute("data-checked", "refused")
+        expect(line).to_contain_text("not confirmed by your browser")
+    if tamper is tamper_proof_hash:
         screenshot(page, "refused-in-browser")
+
+
+def test_the_anchored_by_and_time_lines_are_the_verified_entrys_not_the_servers_html(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    page = visit.page
+    served: list[str] = []
+
+    def other_lines(route: Route) -> None:
+        # The server's HTML naming another court and time than the entry it proves.
+        response = route.fetch()
+        html = response.text().replace(f"{court.name} ({court.code})", "Another court (other)")
+        html = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z", "2020-01-01T00:00:00.000Z", html)
+        served.append(html)
+        route.fulfill(response=response, body=html)
+
+    page.route(lambda url: urlparse(url).path == "/" and "sha256=" in url, other_lines)
+    open_result(page, court, tmp_path)
+    expect(page.locator("[data-browser-check]")).to_have_attribute("data-verdict", "verified")
+    (html,) = served
+    assert "Another court (other)" in html
+    assert "2020-01-01T00:00:00.000Z" in html
+    row = Entry.objects.get(sha256=hashlib.sha256(DOCUMENT).hexdigest())
+    time = decode_entry(bytes(row.data)).time
+    node_line = page.locator('[data-entry-field="node"]')
+    time_line = page.locator('[data-entry-field="time"]')
+    expect(node_line).to_have_text(f"{court.name} ({court.code}) (checked in your browser)")
+    expect(time_line).to_have_text(f"{time} (checked in your browser)")
+    expect(time_line.locator("time")).to_have_attribute("datetime", time)
+    for line in (node_line, time_line):
+        expect(line).to_have_attribute("data-checked", "verified")
 
 
 # Changes to an inclusion proof's inputs, made the same way by the page's JavaScript (in the

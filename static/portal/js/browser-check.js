@@ -1,28 +1,41 @@
 // "Verified in your browser": runs tlog-verify.js on each entry of an /api/v1/verify answer
-// and shows the outcome, step by step, with the key that signed. Markup and words:
-// templates/portal/browser_check_templates.html.
+// against the log pinned in the page, and shows the outcome, step by step, with the key that
+// signed. Markup and words: templates/portal/browser_check_templates.html and log_keys.html.
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 import { CheckFailed, Ed25519Unsupported, STEPS, checkProvenEntry } from "./tlog-verify.js";
 
 const STRINGS = "browser-check-strings";
 
 /**
- * Checks each proven entry against the file's SHA-256 and the published verifier keys.
- * Resolves to one result per entry: {entry, verdict: "verified" | "failed" | "unsupported",
- * failed: the step that failed or null, reason: why (for developers), key: who signed}.
+ * The log this page trusts: {origin, verifierKeys}, from the page's own #pinned-log data block
+ * (served with the page, as /log/ lists them), never from an answer it checks.
  */
-export function checkEntries(entries, sha256, verifierKeys) {
+export function pinnedLog() {
+  const pinned = JSON.parse(document.getElementById("pinned-log").textContent);
+  return { origin: pinned.origin, verifierKeys: pinned.verifier_keys };
+}
+
+/**
+ * Checks each proven entry against the file's SHA-256 and the log pinned in the page. Resolves
+ * to one result per entry: {entry, verdict: "verified" | "failed" | "unsupported", failed: the
+ * step that failed or null, failure: which of its failures, reason: why (for developers), key:
+ * who signed, fields: the verified entry as its bytes state it, or null}.
+ */
+export function checkEntries(entries, sha256) {
+  const log = pinnedLog();
+  const unverified = { failed: null, failure: null, key: null, fields: null };
   return Promise.all(
     entries.map(async (entry) => {
       try {
-        const key = await checkProvenEntry(entry, sha256, verifierKeys);
-        return { entry, verdict: "verified", failed: null, reason: null, key };
+        const { key, fields } = await checkProvenEntry(entry, sha256, log);
+        return { ...unverified, entry, verdict: "verified", reason: null, key, fields };
       } catch (error) {
         if (error instanceof Ed25519Unsupported) {
-          return { entry, verdict: "unsupported", failed: null, reason: error.message, key: null };
+          return { ...unverified, entry, verdict: "unsupported", reason: error.message };
         }
         if (!(error instanceof CheckFailed)) throw error;
-        return { entry, verdict: "failed", failed: error.step, reason: error.message, key: null };
+        const { step, failure, message } = error;
+        return { ...unverified, entry, verdict: "failed", failed: step, failure, reason: message };
       }
     }),
   );
@@ -52,7 +65,9 @@ export function renderResult(result) {
     const status = stepStatus(result, item.dataset.step);
     item.dataset.stepStatus = status;
     fillSlots(item, { status: pageString(STRINGS, status) });
-    if (status !== "failed") item.querySelector("[data-failure]")?.remove();
+    for (const failure of item.querySelectorAll("[data-failure]")) {
+      if (status !== "failed" || failure.dataset.failure !== result.failure) failure.remove();
+    }
   }
   if (result.key === null) article.querySelector("[data-signed-by]").remove();
   fillSlots(article, { index: result.entry.index, key: result.key ?? "" });

@@ -1,9 +1,12 @@
 // The result page of a verified fingerprint: each entry that anchors it is checked again in
-// the browser (browser-check.js), so the visitor need not trust this server's word.
-// Markup and words: templates/portal/browser_check.html.
+// the browser (browser-check.js), so the visitor need not trust this server's word, and the
+// page's "anchored by" and "time" lines become what the verified entry says.
+// Markup and words: templates/portal/browser_check.html and entry_summary.html.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
 import { ApiError, verifyBySha256 } from "./log-api.js";
 import { pageString } from "./page-text.js";
+
+const STRINGS = "browser-check-strings";
 
 const root = document.querySelector("[data-browser-check]");
 if (root) check(root);
@@ -17,15 +20,16 @@ async function check(root) {
     answer = await verifyBySha256(root.dataset.verifyApi, sha256);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    status.textContent = pageString("browser-check-strings", "server_error");
+    status.textContent = pageString(STRINGS, "server_error");
     return;
   }
-  const results = await checkEntries(answer.entries, sha256, answer.verifier_keys);
+  const results = await checkEntries(answer.entries, sha256);
   root.querySelector("[data-checks]").replaceChildren(...results.map(renderResult));
   showKeys(root, results);
+  showEntryLines(results);
   const verdict = overall(results);
   const text = { verified: "verified", refused: "not_verified", unsupported: "unsupported" };
-  status.textContent = pageString("browser-check-strings", text[verdict]);
+  status.textContent = pageString(STRINGS, text[verdict]);
   root.dataset.verdict = verdict;
 }
 
@@ -33,4 +37,35 @@ async function check(root) {
 function overall(results) {
   if (results.length === 0 || results.some((r) => r.verdict === "failed")) return "refused";
   return results.some((r) => r.verdict === "unsupported") ? "unsupported" : "verified";
+}
+
+// Each entry's node and time lines, as the server rendered them, are replaced by the node and
+// time of the entry the browser verified (the node's name is the answer's, which the check
+// found to agree with the entry's node code); lines of an entry it did not verify keep the
+// server's words and say that the browser did not confirm them.
+function showEntryLines(results) {
+  for (const lines of document.querySelectorAll("[data-entry]")) {
+    const verified = results.find(
+      (r) => r.verdict === "verified" && String(r.entry.index) === lines.dataset.entry,
+    );
+    for (const line of lines.querySelectorAll("[data-entry-field]")) {
+      if (verified) showVerified(line, verified);
+      line.dataset.checked = verified ? "verified" : "refused";
+      const mark = document.createElement("span");
+      mark.dataset.entryCheck = "";
+      mark.textContent = pageString(STRINGS, verified ? "entry_checked" : "entry_not_confirmed");
+      line.append(" ", mark);
+    }
+  }
+}
+
+function showVerified(line, { entry, fields }) {
+  if (line.dataset.entryField === "node") {
+    line.textContent = entry.node.name ? `${entry.node.name} (${fields.node})` : fields.node;
+  } else {
+    const time = document.createElement("time");
+    time.dateTime = fields.time;
+    time.textContent = fields.time;
+    line.replaceChildren(time);
+  }
 }

@@ -47,7 +47,7 @@ async function check(file) {
 async function checkInBrowser(sha256, index) {
   const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
   const served = answer.entries.filter((entry) => entry.index === index);
-  const results = await checkEntries(served, sha256, answer.verifier_keys);
+  const results = await checkEntries(served, sha256);
   const checks = root.querySelector("[data-checks]");
   checks.replaceChildren(...results.map(renderResult));
   checks.closest("[data-browser-check]").hidden = false;

@@ -1,8 +1,9 @@
 // Verification in the browser, trusting nothing the server says that can be checked: that a
 // log entry names a file's SHA-256, that its RFC 9162 inclusion proof leads to a checkpoint's
 // root hash, that the C2SP checkpoint note states that root, and that its C2SP signed-note
-// Ed25519 signature is by a published key of the log. A port of judicial_verify/tlog
-// (tree.py verify_inclusion, checkpoint.py, note.py), with WebCrypto for SHA-256 and Ed25519.
+// Ed25519 signature is by a published key of the log. The log (its origin and keys) is the one
+// the caller trusts, never one an answer names. A port of judicial_verify/tlog (tree.py
+// verify_inclusion, checkpoint.py, note.py), with WebCrypto for SHA-256 and Ed25519.
 
 const HASH_SIZE = 32;
 const ALG_ED25519 = 0x01;
@@ -17,11 +18,16 @@ const utf8 = new TextEncoder();
 /** The checks, in the order they run; a result names the first that did not pass. */
 export const STEPS = ["entry_hash", "inclusion_proof", "checkpoint_root", "known_key", "signature"];
 
-/** A check that did not pass: `step` is one of STEPS, the message says why (for developers). */
+/**
+ * A check that did not pass: `step` is one of STEPS, `failure` which of the step's failures it
+ * is (the step's name, or "entry_fields" for an entry that the answer describes otherwise),
+ * and the message says why (for developers).
+ */
 export class CheckFailed extends Error {
-  constructor(step, message) {
+  constructor(step, message, failure = step) {
     super(message);
     this.step = step;
+    this.failure = failure;
   }
 }
 
@@ -180,11 +186,16 @@ function entryFields(proven, sha256Hex) {
     fail("entry bytes are not UTF-8 JSON");
   }
   if (fields.sha256 !== sha256Hex.toLowerCase()) fail("the entry names another document");
-  // What the page shows of the entry must be what the entry, once proven, says.
+  // The answer's node name goes with the entry's node code only if the answer agrees with
+  // the entry on what it is: an answer that does not is refused rather than half believed.
   if (fields.kind !== proven.kind || fields.node !== proven.node.code || fields.time !== proven.time) {
-    fail("the entry's fields differ from those the server sent beside it");
+    throw new CheckFailed(
+      "entry_hash",
+      "the entry's fields differ from those the server sent beside it",
+      "entry_fields",
+    );
   }
-  return entry;
+  return { entry, fields };
 }
 
 function decodeHashes(hashes) {
@@ -208,12 +219,13 @@ async function step(name, check) {
 
 /**
  * Checks an entry of an /api/v1/verify answer (entry bytes, index, proof, checkpoint) against
- * the file's SHA-256 (hex) and the log's published verifier keys (strings). Resolves to the
- * verifier key string that signed the checkpoint; rejects with CheckFailed naming the first
- * step of STEPS that failed, or with Ed25519Unsupported.
+ * the file's SHA-256 (hex) and the trusted log: {origin, verifierKeys (strings)}, never taken
+ * from the answer. Resolves to {key: the verifier key string that signed the checkpoint,
+ * fields: the entry as its proven bytes state it (kind, sha256, node, time, ...)}; rejects
+ * with CheckFailed naming the first step of STEPS that failed, or with Ed25519Unsupported.
  */
-export async function checkProvenEntry(proven, sha256Hex, verifierKeys) {
-  const entry = await step("entry_hash", () => entryFields(proven, sha256Hex));
+export async function checkProvenEntry(proven, sha256Hex, log) {
+  const { entry, fields } = await step("entry_hash", () => entryFields(proven, sha256Hex));
 
   const { root, size } = await step("inclusion_proof", async () => {
     const claimed = {
@@ -230,22 +242,22 @@ export async function checkProvenEntry(proven, sha256Hex, verifierKeys) {
     return claimed;
   });
 
-  const { text, signatures, origin } = await step("checkpoint_root", () => {
+  const { text, signatures } = await step("checkpoint_root", () => {
     const note = splitNote(proven.checkpoint.note);
     const checkpoint = parseCheckpoint(note.text);
-    if (checkpoint.origin !== proven.checkpoint.origin) {
+    if (checkpoint.origin !== log.origin) {
       throw new CheckFailed("checkpoint_root", "the checkpoint is of another log");
     }
     if (checkpoint.size !== size || !equalBytes(checkpoint.root, root)) {
       throw new CheckFailed("checkpoint_root", "the checkpoint states another tree size or root");
     }
-    return { ...note, origin: checkpoint.origin };
+    return note;
   });
 
   const signed = await step("known_key", async () => {
     // The log's key is named after its origin: a signature by another key proves nothing here.
-    const keys = (await Promise.all(verifierKeys.map(parseVerifierKey))).filter(
-      (key) => key !== null && key.name === origin,
+    const keys = (await Promise.all(log.verifierKeys.map(parseVerifierKey))).filter(
+      (key) => key !== null && key.name === log.origin,
     );
     const found = signatures.flatMap((sig) =>
       keys.filter((key) => key.name === sig.name && key.id === sig.id).map((key) => ({ key, sig })),
@@ -264,5 +276,5 @@ export async function checkProvenEntry(proven, sha256Hex, verifierKeys) {
       }
     }
   });
-  return signed[0].key.text;
+  return { key: signed[0].key.text, fields };
 }

@@ -93,7 +93,7 @@ async function outcomeOf(sha256, named) {
   }
   const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
   if (answer.entries.length === 0) return { name: "not_anchored", entry: null, checks: [] };
-  const checks = await checkEntries(answer.entries, sha256, answer.verifier_keys);
+  const checks = await checkEntries(answer.entries, sha256);
   return { name: "verified", entry: answer.entries[0], checks };
 }
 
@@ -101,12 +101,13 @@ function showOutcome(row, { name, entry, checks }, index) {
   row.dataset.outcome = name;
   fillSlots(row, { outcome: pageString(STRINGS, name, { n: index }) });
   if (entry === null) return;
-  const time = row.querySelector("time");
-  time.dateTime = entry.time;
+  // The node and time the entry states once verified; else as the server says them.
+  const { node, time } = checks[0]?.fields ?? { node: entry.node.code, time: entry.time };
+  row.querySelector("time").dateTime = time;
   fillSlots(row, {
     index: entry.index,
-    node: entry.node.name ? `${entry.node.name} (${entry.node.code})` : entry.node.code,
-    time: entry.time,
+    node: entry.node.name ? `${entry.node.name} (${node})` : node,
+    time,
     browser: checks.length ? summary(checks) : "",
   });
   if (checks.length) row.dataset.browserCheck = checks.every((c) => c.verdict === "verified");

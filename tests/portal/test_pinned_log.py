@@ -1,0 +1,45 @@
+"""The log that a page's check in the browser trusts is pinned in the page itself: the log's
+origin and every key that ever signed its checkpoints, as /log/keys lists them, in a JSON data
+block (which the browser never runs), never taken from the answer the browser checks."""
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from judicial_verify.ledger.integrate import checkpoint_refresh
+from judicial_verify.ledger.keys import log_key_rotate
+from judicial_verify.records.models import Node
+
+from .conftest import anchor, sha
+
+pytestmark = pytest.mark.django_db
+
+PINNED = re.compile(r'<script id="pinned-log" type="application/json">(.*?)</script>', re.DOTALL)
+
+
+def pinned_on(path: str) -> Any:
+    (block,) = PINNED.findall(Client().get(path).content.decode())
+    return json.loads(block)
+
+
+def published_keys() -> list[str]:
+    return Client().get("/log/keys").content.decode().splitlines()
+
+
+@pytest.mark.parametrize("path", ["/", f"/?sha256={sha('before')}"], ids=["verify", "result"])
+def test_the_pages_that_check_pin_the_origin_and_every_key_the_log_published(
+    court: Node, path: str
+) -> None:
+    anchor(court, sha("before"))
+    log_key_rotate()
+    checkpoint_refresh()
+    keys = published_keys()
+    assert len(keys) == 2
+    assert pinned_on(path) == {"origin": "judicial-verify.localhost/log", "verifier_keys": keys}
+
+
+def test_a_log_that_has_signed_nothing_pins_no_key() -> None:
+    assert pinned_on("/") == {"origin": "judicial-verify.localhost/log", "verifier_keys": []}
