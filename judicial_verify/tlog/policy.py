@@ -264,19 +264,13 @@ def valid_cosignatures(
 def quorum_met(policy: Policy, witnessed: Collection[str]) -> bool:
     """Reports whether the witnesses named in `witnessed` make the policy's quorum."""
     groups = {g.name: g for g in policy.groups}
-    memo: dict[str, bool] = {}
 
     def witnesses(name: str) -> bool:
-        # Groups only list preceding names, so this recursion ends; the memo
-        # keeps a group listed under many others from being counted again.
-        if name not in memo:
-            group = groups.get(name)
-            if group is None:
-                memo[name] = name in witnessed
-            else:
-                count = sum(witnesses(m) for m in group.members)
-                memo[name] = count >= group.threshold
-        return memo[name]
+        # A group lists only names defined before it, so this recursion ends.
+        group = groups.get(name)
+        if group is None:
+            return name in witnessed
+        return sum(witnesses(m) for m in group.members) >= group.threshold
 
     return policy.quorum == NONE or witnesses(policy.quorum)
 
