@@ -217,6 +217,13 @@ def test_it_verifies_2_of_3_cosignatures_under_a_2_of_3_policy_naming_witnesses_
     assert "witness quorum: court-witnesses = 2 of (W1, W2, W3)." in result.stdout
 
 
+def test_it_gives_a_cosignature_time_past_year_9999_in_seconds(case: Case) -> None:
+    case.write_receipt(cosign_receipt(case.receipt, WITNESSES[:2], 2**40))
+    result = verify(case, "--policy", two_of_three_policy(case))
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert "at 1099511627776 seconds after 1970-01-01T00:00:00Z (UTC)." in result.stdout
+
+
 def test_it_follows_each_witness_line_with_a_chinese_one(case: Case) -> None:
     cosigned_by(case, 1, 2)
     lines = verify(case, "--policy", two_of_three_policy(case)).stdout.splitlines()
