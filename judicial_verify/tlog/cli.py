@@ -1,7 +1,7 @@
 """The offline verifier: a document, its receipt and the log's public key, nothing else.
 
     python -m judicial_verify.tlog verify --receipt FILE --key VKEY [--origin ORIGIN]
-                                          [--document FILE]
+                                          [--policy FILE] [--document FILE]
 
 No network, no database, no Django: anyone can re-run the check years later.
 Results are worded for a lawyer, each English line followed by a Chinese one;
@@ -11,6 +11,7 @@ each kind of failure has its own exit code and a one-line reason on stderr.
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import NoReturn
@@ -22,11 +23,13 @@ from .errors import (
     MalformedKeyError,
     OriginMismatchError,
     ProofError,
+    QuorumError,
     SignatureError,
     TlogError,
     UnknownKeyError,
 )
 from .note import Verifier
+from .policy import NONE, Policy, parse_policy, quorum_rule
 from .receipt import VerifiedReceipt, parse_receipt, verify_receipt
 
 
@@ -41,11 +44,14 @@ class ExitCode(IntEnum):
     BAD_PROOF = 5
     WRONG_DOCUMENT = 6
     WRONG_LOG = 7  # a checkpoint of another log than --origin
+    QUORUM = 8  # too few valid witness cosignatures for --policy
 
 
 # A receipt is a few kilobytes; anything far larger is the wrong file (often
-# the document given as --receipt) and is not read into memory.
+# the document given as --receipt) and is not read into memory. A policy of
+# the spec's recommended 32 logs, 32 witnesses and 32 groups is smaller still.
 MAX_RECEIPT_SIZE = 1 << 20
+MAX_POLICY_SIZE = 1 << 20
 
 # Checked in order: the first class the error is an instance of decides.
 # {detail} is the error's own message.
@@ -68,6 +74,13 @@ _FAILURES: tuple[tuple[type[TlogError], ExitCode, str, str], ...] = (
         "NOT VERIFIED: the checkpoint's signature is invalid ({detail}); "
         "the receipt was altered or forged.",
         "未通过：检查点签名无效，回执已被篡改或伪造。",
+    ),
+    (
+        QuorumError,
+        ExitCode.QUORUM,
+        "NOT VERIFIED: the checkpoint lacks the witness cosignatures the trust policy "
+        "requires ({detail}).",
+        "未通过：检查点缺少信任策略要求的见证人联署。",
     ),
     (
         ProofError,
@@ -112,20 +125,27 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a .tlog-proof receipt against the log's public key and, if given, "
         "check that a document is the one it anchors. Exit codes: 0 verified, 2 malformed "
         "file or bad arguments, 3 unknown key, 4 bad signature, 5 bad inclusion proof, "
-        "6 wrong document, 7 a checkpoint of another log than --origin.",
+        "6 wrong document, 7 a checkpoint of another log than --origin, 8 too few witness "
+        "cosignatures for --policy.",
     )
     verify.add_argument("--receipt", required=True, type=Path, help="the .tlog-proof file")
     verify.add_argument(
         "--key",
-        required=True,
         action="append",
+        default=[],
         help="the log's verifier key (name+keyid+key), or a file of such keys one per line; "
-        "may be given several times",
+        "may be given several times; optional when --policy has a log line",
     )
     verify.add_argument(
         "--origin",
         help="the log's origin (its checkpoints' first line): refuse a checkpoint of any "
         "other log, even one whose key is given",
+    )
+    verify.add_argument(
+        "--policy",
+        type=Path,
+        help="a C2SP tlog-policy file: its log lines' keys are trusted beside --key, and the "
+        "checkpoint must also carry valid cosignatures by the witnesses its quorum requires",
     )
     verify.add_argument("--document", type=Path, help="the document the receipt is for")
     return parser
@@ -168,15 +188,26 @@ def load_verifiers(values: Sequence[str]) -> list[Verifier]:
     return verifiers
 
 
-def _read_receipt(path: Path) -> bytes:
+def _read(path: Path, limit: int, what: str, kind: str) -> bytes:
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_RECEIPT_SIZE + 1)
+            data = f.read(limit + 1)
     except OSError as e:
-        raise MalformedError(f"cannot read receipt {path}: {e.strerror}") from None
-    if len(data) > MAX_RECEIPT_SIZE:
-        raise MalformedError(f"{path} is too large to be a receipt (a .tlog-proof file)")
+        raise MalformedError(f"cannot read {what} {path}: {e.strerror}") from None
+    if len(data) > limit:
+        raise MalformedError(f"{path} is too large to be a {what} ({kind})")
     return data
+
+
+def _read_receipt(path: Path) -> bytes:
+    return _read(path, MAX_RECEIPT_SIZE, "receipt", "a .tlog-proof file")
+
+
+def _load_policy(path: Path) -> Policy:
+    try:
+        return parse_policy(_read(path, MAX_POLICY_SIZE, "policy", "a tlog-policy file"))
+    except MalformedError as e:
+        raise type(e)(f"{path}: {e}") from None
 
 
 def _document_sha256(path: Path) -> bytes:
@@ -186,7 +217,38 @@ def _document_sha256(path: Path) -> bytes:
         raise MalformedError(f"cannot read document {path}: {e.strerror}") from None
 
 
-def _report(verified: VerifiedReceipt, document_checked: bool) -> None:
+def _utc(timestamp: int) -> str:
+    # RFC 3339 in UTC; a validly signed time past year 9999 is still shown.
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return f"{timestamp} seconds after 1970-01-01T00:00:00Z"
+
+
+def _witness_lines(verified: VerifiedReceipt, policy: Policy) -> list[str]:
+    lines = []
+    for c in verified.cosignatures:
+        key, time = (
+            f"{c.cosignature.name}+{c.cosignature.key_id:08x}",
+            _utc(c.cosignature.timestamp),
+        )
+        lines += [
+            f"Witness {c.witness} (key {key}) cosigned the checkpoint at {time} (UTC).",
+            f"见证人 {c.witness}（密钥 {key}）于 {time}（协调世界时）联署了该检查点。",
+        ]
+    if policy.quorum == NONE:
+        return lines + [
+            "The trust policy requires no witness cosignature (quorum none).",
+            "信任策略不要求见证人联署（quorum none）。",
+        ]
+    rule = quorum_rule(policy)
+    return lines + [
+        f"These cosignatures meet the trust policy's witness quorum: {rule}.",
+        f"上述联署满足信任策略要求的见证人法定数：{rule}。",
+    ]
+
+
+def _report(verified: VerifiedReceipt, document_checked: bool, policy: Policy | None) -> None:
     entry, checkpoint, key = verified.entry, verified.checkpoint, verified.verifier
     key_name = f"{key.name}+{key.key_id:08x}"
     lines = ["VERIFIED", "核验通过"]
@@ -226,6 +288,8 @@ def _report(verified: VerifiedReceipt, document_checked: bool) -> None:
         "what happened before that is a separate question.",
         "这表明该记录自存证之时起未被改动；存证之前的情况需另行判断。",
     ]
+    if policy is not None:
+        lines[-2:-2] = _witness_lines(verified, policy)
     print("\n".join(lines))
 
 
@@ -241,14 +305,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         verifiers = load_verifiers(args.key)
+        policy = _load_policy(args.policy) if args.policy else None
+        if not verifiers and (policy is None or not policy.logs):
+            raise MalformedError("give the log's key with --key, or a --policy with a log line")
         receipt = parse_receipt(_read_receipt(args.receipt))
         digest = _document_sha256(args.document) if args.document else None
-        verified = verify_receipt(receipt, verifiers, document_sha256=digest, origin=args.origin)
+        verified = verify_receipt(
+            receipt, verifiers, document_sha256=digest, origin=args.origin, policy=policy
+        )
     except TlogError as e:
         return _fail(e)
     except Exception as e:
         # The last line of defence: a verifier for lawyers never shows a traceback.
         print(f"internal error, please report it: {type(e).__name__}: {e}", file=sys.stderr)
         return ExitCode.INTERNAL_ERROR
-    _report(verified, document_checked=digest is not None)
+    _report(verified, document_checked=digest is not None, policy=policy)
     return ExitCode.VERIFIED

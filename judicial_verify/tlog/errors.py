@@ -56,3 +56,11 @@ class OriginMismatchError(TlogError):
 
 class DocumentMismatchError(TlogError):
     """The document's SHA-256 is not the one the entry anchors."""
+
+
+class PolicyError(MalformedError):
+    """A C2SP tlog-policy file that is malformed; the message names the line."""
+
+
+class QuorumError(TlogError):
+    """A checkpoint lacking the witness cosignatures its trust policy's quorum requires."""

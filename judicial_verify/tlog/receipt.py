@@ -26,6 +26,7 @@ from .errors import (
     UnknownKeyError,
 )
 from .note import Note, Verifier, open_note
+from .policy import Policy, WitnessCosignature, check_quorum
 from .strict_decoding import MAX_UINT64, decode_base64, encode_base64, parse_uint64
 from .tree import HASH_SIZE, leaf_hash, verify_inclusion
 
@@ -122,6 +123,7 @@ class VerifiedReceipt:
     index: int
     checkpoint: Checkpoint
     verifier: Verifier
+    cosignatures: tuple[WitnessCosignature, ...] = ()
 
 
 def _log_verifier(note: Note, origin: str, verifiers: Sequence[Verifier]) -> Verifier:
@@ -143,6 +145,7 @@ def verify_receipt(
     *,
     document_sha256: bytes | None = None,
     origin: str | None = None,
+    policy: Policy | None = None,
 ) -> VerifiedReceipt:
     """Checks a receipt against the log keys given, and a document's SHA-256 if given.
 
@@ -150,10 +153,14 @@ def verify_receipt(
     the origin is `origin` if given (a key for another log does not make its
     checkpoints acceptable), that the entry in `extra` is a valid entry, that
     the inclusion proof leads from its leaf hash to the checkpoint's root, and
-    that document_sha256 is the entry's sha256. Raises NoteError
-    (UnknownKeyError, SignatureError), OriginMismatchError, MalformedError,
+    that document_sha256 is the entry's sha256. With a tlog-policy, its log
+    keys are trusted beside `verifiers` and the checkpoint must also carry
+    the cosignatures its quorum requires. Raises NoteError (UnknownKeyError,
+    SignatureError), OriginMismatchError, QuorumError, MalformedError,
     EntryError, InclusionProofError or DocumentMismatchError.
     """
+    if policy is not None:
+        verifiers = [*verifiers, *(log.verifier for log in policy.logs)]
     note = open_note(receipt.checkpoint_note, verifiers)
     checkpoint = parse_checkpoint(note.text)
     if origin is not None and checkpoint.origin != origin:
@@ -161,6 +168,7 @@ def verify_receipt(
             f"the checkpoint is of log {checkpoint.origin}, not of the log {origin} asked for"
         )
     verifier = _log_verifier(note, checkpoint.origin, verifiers)
+    cosignatures = () if policy is None else check_quorum(policy, note.text, note.unverified_sigs)
     if receipt.extra is None:
         raise MalformedError("receipt has no extra line, so it carries no entry")
     entry = decode_entry(receipt.extra)
@@ -181,5 +189,9 @@ def verify_receipt(
             f"but the anchored record's is {entry.sha256}"
         )
     return VerifiedReceipt(
-        entry=entry, index=receipt.index, checkpoint=checkpoint, verifier=verifier
+        entry=entry,
+        index=receipt.index,
+        checkpoint=checkpoint,
+        verifier=verifier,
+        cosignatures=cosignatures,
     )

@@ -3,10 +3,17 @@
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from judicial_verify.tlog.checkpoint import Checkpoint, format_checkpoint
+from judicial_verify.tlog.cosignature import (
+    CosignatureVerifier,
+    Cosigner,
+    format_signature_line,
+    generate_cosigner_key,
+)
 from judicial_verify.tlog.entry import Entry, encode_entry, metadata_commitment
 from judicial_verify.tlog.note import Signer, Verifier, generate_signer_key, sign_note
 from judicial_verify.tlog.receipt import Receipt
@@ -60,3 +67,17 @@ def make_receipt(signers: Sequence[Signer], entries: Sequence[bytes], index: int
         checkpoint_note=sign_note(format_checkpoint(checkpoint), signers),
         extra=entries[index],
     )
+
+
+def new_cosigner(name: str) -> tuple[Cosigner, CosignatureVerifier]:
+    """A fresh cosignature/v1 witness key named `name` and its verifier."""
+    skey, vkey = generate_cosigner_key(name)
+    return Cosigner(skey), CosignatureVerifier(vkey)
+
+
+def cosign_receipt(receipt: Receipt, cosigners: Sequence[Cosigner], timestamp: int) -> Receipt:
+    """The receipt with a cosignature by each of `cosigners`, made at `timestamp`, added."""
+    note = receipt.checkpoint_note
+    text = note[: note.rindex(b"\n\n") + 1].decode("utf-8")
+    lines = "".join(format_signature_line(c.cosign(text, timestamp)) for c in cosigners)
+    return replace(receipt, checkpoint_note=note + lines.encode("utf-8"))

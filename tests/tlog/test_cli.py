@@ -13,10 +13,20 @@ from judicial_verify.tlog.entry import encode_entry
 from judicial_verify.tlog.note import Signer, Verifier, generate_signer_key
 from judicial_verify.tlog.receipt import Receipt, format_receipt
 
-from .conftest import LOG_ORIGIN, make_entry, make_log, make_receipt, new_key
+from .conftest import (
+    LOG_ORIGIN,
+    cosign_receipt,
+    make_entry,
+    make_log,
+    make_receipt,
+    new_cosigner,
+    new_key,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 INDEX, SIZE = 42, 43
+WITNESSES = [new_cosigner(f"w{i}.example/witness")[0] for i in (1, 2, 3)]
+COSIGNED_AT = 1_764_876_000  # 2025-12-04T19:20:00Z
 
 
 @dataclass
@@ -166,6 +176,74 @@ def test_it_lists_its_exit_codes_in_help() -> None:
     assert result.returncode == 0
     assert "6 wrong document" in " ".join(result.stdout.split())
     assert "7 a checkpoint of another log than --origin" in " ".join(result.stdout.split())
+    assert "8 too few witness cosignatures for --policy" in " ".join(result.stdout.split())
+
+
+def test_its_help_says_key_is_optional_when_the_policy_names_the_log() -> None:
+    result = run_cli("verify", "--help")
+    assert "--policy" in result.stdout
+    assert "optional when --policy has a log line" in " ".join(result.stdout.split())
+
+
+# --- a trust policy (C2SP tlog-policy) ---------------------------------------
+
+
+def two_of_three_policy(case: Case, *, log: bool = True) -> Path:
+    lines = [f"log {case.vkey}"] if log else []
+    lines += [f"witness W{i} {w.verifier_key}" for i, w in enumerate(WITNESSES, start=1)]
+    lines += ["group court-witnesses 2 W1 W2 W3", "quorum court-witnesses"]
+    return case.write("court.policy", "\n".join(lines) + "\n")
+
+
+def cosigned_by(case: Case, *numbers: int) -> None:
+    case.write_receipt(
+        cosign_receipt(case.receipt, [WITNESSES[n - 1] for n in numbers], COSIGNED_AT)
+    )
+
+
+def test_it_verifies_2_of_3_cosignatures_under_a_2_of_3_policy_naming_witnesses_and_times(
+    case: Case,
+) -> None:
+    cosigned_by(case, 3, 1)
+    result = verify(case, "--policy", two_of_three_policy(case), "--document", case.document)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    for number in (1, 3):
+        key = f"{WITNESSES[number - 1].name}+{WITNESSES[number - 1].key_id:08x}"
+        assert (
+            f"Witness W{number} (key {key}) cosigned the checkpoint at 2025-12-04T19:20:00Z (UTC)."
+            in result.stdout
+        )
+    assert "Witness W2" not in result.stdout
+    assert "witness quorum: court-witnesses = 2 of (W1, W2, W3)." in result.stdout
+
+
+def test_it_gives_a_cosignature_time_past_year_9999_in_seconds(case: Case) -> None:
+    case.write_receipt(cosign_receipt(case.receipt, WITNESSES[:2], 2**40))
+    result = verify(case, "--policy", two_of_three_policy(case))
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert "at 1099511627776 seconds after 1970-01-01T00:00:00Z (UTC)." in result.stdout
+
+
+def test_it_follows_each_witness_line_with_a_chinese_one(case: Case) -> None:
+    cosigned_by(case, 1, 2)
+    lines = verify(case, "--policy", two_of_three_policy(case)).stdout.splitlines()
+    assert len(lines) % 2 == 0
+    for english, chinese in zip(lines[::2], lines[1::2], strict=True):
+        assert not any("\u4e00" <= c <= "\u9fff" for c in english), english
+        assert any("\u4e00" <= c <= "\u9fff" for c in chinese), chinese
+
+
+def test_it_takes_the_log_key_from_key_beside_a_policy_without_a_log_line(case: Case) -> None:
+    cosigned_by(case, 1, 2)
+    result = verify(case, "--key", case.vkey, "--policy", two_of_three_policy(case, log=False))
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+def test_it_says_when_the_policy_requires_no_witness(case: Case) -> None:
+    policy = case.write("none.policy", f"log {case.vkey}\nquorum none\n")
+    result = verify(case, "--policy", policy)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert "The trust policy requires no witness cosignature" in result.stdout
 
 
 # --- no Django --------------------------------------------------------------
@@ -231,6 +309,22 @@ def test_it_exits_2_on_a_missing_receipt(case: Case) -> None:
 def test_it_exits_2_when_the_document_is_given_as_the_receipt(case: Case) -> None:
     case.receipt_path.write_bytes(bytes(2**20 + 1))
     assert_fails(verify(case, "--key", case.vkey), ExitCode.MALFORMED, "too large to be a receipt")
+
+
+def test_it_exits_2_on_a_malformed_policy_naming_the_file_and_line(case: Case) -> None:
+    policy = case.write("bad.policy", f"log {case.vkey}\ngroup G any W1\nquorum G\n")
+    result = verify(case, "--policy", policy)
+    assert_fails(result, ExitCode.MALFORMED, "bad.policy: policy line 2: group G names W1")
+
+
+def test_it_exits_2_on_a_missing_policy(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, "--policy", case.dir / "missing.policy")
+    assert_fails(result, ExitCode.MALFORMED, "cannot read policy")
+
+
+def test_it_exits_2_without_key_when_the_policy_names_no_log(case: Case) -> None:
+    result = verify(case, "--policy", two_of_three_policy(case, log=False))
+    assert_fails(result, ExitCode.MALFORMED, "give the log's key with --key, or a --policy")
 
 
 def test_it_exits_2_on_a_missing_document(case: Case) -> None:
@@ -312,3 +406,27 @@ def test_it_exits_7_on_a_receipt_of_another_log_than_origin_whose_key_it_was_giv
     result = verify(case, "--key", keys, "--origin", LOG_ORIGIN, "--document", case.document)
     assert_fails(result, ExitCode.WRONG_LOG, "not from the log given by --origin")
     assert "other.example/log" in result.stderr
+
+
+def test_it_exits_8_when_only_1_of_3_witnesses_cosigned_under_a_2_of_3_policy(
+    case: Case,
+) -> None:
+    cosigned_by(case, 2)
+    result = verify(case, "--policy", two_of_three_policy(case), "--document", case.document)
+    assert_fails(
+        result, ExitCode.QUORUM, "lacks the witness cosignatures the trust policy requires"
+    )
+    assert "court-witnesses = 2 of (W1, W2, W3); 1 found, by W2" in result.stderr
+
+
+def test_it_exits_8_on_a_checkpoint_with_no_cosignature_under_a_policy(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, "--policy", two_of_three_policy(case))
+    assert_fails(result, ExitCode.QUORUM, "none found")
+
+
+def test_it_exits_3_on_a_checkpoint_of_a_log_the_policy_does_not_list(case: Case) -> None:
+    other, _ = new_key()
+    receipt = make_receipt([other], make_log(SIZE), INDEX)
+    case.write_receipt(cosign_receipt(receipt, WITNESSES, COSIGNED_AT))
+    result = verify(case, "--policy", two_of_three_policy(case))
+    assert_fails(result, ExitCode.UNKNOWN_KEY, "not signed by any of the keys given")
