@@ -1,13 +1,10 @@
-import gc
 import hashlib
 from typing import Any
-from unittest import mock
 
 import pytest
 
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry, PendingEntry
-from judicial_verify.records import services
 from judicial_verify.records.credentials import node_token_rotate
 from judicial_verify.records.models import NodeToken, Record
 from judicial_verify.tlog.entry import decode_entry, metadata_commitment
@@ -230,20 +227,3 @@ def test_node_tokens_are_stored_only_as_hashes(court: Actor) -> None:
     assert court.token is not None
     assert stored.key_hash == hashlib.sha256(court.token.encode()).hexdigest()
     assert not NodeToken.objects.filter(key_hash__contains=court.token[4:20]).exists()
-
-
-def test_a_batch_is_anchored_with_the_collector_paused(court: Actor) -> None:
-    # judicial_verify/collector.py: the batch's objects all live till its answer is sent.
-    assert gc.isenabled()
-    seen = []
-
-    def anchor(**kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return services.records_anchor(**kwargs)
-
-    batch = [{"kind": "evidence", "sha256": sha(f"doc {i}")} for i in range(3)]
-    with mock.patch("judicial_verify.api.views.entries_submit.records_anchor", anchor):
-        response = court.client.post("/api/v1/entries", batch, format="json")
-    assert response.status_code == 202
-    assert seen == [False]
-    assert gc.isenabled()

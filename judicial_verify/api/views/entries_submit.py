@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from judicial_verify.collector import collector_paused
 from judicial_verify.ledger import read
 from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
@@ -165,10 +164,6 @@ class EntrySubmitView(APIView):
         summary="Anchor one record or up to 1,000",
     )
     def post(self, request: Request) -> Response:
-        with collector_paused():  # a batch makes some 50,000 objects that live till the end
-            return self._post(request)
-
-    def _post(self, request: Request) -> Response:
         node = request_node(request)
         if node is None:  # IsNode has refused this already; here for the type checker
             raise ApiError(
