@@ -69,6 +69,10 @@ class AnchorError(ValueError):
         self.field = field
 
 
+class RefForbidden(AnchorError):
+    """An item whose ref names an entry this node may not refer to (another node's)."""
+
+
 class IdempotencyConflict(ValueError):
     """An Idempotency-Key reused with a different batch."""
 
@@ -118,21 +122,38 @@ def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
         raise AnchorError(
             f"a {kind.code} must name the entry it refers to", item=index, field="ref"
         )
-    if item.ref is not None:
-        try:
-            target = decode_entry(bytes(read.entry_get(item.ref).data))
-        except read.NotFound as e:
-            raise AnchorError(str(e), item=index, field="ref") from None
-        if kind.ref_kind and target.kind != kind.ref_kind:
-            raise AnchorError(
-                f"entry {item.ref} is a {target.kind}, not a {kind.ref_kind}",
-                item=index,
-                field="ref",
-            )
     try:
         return metadata_clean(kind, item.metadata)
     except MetadataError as e:
         raise AnchorError(str(e), item=index, field=f"metadata.{e.field}") from None
+
+
+def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
+    """Checks every item's ref names an entry of this node, of the kind it must be.
+
+    A ref binds the new leaf to another: a receipt of service acknowledges a served
+    document, and only the node that served it may record that. An entry of another node is
+    refused for every kind, with RefForbidden.
+    """
+    targets = read.entries_at({item.ref for item in items if item.ref is not None})
+    for index, item in enumerate(items):
+        if item.ref is None:
+            continue
+        entry = targets.get(item.ref)
+        if entry is None:
+            raise AnchorError(f"no entry at index {item.ref}", item=index, field="ref")
+        target = decode_entry(bytes(entry.data))
+        if target.node != node.code:
+            raise RefForbidden(
+                f"entry {item.ref} was anchored by another node; a node refers only to its own",
+                item=index,
+                field="ref",
+            )
+        ref_kind = KINDS[item.kind].ref_kind
+        if ref_kind and target.kind != ref_kind:
+            raise AnchorError(
+                f"entry {item.ref} is a {target.kind}, not a {ref_kind}", item=index, field="ref"
+            )
 
 
 def _existing(node: Node, items: Sequence[AnchorItem]) -> dict[tuple[str, str, int | None], Record]:
@@ -173,6 +194,7 @@ def records_anchor(*, node: Node, items: Sequence[AnchorItem]) -> list[Anchored]
     if not 1 <= len(items) <= MAX_BATCH:
         raise AnchorError(f"a batch holds 1 to {MAX_BATCH} records")
     cleaned = [_check_item(i, item) for i, item in enumerate(items)]
+    _check_refs(node, items)
     try:
         with transaction.atomic():
             return _anchor(node, items, cleaned)

@@ -227,3 +227,36 @@ def test_node_tokens_are_stored_only_as_hashes(court: Actor) -> None:
     assert court.token is not None
     assert stored.key_hash == hashlib.sha256(court.token.encode()).hexdigest()
     assert not NodeToken.objects.filter(key_hash__contains=court.token[4:20]).exists()
+
+
+def integrated_served_document(node: Actor) -> int:
+    body = {"kind": "served_document", "sha256": sha("summons"), "metadata": SERVED}
+    submission = post(node, body).json()["entries"][0]["id"]
+    log_integrate()
+    return Entry.objects.get(submission=submission).index
+
+
+@pytest.mark.parametrize("kind", ["service_receipt", "evidence"])
+def test_a_node_may_not_refer_to_another_node_s_entry(
+    court: Actor, other_court: Actor, kind: str
+) -> None:
+    served = integrated_served_document(court)
+    records = Record.objects.count()
+    body = [
+        {"kind": "evidence", "sha256": sha("fine")},
+        {"kind": kind, "sha256": sha("their receipt"), "ref": served},
+    ]
+    response = post(other_court, body)
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "forbidden_ref"
+    assert error["fields"] == [{"item": 1, "field": "ref", "message": error["message"]}]
+    assert Record.objects.count() == records
+    assert not PendingEntry.objects.exists()
+
+
+def test_the_serving_node_records_the_receipt_of_its_document(court: Actor) -> None:
+    served = integrated_served_document(court)
+    response = post(court, {"kind": "service_receipt", "sha256": sha("receipt"), "ref": served})
+    assert response.status_code == 202
+    assert Record.objects.get(kind="service_receipt").ref == served

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.records.codes import code_format
 from judicial_verify.records.kinds import KINDS
@@ -20,6 +19,7 @@ from judicial_verify.records.services import (
     AnchorError,
     AnchorItem,
     IdempotencyConflict,
+    RefForbidden,
     record_code,
     records_anchor,
     records_anchor_once,
@@ -56,11 +56,15 @@ class SubmitOutput(serializers.Serializer):
     entries = EntryOutput(many=True)
 
 
-def _invalid(message: str, item: int | None, field: str) -> ApiError:
+def _where(message: str, item: int | None, field: str) -> dict[str, Any]:
     where: dict[str, Any] = {"field": field, "message": message}
     if item is not None:
         where["item"] = item
-    return ApiError(f"{field}: {message}", code="invalid", fields=[where])
+    return where
+
+
+def _invalid(message: str, item: int | None, field: str) -> ApiError:
+    return ApiError(f"{field}: {message}", code="invalid", fields=[_where(message, item, field)])
 
 
 def _item(position: int | None, raw: object) -> AnchorItem:
@@ -116,10 +120,7 @@ def _output(
     """Each record as answered; `indices`, each submission's entry index where the caller
     has them all (it waited), else read here."""
     if indices is None:
-        submissions = [a.record.submission for a in anchored]
-        indices = dict(
-            Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
-        )
+        indices = read.submission_indices([a.record.submission for a in anchored])
     files = read.receipts_get(list(indices.values())) if receipts and indices else {}
     out = []
     for a in anchored:
@@ -177,6 +178,13 @@ class EntrySubmitView(APIView):
                 anchored = records_anchor_once(node=node, items=items, key=key[:200])
             else:
                 anchored = records_anchor(node=node, items=items)
+        except RefForbidden as e:
+            raise ApiError(
+                str(e),
+                code="forbidden_ref",
+                status_code=status.HTTP_403_FORBIDDEN,
+                fields=[_where(str(e), _item_position(request, e.item), "ref")],
+            ) from None
         except AnchorError as e:
             raise _invalid(str(e), _item_position(request, e.item), e.field or "body") from None
         except IdempotencyConflict as e:
