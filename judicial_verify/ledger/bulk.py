@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
+import psycopg
+from django.db import DatabaseError, connection
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -41,10 +42,22 @@ def rows_insert(objs: Sequence[M], *, into: CopyInto[M]) -> None:
         keys = sorted(key for (key,) in cursor.fetchall())
         for obj, key in zip(objs, keys, strict=True):
             obj.pk = key
-        # Errors as Django's (IntegrityError and the rest), as for any other statement.
-        with connection.wrap_database_errors, cursor.cursor.copy(into.copy) as copy:
-            for obj in objs:
-                copy.write_row(into.row(obj))
+        try:
+            # Errors as Django's (IntegrityError and the rest), as for any other statement.
+            with connection.wrap_database_errors, cursor.cursor.copy(into.copy) as copy:
+                for obj in objs:
+                    copy.write_row(into.row(obj))
+        except DatabaseError as e:
+            # PostgreSQL's detail and context of a failed row quote the row, metadata and
+            # all, and the error of a failed request is logged: only its first line is kept.
+            raise type(e)(f"{into.copy.partition(' (')[0]}: {_first_line(e)}") from None
+
+
+def _first_line(error: DatabaseError) -> str:
+    cause = error.__cause__
+    if isinstance(cause, psycopg.Error) and cause.diag.message_primary:
+        return cause.diag.message_primary
+    return type(error).__name__
 
 
 def stored_plainly(model: type[Model], fields: Any) -> bool:

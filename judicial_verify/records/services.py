@@ -125,7 +125,8 @@ def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
     try:
         return metadata_clean(kind, item.metadata)
     except MetadataError as e:
-        raise AnchorError(str(e), item=index, field=f"metadata.{e.field}") from None
+        where = "metadata" if e.field is None else f"metadata.{e.field}"
+        raise AnchorError(str(e), item=index, field=where) from None
 
 
 def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:

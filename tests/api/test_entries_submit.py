@@ -1,4 +1,6 @@
 import hashlib
+import json
+import logging
 from typing import Any
 
 import pytest
@@ -6,6 +8,7 @@ import pytest
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry, PendingEntry
 from judicial_verify.records.credentials import node_token_rotate
+from judicial_verify.records.kinds import MAX_METADATA_BYTES
 from judicial_verify.records.models import NodeToken, Record
 from judicial_verify.tlog.entry import decode_entry, metadata_commitment
 from judicial_verify.tlog.receipt import parse_receipt
@@ -229,6 +232,11 @@ def test_node_tokens_are_stored_only_as_hashes(court: Actor) -> None:
     assert not NodeToken.objects.filter(key_hash__contains=court.token[4:20]).exists()
 
 
+def post_raw(actor: Actor, body: object) -> Any:
+    # json.dumps writes what is not text (a lone surrogate, say) \u-escaped, as JSON allows.
+    return actor.client.post(URL, json.dumps(body), content_type="application/json")
+
+
 def integrated_served_document(node: Actor) -> int:
     body = {"kind": "served_document", "sha256": sha("summons"), "metadata": SERVED}
     submission = post(node, body).json()["entries"][0]["id"]
@@ -260,3 +268,61 @@ def test_the_serving_node_records_the_receipt_of_its_document(court: Actor) -> N
     response = post(court, {"kind": "service_receipt", "sha256": sha("receipt"), "ref": served})
     assert response.status_code == 202
     assert Record.objects.get(kind="service_receipt").ref == served
+
+
+NOT_TEXT = ["a\x00b", "\ud800", "\udc00 alone", "two\nlines", "tab\there", "\x7f", "\x85", "\u2028"]
+
+
+@pytest.mark.parametrize("value", NOT_TEXT)
+def test_it_refuses_metadata_that_is_not_single_line_text(court: Actor, value: str) -> None:
+    body = {"kind": "case_file", "sha256": sha("x"), "metadata": {"title": value}}
+    response = post_raw(court, body)
+    assert response.status_code == 400
+    (where,) = response.json()["error"]["fields"]
+    assert where["field"] == "metadata.title"
+    assert not Record.objects.exists()
+
+
+def test_it_refuses_a_list_item_that_is_not_text(court: Actor) -> None:
+    body = {"kind": "case_file", "sha256": sha("x"), "metadata": {"parties": ["Wang", "L\x00i"]}}
+    response = post_raw(court, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "metadata.parties"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "evidence", "sha256": sha("x"), "\ud800": 1}, "\\ud800"),
+        ({"kind": "evidence", "sha256": sha("x"), "metadata": {"\ud800": "a"}}, "metadata.\\ud800"),
+    ],
+)
+def test_it_names_a_field_that_is_not_text_escaped(court: Actor, body: object, field: str) -> None:
+    response = post_raw(court, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == field
+
+
+def test_no_log_line_carries_metadata_of_a_refused_submission(
+    court: Actor, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("", "django.request", "django.db.backends"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    court.client.raise_request_exception = False
+    for at, value in enumerate(NOT_TEXT):
+        metadata = {"case_number": "(2026) 京0105民初1号", "parties": ["Zhang Secretparty", value]}
+        post_raw(court, {"kind": "case_file", "sha256": sha(f"{at}"), "metadata": metadata})
+        metadata = {"case_number": "(2026) 京0105民初1号", "title": value}
+        post_raw(court, {"kind": "case_file", "sha256": sha(f"{at}"), "metadata": metadata})
+    assert caplog.records  # the refusals are logged, without what was refused
+    assert "Secretparty" not in caplog.text
+    assert "京0105" not in caplog.text
+
+
+def test_it_refuses_metadata_past_its_size_limit(court: Actor) -> None:
+    parties = [f"party {i} " + "x" * (MAX_METADATA_BYTES // 50) for i in range(50)]
+    response = post(
+        court, {"kind": "case_file", "sha256": sha("x"), "metadata": {"parties": parties}}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "metadata"

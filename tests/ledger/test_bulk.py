@@ -1,5 +1,6 @@
 """rows_insert stores what bulk_create stores: by COPY on PostgreSQL, bulk_create elsewhere."""
 
+import traceback
 from typing import Any
 
 import pytest
@@ -16,16 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def record(node: Node, n: int, **values: Any) -> Record:
-    return Record(
-        node=node,
-        kind="evidence",
-        sha256=f"{n:064x}",
-        metadata={"title": "证据 1", "quote": 'a "b" \\ c'},
-        salt=bytes(range(32)),
-        submission=n,
-        created=timezone.now(),
-        **values,
-    )
+    given: dict[str, Any] = {
+        "kind": "evidence",
+        "sha256": f"{n:064x}",
+        "metadata": {"title": "证据 1", "quote": 'a "b" \\ c'},
+        "salt": bytes(range(32)),
+        "submission": n,
+        "created": timezone.now(),
+    }
+    return Record(node=node, **{**given, **values})
 
 
 def stored(obj: Record) -> dict[str, object]:
@@ -64,3 +64,12 @@ def test_a_broken_constraint_is_django_s_integrity_error() -> None:
     rows_insert([record(node, 1)], into=RECORD_COPY)
     with pytest.raises(IntegrityError):
         rows_insert([record(node, 1)], into=RECORD_COPY)
+
+
+def test_a_failed_row_s_values_stay_out_of_the_error() -> None:
+    node = Node.objects.create(code="court-a", name="Court A")
+    broken = record(node, 1, metadata={"title": "Zhang Secretparty"})
+    broken.kind = None  # type: ignore[assignment]
+    with pytest.raises(IntegrityError) as raised:
+        rows_insert([broken], into=RECORD_COPY)
+    assert "Secretparty" not in "".join(traceback.format_exception(raised.value))

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from judicial_verify.ledger import read
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.records.codes import code_format
-from judicial_verify.records.kinds import KINDS
+from judicial_verify.records.kinds import KINDS, field_name
 from judicial_verify.records.services import (
     MAX_BATCH,
     Anchored,
@@ -74,7 +74,9 @@ def _item(position: int | None, raw: object) -> AnchorItem:
     for key in raw:
         if key not in ITEM_KEYS:
             raise _invalid(
-                f"unknown field; fields are {', '.join(sorted(ITEM_KEYS))}", position, key
+                f"unknown field; fields are {', '.join(sorted(ITEM_KEYS))}",
+                position,
+                field_name(key),
             )
     for key in ("kind", "sha256"):
         if not isinstance(raw.get(key), str):
