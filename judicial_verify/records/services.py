@@ -246,19 +246,26 @@ def request_fingerprint(items: Sequence[AnchorItem]) -> str:
 
 
 def records_anchor_once(*, node: Node, items: Sequence[AnchorItem], key: str) -> list[Anchored]:
-    """Anchors under an Idempotency-Key: a retry of the same batch gets the same records."""
+    """Anchors under an Idempotency-Key: a retry of the same batch gets the same records.
+
+    The key is claimed first, in the batch's transaction: a retry that arrives while the
+    first call is still anchoring waits on the claim's row, then reads its answer.
+    """
     fingerprint = request_fingerprint(items)
-    seen = IdempotencyKey.objects.filter(node=node, key=key).first()
-    if seen is None:
-        with transaction.atomic():
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(
+                    node=node, key=key, request_hash=fingerprint, submissions=[]
+                )
+        except IntegrityError:
+            claim = None  # claimed before, by a call that has committed since
+        if claim is not None:
             anchored = records_anchor(node=node, items=items)
-            IdempotencyKey.objects.create(
-                node=node,
-                key=key,
-                request_hash=fingerprint,
-                submissions=[a.record.submission for a in anchored],
-            )
-        return anchored
+            claim.submissions = [a.record.submission for a in anchored]
+            claim.save(update_fields=["submissions"])
+            return anchored
+    seen = IdempotencyKey.objects.get(node=node, key=key)
     if seen.request_hash != fingerprint:
         raise IdempotencyConflict("this Idempotency-Key was used for a different batch")
     records = Record.objects.in_bulk(seen.submissions, field_name="submission")
