@@ -157,6 +157,7 @@ KINDS: dict[str, RecordKind] = {
 # the most room any client's JSON takes for it, so a batch of the most a record may carry
 # fits under the API's request size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE).
 MAX_METADATA_BYTES = 8192
+MAX_LIST_ITEMS = 50
 # Metadata is single-line text: no C0 or C1 control characters (NUL among them), no line or
 # paragraph separators, and no lone surrogates (halves of a UTF-16 pair, which no encoding
 # of Unicode text can store).
@@ -195,8 +196,8 @@ def _clean_value(field: Field, value: object) -> object:
     if field.type is FieldType.TEXT_LIST:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise MetadataError(field.name, "must be a list of strings")
-        if len(value) > 50:
-            raise MetadataError(field.name, "must have at most 50 items")
+        if len(value) > MAX_LIST_ITEMS:
+            raise MetadataError(field.name, f"must have at most {MAX_LIST_ITEMS} items")
         return [_clean_text(field, v) for v in value]
     if not isinstance(value, str):
         raise MetadataError(field.name, "must be a string")

@@ -69,8 +69,16 @@ class AnchorError(ValueError):
         self.field = field
 
 
+class RefNotFound(AnchorError):
+    """An item whose ref names no entry of the log."""
+
+
 class RefForbidden(AnchorError):
     """An item whose ref names an entry this node may not refer to (another node's)."""
+
+
+class RefWrongKind(AnchorError):
+    """An item whose ref names an entry of a kind it may not refer to."""
 
 
 class IdempotencyConflict(ValueError):
@@ -142,7 +150,7 @@ def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
             continue
         entry = targets.get(item.ref)
         if entry is None:
-            raise AnchorError(f"no entry at index {item.ref}", item=index, field="ref")
+            raise RefNotFound(f"no entry at index {item.ref}", item=index, field="ref")
         target = decode_entry(bytes(entry.data))
         if target.node != node.code:
             raise RefForbidden(
@@ -152,7 +160,7 @@ def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
             )
         ref_kind = KINDS[item.kind].ref_kind
         if ref_kind and target.kind != ref_kind:
-            raise AnchorError(
+            raise RefWrongKind(
                 f"entry {item.ref} is a {target.kind}, not a {ref_kind}", item=index, field="ref"
             )
 

@@ -82,6 +82,14 @@ def test_a_retried_batch_with_an_idempotency_key_gets_the_same_answer(court: Act
     assert Record.objects.count() == 3
 
 
+def test_an_idempotency_key_that_is_not_text_is_refused(court: Actor) -> None:
+    body = {"kind": "evidence", "sha256": sha("a")}
+    response = post(court, body, HTTP_IDEMPOTENCY_KEY="k\x00")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "Idempotency-Key"
+    assert not Record.objects.exists()
+
+
 def test_an_idempotency_key_reused_for_another_batch_is_refused(court: Actor) -> None:
     post(court, {"kind": "evidence", "sha256": sha("a")}, HTTP_IDEMPOTENCY_KEY="k")
     response = post(court, {"kind": "evidence", "sha256": sha("b")}, HTTP_IDEMPOTENCY_KEY="k")
@@ -124,7 +132,8 @@ def test_a_served_document_gets_a_verification_code(court: Actor) -> None:
         ({"kind": "evidence", "sha256": sha("x"), "colour": "red"}, None, "colour"),
         ({"kind": "evidence", "sha256": sha("x"), "ref": -1}, None, "ref"),
         ({"kind": "evidence", "sha256": sha("x"), "ref": "1"}, None, "ref"),
-        ({"kind": "evidence", "sha256": sha("x"), "ref": 5}, None, "ref"),
+        ({"kind": "evidence", "sha256": sha("x"), "ref": 2**53}, None, "ref"),
+        ({"kind": "evidence", "sha256": sha("x"), "ref": 2**70}, None, "ref"),
         ({"kind": "service_receipt", "sha256": sha("x")}, None, "ref"),
         ({"kind": "evidence", "sha256": sha("x"), "metadata": []}, None, "metadata"),
         ({"kind": "evidence", "sha256": sha("x"), "metadata": {"x": "1"}}, None, "metadata.x"),
@@ -173,7 +182,19 @@ def test_a_receipt_of_service_must_refer_to_a_served_document(court: Actor) -> N
     post(court, {"kind": "evidence", "sha256": sha("e")})
     log_integrate()
     response = post(court, {"kind": "service_receipt", "sha256": sha("r"), "ref": 0})
-    assert response.json()["error"]["fields"][0]["field"] == "ref"
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "ref_wrong_kind"
+    assert error["fields"][0]["field"] == "ref"
+
+
+def test_a_ref_to_no_entry_is_404_naming_the_ref(court: Actor) -> None:
+    response = post(court, [{"kind": "evidence", "sha256": sha("x"), "ref": 5}])
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "ref_not_found"
+    assert error["fields"] == [{"item": 0, "field": "ref", "message": error["message"]}]
+    assert not Record.objects.exists()
 
 
 def test_it_refuses_malformed_json_with_a_clear_error(court: Actor) -> None:
