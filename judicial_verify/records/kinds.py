@@ -181,14 +181,13 @@ def field_name(name: str) -> str:
     return name.encode("unicode_escape").decode("ascii")
 
 
-def _clean_text(field: Field, value: str) -> str:
+def _clean_text(field: Field, value: str) -> None:
     if len(value) > field.max_length:
         raise MetadataError(field.name, f"must be at most {field.max_length} characters")
     if NOT_TEXT.search(value) is not None:
         raise MetadataError(
             field.name, "must be single-line text, without control characters or lone surrogates"
         )
-    return value
 
 
 def _clean_value(field: Field, value: object) -> object:
@@ -198,7 +197,9 @@ def _clean_value(field: Field, value: object) -> object:
             raise MetadataError(field.name, "must be a list of strings")
         if len(value) > MAX_LIST_ITEMS:
             raise MetadataError(field.name, f"must have at most {MAX_LIST_ITEMS} items")
-        return [_clean_text(field, v) for v in value]
+        for v in value:
+            _clean_text(field, v)
+        return value
     if not isinstance(value, str):
         raise MetadataError(field.name, "must be a string")
     _clean_text(field, value)

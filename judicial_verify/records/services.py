@@ -85,7 +85,7 @@ class IdempotencyConflict(ValueError):
     """An Idempotency-Key reused with a different batch."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnchorItem:
     kind: str
     sha256: str
@@ -93,7 +93,7 @@ class AnchorItem:
     ref: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchored:
     """One anchored item: its record, and whether this call created it."""
 
