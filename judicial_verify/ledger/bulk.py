@@ -8,7 +8,7 @@ constraints and fires the same triggers as for INSERT.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import psycopg
 from django.db import DatabaseError, connection
@@ -59,12 +59,3 @@ def _first_line(error: DatabaseError) -> str:
         return cause.diag.message_primary
     return type(error).__name__
 
-
-def stored_plainly(model: type[Model], fields: Any) -> bool:
-    from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-    from django.db.models.query_utils import DeferredAttribute
-
-    return all(
-        type(getattr(model, f.attname)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
-        for f in fields
-    )
