@@ -17,6 +17,7 @@ import schemathesis
 from django.conf import LazySettings
 from django.core.wsgi import get_wsgi_application
 from schemathesis import Case
+from schemathesis.config import PositiveDataAcceptanceConfig
 
 from judicial_verify.records.credentials import node_create
 
@@ -46,6 +47,11 @@ def fresh_throttle_counts(settings: LazySettings) -> None:
 # schemathesis.pytest.from_fixture would load it lazily, but fails on pytest 9.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 schema.config.generation.update(max_examples=MAX_EXAMPLES)
+# A schema-valid batch is refused with 422 when its Idempotency-Key was used for another
+# batch before, as the IETF Idempotency-Key header draft asks; the examples reuse keys.
+schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+    expected_statuses=[*PositiveDataAcceptanceConfig().expected_statuses, "422"]
+)
 
 
 @schema.parametrize()
