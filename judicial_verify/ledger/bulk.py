@@ -58,4 +58,3 @@ def _first_line(error: DatabaseError) -> str:
     if isinstance(cause, psycopg.Error) and cause.diag.message_primary:
         return cause.diag.message_primary
     return type(error).__name__
-

@@ -5,7 +5,7 @@ loads the whole tree. Sizes are bounded by the newest signed checkpoint, so
 no caller can see a tree the log has not committed to.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -283,13 +283,13 @@ def tile_get(tile: Tile) -> bytes:
     return stored[: tile.width * HASH_SIZE]
 
 
-def submission_indices(submissions: Collection[int]) -> dict[int, int]:
+def submission_indices(submissions: Sequence[int]) -> dict[int, int]:
     """Returns the entry index of each of these submissions that is integrated."""
     rows = Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
     return dict(rows)
 
 
-def entries_at(indices: Collection[int]) -> dict[int, Entry]:
+def entries_at(indices: Sequence[int]) -> dict[int, Entry]:
     """Returns the integrated entries at these indices, by index; absent ones are left out."""
     if not indices:
         return {}

@@ -144,7 +144,7 @@ def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
     document, and only the node that served it may record that. An entry of another node is
     refused for every kind, with RefForbidden.
     """
-    targets = read.entries_at({item.ref for item in items if item.ref is not None})
+    targets = read.entries_at(sorted({item.ref for item in items if item.ref is not None}))
     for index, item in enumerate(items):
         if item.ref is None:
             continue
