@@ -404,6 +404,10 @@ STORAGES = {
     },
 }
 
+# The largest request body: a node's batch of 1,000 records, each with the most metadata a
+# record may hold (records.kinds.MAX_METADATA_BYTES) and 2 KiB for the rest of it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "judicial_verify.api.openapi.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -412,7 +416,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["judicial_verify.api.parsers.JsonParser"],
     "EXCEPTION_HANDLER": "judicial_verify.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Every view: a rate per role, counted in the cache (judicial_verify.api.throttles).

@@ -327,3 +327,16 @@ def tile_get(tile: Tile) -> bytes:
     if len(stored) < tile.width * HASH_SIZE:
         raise integrity_alarm(f"tile {tile.path}", f"{len(stored)} bytes are stored")
     return stored[: tile.width * HASH_SIZE]
+
+
+def submission_indices(submissions: Sequence[int]) -> dict[int, int]:
+    """Returns the entry index of each of these submissions that is integrated."""
+    rows = Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
+    return dict(rows)
+
+
+def entries_at(indices: Sequence[int]) -> dict[int, Entry]:
+    """Returns the integrated entries at these indices, by index; absent ones are left out."""
+    if not indices:
+        return {}
+    return {entry.index: entry for entry in Entry.objects.filter(index__any=indices)}

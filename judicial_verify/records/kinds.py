@@ -7,6 +7,8 @@ anchoring court sees everything.
 """
 
 import datetime as dt
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -151,12 +153,41 @@ KINDS: dict[str, RecordKind] = {
 }
 
 
-class MetadataError(ValueError):
-    """Metadata that does not fit its kind; `field` names the offending field."""
+# A record's metadata at most, as compact JSON with every character beyond ASCII \u-escaped:
+# the most room any client's JSON takes for it, so a batch of the most a record may carry
+# fits under the API's request size limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE).
+MAX_METADATA_BYTES = 8192
+MAX_LIST_ITEMS = 50
+# Metadata is single-line text: no C0 or C1 control characters (NUL among them), no line or
+# paragraph separators, and no lone surrogates (halves of a UTF-16 pair, which no encoding
+# of Unicode text can store).
+NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
-    def __init__(self, field: str, message: str) -> None:
+
+class MetadataError(ValueError):
+    """Metadata that does not fit its kind; `field` names the offending field, or is None
+    for the metadata as a whole."""
+
+    def __init__(self, field: str | None, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+def field_name(name: str) -> str:
+    """Returns a field's name as an error may show it: as given if it is text, else with
+    what is not text escaped (an answer must never carry a lone surrogate)."""
+    if NOT_TEXT.search(name) is None:
+        return name
+    return name.encode("unicode_escape").decode("ascii")
+
+
+def _clean_text(field: Field, value: str) -> None:
+    if len(value) > field.max_length:
+        raise MetadataError(field.name, f"must be at most {field.max_length} characters")
+    if NOT_TEXT.search(value) is not None:
+        raise MetadataError(
+            field.name, "must be single-line text, without control characters or lone surrogates"
+        )
 
 
 def _clean_value(field: Field, value: object) -> object:
@@ -164,13 +195,14 @@ def _clean_value(field: Field, value: object) -> object:
     if field.type is FieldType.TEXT_LIST:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise MetadataError(field.name, "must be a list of strings")
-        if any(len(v) > field.max_length for v in value) or len(value) > 50:
-            raise MetadataError(field.name, "is too long")
+        if len(value) > MAX_LIST_ITEMS:
+            raise MetadataError(field.name, f"must have at most {MAX_LIST_ITEMS} items")
+        for v in value:
+            _clean_text(field, v)
         return value
     if not isinstance(value, str):
         raise MetadataError(field.name, "must be a string")
-    if len(value) > field.max_length:
-        raise MetadataError(field.name, f"must be at most {field.max_length} characters")
+    _clean_text(field, value)
     allowed = [c.value for c in field.choices]
     if allowed and value not in allowed:
         raise MetadataError(field.name, f"must be one of {', '.join(allowed)}")
@@ -194,12 +226,16 @@ def metadata_clean(kind: RecordKind, metadata: Mapping[str, object]) -> dict[str
     known = {f.name: f for f in kind.fields}
     for name in metadata:
         if name not in known:
-            raise MetadataError(name, f"is not a field of a {kind.code}")
+            raise MetadataError(field_name(name), f"is not a field of a {kind.code}")
     cleaned = {}
     for field in kind.fields:
         if metadata.get(field.name) in (None, ""):
             continue
         cleaned[field.name] = _clean_value(field, metadata[field.name])
+    if len(json.dumps(cleaned, separators=(",", ":"))) > MAX_METADATA_BYTES:
+        raise MetadataError(
+            None, f"is at most {MAX_METADATA_BYTES} bytes as JSON, non-ASCII characters \\u-escaped"
+        )
     return cleaned
 
 

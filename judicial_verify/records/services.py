@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.bulk import instance_new, rows_insert
+from judicial_verify.ledger.bulk import CopyInto, rows_insert
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import (
     Entry,
@@ -35,9 +36,28 @@ from .kinds import KINDS, MetadataError, metadata_clean
 from .models import NODE_CODE, IdempotencyKey, Node, Record
 
 MAX_BATCH = 1000
-_RECORD_NODE = Record._meta.get_field("node")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SALT_BYTES = 32
+
+RECORD_COPY = CopyInto[Record](
+    keys="SELECT nextval(pg_get_serial_sequence('records_record', 'id'))"
+    " FROM generate_series(1, %s)",
+    copy="COPY records_record"
+    " (id, node_id, kind, sha256, ref, metadata, salt, submission, code_hash, created)"
+    " FROM STDIN",
+    row=lambda r: (
+        r.pk,
+        r.node_id,
+        r.kind,
+        r.sha256,
+        r.ref,
+        json.dumps(r.metadata, ensure_ascii=False, separators=(",", ":")),
+        r.salt,
+        r.submission,
+        r.code_hash,
+        r.created,
+    ),
+)
 
 
 class AnchorError(ValueError):
@@ -49,11 +69,23 @@ class AnchorError(ValueError):
         self.field = field
 
 
+class RefNotFound(AnchorError):
+    """An item whose ref names no entry of the log."""
+
+
+class RefForbidden(AnchorError):
+    """An item whose ref names an entry this node may not refer to (another node's)."""
+
+
+class RefWrongKind(AnchorError):
+    """An item whose ref names an entry of a kind it may not refer to."""
+
+
 class IdempotencyConflict(ValueError):
     """An Idempotency-Key reused with a different batch."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnchorItem:
     kind: str
     sha256: str
@@ -61,7 +93,7 @@ class AnchorItem:
     ref: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchored:
     """One anchored item: its record, and whether this call created it."""
 
@@ -98,52 +130,69 @@ def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
         raise AnchorError(
             f"a {kind.code} must name the entry it refers to", item=index, field="ref"
         )
-    if item.ref is not None:
-        try:
-            target = decode_entry(bytes(read.entry_get(item.ref).data))
-        except read.NotFound as e:
-            raise AnchorError(str(e), item=index, field="ref") from None
-        if kind.ref_kind and target.kind != kind.ref_kind:
-            raise AnchorError(
-                f"entry {item.ref} is a {target.kind}, not a {kind.ref_kind}",
-                item=index,
-                field="ref",
-            )
     try:
         return metadata_clean(kind, item.metadata)
     except MetadataError as e:
-        raise AnchorError(str(e), item=index, field=f"metadata.{e.field}") from None
+        where = "metadata" if e.field is None else f"metadata.{e.field}"
+        raise AnchorError(str(e), item=index, field=where) from None
+
+
+def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
+    """Checks every item's ref names an entry of this node, of the kind it must be.
+
+    A ref binds the new leaf to another: a receipt of service acknowledges a served
+    document, and only the node that served it may record that. An entry of another node is
+    refused for every kind, with RefForbidden.
+    """
+    targets = read.entries_at(sorted({item.ref for item in items if item.ref is not None}))
+    for index, item in enumerate(items):
+        if item.ref is None:
+            continue
+        entry = targets.get(item.ref)
+        if entry is None:
+            raise RefNotFound(f"no entry at index {item.ref}", item=index, field="ref")
+        target = decode_entry(bytes(entry.data))
+        if target.node != node.code:
+            raise RefForbidden(
+                f"entry {item.ref} was anchored by another node; a node refers only to its own",
+                item=index,
+                field="ref",
+            )
+        ref_kind = KINDS[item.kind].ref_kind
+        if ref_kind and target.kind != ref_kind:
+            raise RefWrongKind(
+                f"entry {item.ref} is a {target.kind}, not a {ref_kind}", item=index, field="ref"
+            )
 
 
 def _existing(node: Node, items: Sequence[AnchorItem]) -> dict[tuple[str, str, int | None], Record]:
     # The node's records of these documents, matched on (kind, sha256, ref) here: an OR of one
-    # Q per item took 100 ms to build for a batch of 1,000.
+    # Q per item is slow to build for a batch of 1,000.
     wanted = {(item.kind, item.sha256, item.ref) for item in items}
     found = Record.objects.filter(node=node, sha256__any={item.sha256 for item in items})
     return {key: r for r in found if (key := (r.kind, r.sha256, r.ref)) in wanted}
 
 
 def _new_record(
-    node: Node, item: AnchorItem, metadata: dict[str, object], now: str, salt: bytes
+    node: Node, item: AnchorItem, metadata: dict[str, object], now: datetime, salt: bytes
 ) -> tuple[Record, Entry]:
     entry = Entry(
         kind=item.kind,
         sha256=item.sha256,
         node=node.code,
-        time=now,
+        time=format_entry_time(now),
         meta=metadata_commitment(salt, metadata),
         ref=item.ref,
     )
-    record = instance_new(
-        Record,
-        node_id=node.pk,
+    record = Record(
+        node=node,
         kind=item.kind,
         sha256=item.sha256,
         ref=item.ref,
         metadata=metadata,
         salt=salt,
+        created=now,
     )
-    _RECORD_NODE.set_cached_value(record, node)  # as Record(node=node) would
     return record, entry
 
 
@@ -154,6 +203,7 @@ def records_anchor(*, node: Node, items: Sequence[AnchorItem]) -> list[Anchored]
     if not 1 <= len(items) <= MAX_BATCH:
         raise AnchorError(f"a batch holds 1 to {MAX_BATCH} records")
     cleaned = [_check_item(i, item) for i, item in enumerate(items)]
+    _check_refs(node, items)
     try:
         with transaction.atomic():
             return _anchor(node, items, cleaned)
@@ -167,7 +217,7 @@ def _anchor(
     node: Node, items: Sequence[AnchorItem], cleaned: list[dict[str, object]]
 ) -> list[Anchored]:
     existing = _existing(node, items)
-    now = format_entry_time(timezone.now())
+    now = timezone.now()
     # One read of the system's random source for the whole batch, not one a record.
     salts = secrets.token_bytes(SALT_BYTES * len(items))
     results: list[Anchored | None] = []
@@ -188,7 +238,7 @@ def _anchor(
             record.submission = submission
             if KINDS[record.kind].issues_code:
                 record.code_hash = code_hash(_derived_code(submission))
-        rows_insert(Record, [record for record, _ in pairs])
+        rows_insert([record for record, _ in pairs], into=RECORD_COPY)
     return [
         result or Anchored(new[(item.kind, item.sha256, item.ref)][0], created=True)
         for result, item in zip(results, items, strict=True)
@@ -204,19 +254,26 @@ def request_fingerprint(items: Sequence[AnchorItem]) -> str:
 
 
 def records_anchor_once(*, node: Node, items: Sequence[AnchorItem], key: str) -> list[Anchored]:
-    """Anchors under an Idempotency-Key: a retry of the same batch gets the same records."""
+    """Anchors under an Idempotency-Key: a retry of the same batch gets the same records.
+
+    The key is claimed first, in the batch's transaction: a retry that arrives while the
+    first call is still anchoring waits on the claim's row, then reads its answer.
+    """
     fingerprint = request_fingerprint(items)
-    seen = IdempotencyKey.objects.filter(node=node, key=key).first()
-    if seen is None:
-        with transaction.atomic():
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(
+                    node=node, key=key, request_hash=fingerprint, submissions=[]
+                )
+        except IntegrityError:
+            claim = None  # claimed before, by a call that has committed since
+        if claim is not None:
             anchored = records_anchor(node=node, items=items)
-            IdempotencyKey.objects.create(
-                node=node,
-                key=key,
-                request_hash=fingerprint,
-                submissions=[a.record.submission for a in anchored],
-            )
-        return anchored
+            claim.submissions = [a.record.submission for a in anchored]
+            claim.save(update_fields=["submissions"])
+            return anchored
+    seen = IdempotencyKey.objects.get(node=node, key=key)
     if seen.request_hash != fingerprint:
         raise IdempotencyConflict("this Idempotency-Key was used for a different batch")
     records = Record.objects.in_bulk(seen.submissions, field_name="submission")

@@ -1,14 +1,15 @@
-import gc
 import hashlib
+import json
+import logging
 from typing import Any
-from unittest import mock
 
 import pytest
+from django.conf import LazySettings
 
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry, PendingEntry
-from judicial_verify.records import services
 from judicial_verify.records.credentials import node_token_rotate
+from judicial_verify.records.kinds import MAX_METADATA_BYTES
 from judicial_verify.records.models import NodeToken, Record
 from judicial_verify.tlog.entry import decode_entry, metadata_commitment
 from judicial_verify.tlog.receipt import parse_receipt
@@ -82,6 +83,14 @@ def test_a_retried_batch_with_an_idempotency_key_gets_the_same_answer(court: Act
     assert Record.objects.count() == 3
 
 
+def test_an_idempotency_key_that_is_not_text_is_refused(court: Actor) -> None:
+    body = {"kind": "evidence", "sha256": sha("a")}
+    response = post(court, body, HTTP_IDEMPOTENCY_KEY="k\x00")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "Idempotency-Key"
+    assert not Record.objects.exists()
+
+
 def test_an_idempotency_key_reused_for_another_batch_is_refused(court: Actor) -> None:
     post(court, {"kind": "evidence", "sha256": sha("a")}, HTTP_IDEMPOTENCY_KEY="k")
     response = post(court, {"kind": "evidence", "sha256": sha("b")}, HTTP_IDEMPOTENCY_KEY="k")
@@ -124,7 +133,8 @@ def test_a_served_document_gets_a_verification_code(court: Actor) -> None:
         ({"kind": "evidence", "sha256": sha("x"), "colour": "red"}, None, "colour"),
         ({"kind": "evidence", "sha256": sha("x"), "ref": -1}, None, "ref"),
         ({"kind": "evidence", "sha256": sha("x"), "ref": "1"}, None, "ref"),
-        ({"kind": "evidence", "sha256": sha("x"), "ref": 5}, None, "ref"),
+        ({"kind": "evidence", "sha256": sha("x"), "ref": 2**53}, None, "ref"),
+        ({"kind": "evidence", "sha256": sha("x"), "ref": 2**70}, None, "ref"),
         ({"kind": "service_receipt", "sha256": sha("x")}, None, "ref"),
         ({"kind": "evidence", "sha256": sha("x"), "metadata": []}, None, "metadata"),
         ({"kind": "evidence", "sha256": sha("x"), "metadata": {"x": "1"}}, None, "metadata.x"),
@@ -173,7 +183,19 @@ def test_a_receipt_of_service_must_refer_to_a_served_document(court: Actor) -> N
     post(court, {"kind": "evidence", "sha256": sha("e")})
     log_integrate()
     response = post(court, {"kind": "service_receipt", "sha256": sha("r"), "ref": 0})
-    assert response.json()["error"]["fields"][0]["field"] == "ref"
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "ref_wrong_kind"
+    assert error["fields"][0]["field"] == "ref"
+
+
+def test_a_ref_to_no_entry_is_404_naming_the_ref(court: Actor) -> None:
+    response = post(court, [{"kind": "evidence", "sha256": sha("x"), "ref": 5}])
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "ref_not_found"
+    assert error["fields"] == [{"item": 0, "field": "ref", "message": error["message"]}]
+    assert not Record.objects.exists()
 
 
 def test_it_refuses_malformed_json_with_a_clear_error(court: Actor) -> None:
@@ -232,18 +254,99 @@ def test_node_tokens_are_stored_only_as_hashes(court: Actor) -> None:
     assert not NodeToken.objects.filter(key_hash__contains=court.token[4:20]).exists()
 
 
-def test_a_batch_is_anchored_with_the_collector_paused(court: Actor) -> None:
-    # judicial_verify/collector.py: the batch's objects all live till its answer is sent.
-    assert gc.isenabled()
-    seen = []
+def post_raw(actor: Actor, body: object) -> Any:
+    # json.dumps writes what is not text (a lone surrogate, say) \u-escaped, as JSON allows.
+    return actor.client.post(URL, json.dumps(body), content_type="application/json")
 
-    def anchor(**kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return services.records_anchor(**kwargs)
 
-    batch = [{"kind": "evidence", "sha256": sha(f"doc {i}")} for i in range(3)]
-    with mock.patch("judicial_verify.api.views.entries_submit.records_anchor", anchor):
-        response = court.client.post("/api/v1/entries", batch, format="json")
+def integrated_served_document(node: Actor) -> int:
+    body = {"kind": "served_document", "sha256": sha("summons"), "metadata": SERVED}
+    submission = post(node, body).json()["entries"][0]["id"]
+    log_integrate()
+    return Entry.objects.get(submission=submission).index
+
+
+@pytest.mark.parametrize("kind", ["service_receipt", "evidence"])
+def test_a_node_may_not_refer_to_another_node_s_entry(
+    court: Actor, other_court: Actor, kind: str
+) -> None:
+    served = integrated_served_document(court)
+    records = Record.objects.count()
+    body = [
+        {"kind": "evidence", "sha256": sha("fine")},
+        {"kind": kind, "sha256": sha("their receipt"), "ref": served},
+    ]
+    response = post(other_court, body)
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "forbidden_ref"
+    assert error["fields"] == [{"item": 1, "field": "ref", "message": error["message"]}]
+    assert Record.objects.count() == records
+    assert not PendingEntry.objects.exists()
+
+
+def test_the_serving_node_records_the_receipt_of_its_document(court: Actor) -> None:
+    served = integrated_served_document(court)
+    response = post(court, {"kind": "service_receipt", "sha256": sha("receipt"), "ref": served})
     assert response.status_code == 202
-    assert seen == [False]
-    assert gc.isenabled()
+    assert Record.objects.get(kind="service_receipt").ref == served
+
+
+NOT_TEXT = ["a\x00b", "\ud800", "\udc00 alone", "two\nlines", "tab\there", "\x7f", "\x85", "\u2028"]
+
+
+@pytest.mark.parametrize("value", NOT_TEXT)
+def test_it_refuses_metadata_that_is_not_single_line_text(court: Actor, value: str) -> None:
+    body = {"kind": "case_file", "sha256": sha("x"), "metadata": {"title": value}}
+    response = post_raw(court, body)
+    assert response.status_code == 400
+    (where,) = response.json()["error"]["fields"]
+    assert where["field"] == "metadata.title"
+    assert not Record.objects.exists()
+
+
+def test_it_refuses_a_list_item_that_is_not_text(court: Actor) -> None:
+    body = {"kind": "case_file", "sha256": sha("x"), "metadata": {"parties": ["Wang", "L\x00i"]}}
+    response = post_raw(court, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "metadata.parties"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "evidence", "sha256": sha("x"), "\ud800": 1}, "\\ud800"),
+        ({"kind": "evidence", "sha256": sha("x"), "metadata": {"\ud800": "a"}}, "metadata.\\ud800"),
+    ],
+)
+def test_it_names_a_field_that_is_not_text_escaped(court: Actor, body: object, field: str) -> None:
+    response = post_raw(court, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == field
+
+
+def test_no_log_line_carries_metadata_of_a_refused_submission(
+    court: Actor, caplog: pytest.LogCaptureFixture, settings: LazySettings
+) -> None:
+    settings.DEBUG = True  # so that django.db.backends logs every statement, with its values
+    for name in ("", "django.request", "django.db.backends"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    court.client.raise_request_exception = False
+    for at, value in enumerate(NOT_TEXT):
+        metadata = {"case_number": "(2026) 京0105民初1号", "parties": ["Zhang Secretparty", value]}
+        post_raw(court, {"kind": "case_file", "sha256": sha(f"{at}"), "metadata": metadata})
+        metadata = {"case_number": "(2026) 京0105民初1号", "title": value}
+        post_raw(court, {"kind": "case_file", "sha256": sha(f"{at}"), "metadata": metadata})
+    logged = {r.name for r in caplog.records}
+    assert {"django.request", "django.db.backends"} <= logged  # refusals, and their statements
+    assert "Secretparty" not in caplog.text
+    assert "京0105" not in caplog.text
+
+
+def test_it_refuses_metadata_past_its_size_limit(court: Actor) -> None:
+    parties = [f"party {i} " + "x" * (MAX_METADATA_BYTES // 50) for i in range(50)]
+    response = post(
+        court, {"kind": "case_file", "sha256": sha("x"), "metadata": {"parties": parties}}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][0]["field"] == "metadata"

@@ -3,41 +3,112 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from judicial_verify.collector import collector_paused
 from judicial_verify.ledger import read
-from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.records.codes import code_format
-from judicial_verify.records.kinds import KINDS
+from judicial_verify.records.kinds import (
+    KINDS,
+    MAX_LIST_ITEMS,
+    MAX_METADATA_BYTES,
+    NOT_TEXT,
+    Field,
+    FieldType,
+    RecordKind,
+    field_name,
+)
 from judicial_verify.records.services import (
     MAX_BATCH,
     Anchored,
     AnchorError,
     AnchorItem,
     IdempotencyConflict,
+    RefForbidden,
+    RefNotFound,
+    RefWrongKind,
     record_code,
     records_anchor,
     records_anchor_once,
 )
+from judicial_verify.tlog.entry import MAX_REF
 
 from ..errors import ApiError, ErrorOutput
+from ..openapi import ApiAutoSchema
 from ..permissions import IsNode, request_node
 
 MAX_WAIT_SECONDS = 30.0
 ITEM_KEYS = {"kind", "sha256", "metadata", "ref"}
+# A ref that is well formed but names no entry, another node's, or one of the wrong kind.
+REF_ERRORS: dict[type[AnchorError], tuple[int, str]] = {
+    RefNotFound: (status.HTTP_404_NOT_FOUND, "ref_not_found"),
+    RefForbidden: (status.HTTP_403_FORBIDDEN, "forbidden_ref"),
+    RefWrongKind: (status.HTTP_409_CONFLICT, "ref_wrong_kind"),
+}
 
 
-class EntryInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=sorted(KINDS))
-    sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", help_text="SHA-256 of the document, hex")
-    metadata = serializers.DictField(required=False, help_text="fields of the kind")
-    ref = serializers.IntegerField(required=False, min_value=0, help_text="a related entry")
+# Metadata is single-line text (records.kinds.NOT_TEXT; a lone surrogate is not a character
+# a schema can name).
+TEXT_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
+FORMATS = {FieldType.DATE: "date", FieldType.DATETIME: "date-time"}
+
+
+def _field_schema(field: Field) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "string", "maxLength": field.max_length}
+    if field.choices:
+        text["enum"] = [c.value for c in field.choices] + [""]
+    elif field.type in FORMATS:
+        text["format"] = FORMATS[field.type]
+    else:
+        text["pattern"] = TEXT_PATTERN
+    if field.type is FieldType.TEXT_LIST:
+        text = {"type": "array", "maxItems": MAX_LIST_ITEMS, "items": text}
+    # An empty or null field is left out, as if not given; an empty string is one of the
+    # choices for that reason too.
+    return {**text, "nullable": True, "description": field.label_en}
+
+
+def _item_schema(kind: RecordKind) -> dict[str, Any]:
+    ref: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_REF}
+    if kind.needs_ref:
+        ref["description"] = f"the index of the {kind.ref_kind} it refers to, this node's own"
+    else:
+        ref.update(nullable=True, description="the index of a related entry, this node's own")
+    return {
+        "type": "object",
+        "title": kind.code,
+        "properties": {
+            "kind": {"type": "string", "enum": [kind.code]},
+            "sha256": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "SHA-256 of the document, hex",
+            },
+            "metadata": {
+                "type": "object",
+                "properties": {f.name: _field_schema(f) for f in kind.fields},
+                "additionalProperties": False,
+                "description": (
+                    f"at most {MAX_METADATA_BYTES:,} bytes as compact JSON, non-ASCII"
+                    " characters \\u-escaped"
+                ),
+            },
+            "ref": ref,
+        },
+        "required": ["kind", "sha256", *(["ref"] if kind.needs_ref else [])],
+        "additionalProperties": False,
+    }
+
+
+def _request_schema() -> dict[str, Any]:
+    item = {"oneOf": [_item_schema(kind) for kind in KINDS.values()]}
+    batch = {"type": "array", "items": item, "minItems": 1, "maxItems": MAX_BATCH}
+    return {"oneOf": [item, batch]}
 
 
 class EntryOutput(serializers.Serializer):
@@ -57,11 +128,15 @@ class SubmitOutput(serializers.Serializer):
     entries = EntryOutput(many=True)
 
 
-def _invalid(message: str, item: int | None, field: str) -> ApiError:
+def _where(message: str, item: int | None, field: str) -> dict[str, Any]:
     where: dict[str, Any] = {"field": field, "message": message}
     if item is not None:
         where["item"] = item
-    return ApiError(f"{field}: {message}", code="invalid", fields=[where])
+    return where
+
+
+def _invalid(message: str, item: int | None, field: str) -> ApiError:
+    return ApiError(f"{field}: {message}", code="invalid", fields=[_where(message, item, field)])
 
 
 def _item(position: int | None, raw: object) -> AnchorItem:
@@ -71,7 +146,9 @@ def _item(position: int | None, raw: object) -> AnchorItem:
     for key in raw:
         if key not in ITEM_KEYS:
             raise _invalid(
-                f"unknown field; fields are {', '.join(sorted(ITEM_KEYS))}", position, key
+                f"unknown field; fields are {', '.join(sorted(ITEM_KEYS))}",
+                position,
+                field_name(key),
             )
     for key in ("kind", "sha256"):
         if not isinstance(raw.get(key), str):
@@ -82,6 +159,8 @@ def _item(position: int | None, raw: object) -> AnchorItem:
     ref = raw.get("ref")
     if ref is not None and (isinstance(ref, bool) or not isinstance(ref, int) or ref < 0):
         raise _invalid("must be a non-negative integer", position, "ref")
+    if ref is not None and ref > MAX_REF:
+        raise _invalid("is past the largest index a log can have, 2**53-1", position, "ref")
     return AnchorItem(kind=raw["kind"], sha256=raw["sha256"], metadata=metadata, ref=ref)
 
 
@@ -117,10 +196,7 @@ def _output(
     """Each record as answered; `indices`, each submission's entry index where the caller
     has them all (it waited), else read here."""
     if indices is None:
-        submissions = [a.record.submission for a in anchored]
-        indices = dict(
-            Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
-        )
+        indices = read.submission_indices([a.record.submission for a in anchored])
     files = read.receipts_get(list(indices.values())) if receipts and indices else {}
     out = []
     for a in anchored:
@@ -144,31 +220,52 @@ def _output(
     return out
 
 
+class SubmitSchema(ApiAutoSchema):
+    """The request body is required: drf-spectacular marks a body described by a raw
+    schema (the one- or many-records form here) optional."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is not None and "requestBody" in operation:
+            operation["requestBody"]["required"] = True
+        return operation
+
+
 class EntrySubmitView(APIView):
     permission_classes = [IsNode]
     throttle_scope = "node"
+    schema = SubmitSchema()
 
     @extend_schema(
         operation_id="entries_submit",
-        request=EntryInput(many=True),
+        request={"application/json": _request_schema()},
         responses={
             200: SubmitOutput,
             202: SubmitOutput,
+            404: OpenApiResponse(ErrorOutput, description="an item's ref names no entry"),
+            409: OpenApiResponse(
+                ErrorOutput, description="an item's ref names an entry of another kind"
+            ),
             422: OpenApiResponse(
                 ErrorOutput, description="the Idempotency-Key was used for a different batch"
             ),
         },
         parameters=[
-            OpenApiParameter("wait", float, description="seconds to wait for a signed checkpoint"),
+            OpenApiParameter(
+                "wait",
+                {"type": "number", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
+                description="seconds to wait for a signed checkpoint",
+            ),
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
         ],
         summary="Anchor one record or up to 1,000",
+        description=(
+            f"The body is one record or an array of 1 to {MAX_BATCH:,}, at most"
+            f" {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes: a full batch of records with"
+            " the most metadata allowed fits. A larger body gets 413."
+        ),
     )
     def post(self, request: Request) -> Response:
-        with collector_paused():  # a batch makes some 50,000 objects that live till the end
-            return self._post(request)
-
-    def _post(self, request: Request) -> Response:
         node = request_node(request)
         if node is None:  # IsNode has refused this already; here for the type checker
             raise ApiError(
@@ -177,11 +274,21 @@ class EntrySubmitView(APIView):
         wait = _wait_seconds(request)
         items = _items(request.data)
         key = request.headers.get("Idempotency-Key")
+        if key and NOT_TEXT.search(key):
+            raise _invalid("must be text without control characters", None, "Idempotency-Key")
         try:
             if key:
                 anchored = records_anchor_once(node=node, items=items, key=key[:200])
             else:
                 anchored = records_anchor(node=node, items=items)
+        except (RefForbidden, RefNotFound, RefWrongKind) as e:
+            answer, code = REF_ERRORS[type(e)]
+            raise ApiError(
+                str(e),
+                code=code,
+                status_code=answer,
+                fields=[_where(str(e), _item_position(request, e.item), "ref")],
+            ) from None
         except AnchorError as e:
             raise _invalid(str(e), _item_position(request, e.item), e.field or "body") from None
         except IdempotencyConflict as e:
