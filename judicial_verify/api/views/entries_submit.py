@@ -39,7 +39,6 @@ from judicial_verify.records.services import (
 from judicial_verify.tlog.entry import MAX_REF
 
 from ..errors import ApiError, ErrorOutput
-from ..openapi import ApiAutoSchema
 from ..permissions import IsNode, request_node
 
 MAX_WAIT_SECONDS = 30.0
@@ -220,21 +219,9 @@ def _output(
     return out
 
 
-class SubmitSchema(ApiAutoSchema):
-    """The request body is required: drf-spectacular marks a body described by a raw
-    schema (the one- or many-records form here) optional."""
-
-    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
-        if operation is not None and "requestBody" in operation:
-            operation["requestBody"]["required"] = True
-        return operation
-
-
 class EntrySubmitView(APIView):
     permission_classes = [IsNode]
     throttle_scope = "node"
-    schema = SubmitSchema()
 
     @extend_schema(
         operation_id="entries_submit",
