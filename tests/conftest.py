@@ -1,4 +1,6 @@
-"""Fixtures shared by the whole suite, and the service discipline (tests/service_discipline.py)."""
+"""Fixtures shared by the whole suite: the people of the API and portal tests (a court node
+with its API token and another node, a judge of each court, a lawyer signed in and holding a
+personal token, and the public), and the service discipline (tests/service_discipline.py)."""
 
 import uuid
 from collections.abc import Iterator
@@ -6,6 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from judicial_verify.records.credentials import node_create, personal_token_issue
+from judicial_verify.records.models import Node, Profile
+from tests.people import PASSWORD, Actor, node_of
 
 pytest_plugins = ["tests.service_discipline"]
 
@@ -57,3 +65,60 @@ def tile_cache_cleared() -> Iterator[None]:
     TILE_CACHE.clear()
     yield
     TILE_CACHE.clear()
+
+
+@pytest.fixture
+def fast_passwords(settings: LazySettings) -> None:
+    """A fast hasher for the people's passwords: the throttle tests sign in a dozen times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _node_actor(code: str, name: str) -> Actor:
+    node, token = node_create(code=code, name=name)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return Actor(client=client, node=node, token=token)
+
+
+@pytest.fixture
+def court(db: None) -> Actor:
+    return _node_actor("court-a", "北京市朝阳区人民法院")
+
+
+@pytest.fixture
+def other_court(db: None) -> Actor:
+    return _node_actor("court-b", "上海市浦东新区人民法院")
+
+
+def _person(username: str, role: str, court: Node | None) -> Actor:
+    """A person with a password, signed in."""
+    user = User.objects.create_user(username, password=PASSWORD)
+    Profile.objects.create(user=user, role=role, court=court)
+    client = APIClient()
+    client.force_login(user)
+    return Actor(client=client, user=user)
+
+
+@pytest.fixture
+def judge(court: Actor, fast_passwords: None) -> Actor:
+    return _person("judge-a", Profile.Role.JUDGE, node_of(court))
+
+
+@pytest.fixture
+def other_judge(other_court: Actor, fast_passwords: None) -> Actor:
+    return _person("judge-b", Profile.Role.JUDGE, node_of(other_court))
+
+
+@pytest.fixture
+def lawyer(db: None, fast_passwords: None) -> Actor:
+    """Signed in for the pages, and calling the API with a personal token."""
+    lawyer = _person("lawyer", Profile.Role.LAWYER, None)
+    assert lawyer.user is not None
+    lawyer.token = personal_token_issue(user=lawyer.user)
+    lawyer.client.credentials(HTTP_AUTHORIZATION=f"Token {lawyer.token}")
+    return lawyer
+
+
+@pytest.fixture
+def public(db: None) -> Actor:
+    return Actor(client=APIClient())

@@ -4,18 +4,11 @@ from typing import Any
 
 from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.read import verifier_keys
-from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.checkpoint import Checkpoint, parse_checkpoint
 from judicial_verify.tlog.note import Verifier, open_note
 from tests.anchoring import anchor as anchor_as
-
-from .conftest import Actor, sha
-
-
-def node_of(actor: Actor) -> Node:
-    assert actor.node is not None
-    return actor.node
+from tests.people import Actor, node_of, sha
 
 
 def anchor(actor: Actor, sha256: str, **options: Any) -> int:

@@ -13,8 +13,7 @@ from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.codes import code_from_secret
 from judicial_verify.tlog.entry import decode_entry
 from tests.anchoring import anchor_behind_the_service
-
-from .conftest import Actor, sha
+from tests.people import Actor, sha
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,7 @@ def test_the_holder_of_a_code_gets_the_service_record(court: Actor, public: Acto
     assert response.status_code == 200
     assert response.json() == {
         "code": served["code"],
-        "court": {"code": "court-a", "name": "Court A"},
+        "court": {"code": "court-a", "name": "北京市朝阳区人民法院"},
         "document_type": "summons",
         "served_at": "2026-11-20T10:00:00+08:00",
         "method": "electronic",
@@ -200,10 +199,10 @@ def test_the_served_file_is_verified(court: Actor, public: Actor) -> None:
     index = served["index"]
     assert answer["outcome"] == "verified"
     assert (answer["index"], answer["anchored_at"]) == (index, entry_time(index))
-    assert answer["court"] == {"code": "court-a", "name": "Court A"}
+    assert answer["court"] == {"code": "court-a", "name": "北京市朝阳区人民法院"}
     assert answer["proof_url"] == f"http://testserver/api/v1/entries/{index}/proof"
     assert answer["receipt_url"] == f"http://testserver/api/v1/entries/{index}/receipt"
-    assert "Court A" in answer["message"]["en"]
+    assert "北京市朝阳区人民法院" in answer["message"]["en"]
     assert "核验通过" in answer["message"]["zh"]
 
 

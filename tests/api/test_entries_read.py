@@ -10,9 +10,9 @@ from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 from tests.ledger.tamper import guards_lifted
+from tests.people import Actor, sha
 
 from .anchoring import anchor, anchor_batches, signed_checkpoint
-from .conftest import Actor, sha
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from judicial_verify.records.kinds import MAX_METADATA_BYTES
 from judicial_verify.records.models import NodeToken, Record
 from judicial_verify.tlog.entry import decode_entry, metadata_commitment
 from judicial_verify.tlog.receipt import parse_receipt
-
-from .conftest import Actor, sha
+from tests.people import Actor, sha
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.conf import LazySettings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from .conftest import Actor, sha
+from tests.people import Actor, sha
 
 pytestmark = pytest.mark.django_db
 

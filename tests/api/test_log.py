@@ -7,9 +7,9 @@ from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate
 from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.tlog.tree import EMPTY_ROOT, verify_consistency
+from tests.people import Actor, sha
 
 from .anchoring import anchor, anchor_batches, signed_checkpoint
-from .conftest import Actor, sha
 
 pytestmark = pytest.mark.django_db
 

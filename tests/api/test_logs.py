@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from judicial_verify.ledger.integrate import log_integrate
-
-from .conftest import Actor, sha
+from tests.people import Actor, sha
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 from judicial_verify.api.throttles import RoleRateThrottle
 from judicial_verify.rate_limits import client_address, rate_parse
 from judicial_verify.records.credentials import node_create, personal_token_issue
+from tests.people import Actor
 
-from .conftest import Actor
 from .test_codes import SUMMONS, guess, serve
 
 pytestmark = pytest.mark.django_db

@@ -21,9 +21,9 @@ from judicial_verify.tlog.entry import Entry, decode_entry
 from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 from tests.anchoring import CASE
 from tests.ledger.tamper import guards_lifted
+from tests.people import Actor, node_of, sha
 
-from .anchoring import anchor, node_of, signed_checkpoint
-from .conftest import Actor, sha
+from .anchoring import anchor, signed_checkpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_it_shows_the_public_fields_of_an_entry(court: Actor, public: Actor) -> 
     assert entry["index"] == receipt
     assert entry["kind"] == "service_receipt"
     assert entry["kind_label"] == {"en": "Receipt of service", "zh": "送达回证"}
-    assert entry["node"] == {"code": "court-a", "name": "Court A", "type": "court"}
+    assert entry["node"] == {"code": "court-a", "name": "北京市朝阳区人民法院", "type": "court"}
     assert entry["time"] == stored.time
     assert entry["ref"] == index
     assert entry["sha256"] == sha("receipt")
@@ -165,7 +165,8 @@ def test_a_rotated_key_is_listed_once_it_has_signed(court: Actor, public: Actor)
 
 def test_a_node_renamed_shows_its_new_name_at_once(court: Actor, public: Actor) -> None:
     anchor(court, sha("agreement"))
-    assert verify(public, sha("agreement")).json()["entries"][0]["node"]["name"] == "Court A"
+    (entry,) = verify(public, sha("agreement")).json()["entries"]
+    assert entry["node"]["name"] == "北京市朝阳区人民法院"
     Node.objects.filter(code="court-a").update(name="Court A, renamed")
     (entry,) = verify(public, sha("agreement")).json()["entries"]
     assert entry["node"]["name"] == "Court A, renamed"
@@ -183,7 +184,7 @@ def test_an_entry_without_a_record_names_its_node_by_code(court: Actor, public: 
     entries_submit(entries=[entry])
     log_integrate()
     (found,) = verify(public, sha("bare")).json()["entries"]
-    assert found["node"] == {"code": "court-a", "name": "Court A", "type": "court"}
+    assert found["node"] == {"code": "court-a", "name": "北京市朝阳区人民法院", "type": "court"}
     assert found["metadata"] is None
 
 

@@ -16,9 +16,9 @@ from judicial_verify.records.credentials import personal_token_issue
 from judicial_verify.records.models import Profile, Record
 from judicial_verify.tlog.entry import metadata_commitment
 from tests.anchoring import CASE
+from tests.people import Actor, node_of
 
-from .anchoring import anchor, node_of
-from .conftest import Actor
+from .anchoring import anchor
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def seen(actor: Actor, index: int, read: Reader) -> Any:
 
 @pytest.fixture
 def index(court: Actor) -> int:
-    """A record of Court A's, with its parties and case number."""
+    """A record of the court's, with its parties and case number."""
     return anchor(court, sha_of(DOCUMENT))
 
 

@@ -1,7 +1,6 @@
 """Every page of the portal as a visitor meets it, on a small log of a Chinese court's records:
 the pages that the language, safety and accessibility tests sweep."""
 
-import hashlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -15,6 +14,7 @@ from judicial_verify.ledger.models import Entry
 from judicial_verify.records.credentials import node_create
 from judicial_verify.records.models import Node, Profile, Record
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
+from tests.people import sha
 
 CASE_NUMBER = "(2026)京0491民初1号"
 
@@ -39,10 +39,6 @@ class Page:
     path: str
     visitor: Visitor = Visitor.PUBLIC
     status: int = 200
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _anchor(court: Node, item: AnchorItem) -> tuple[int, Record]:

@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils import translation
 
 from judicial_verify.ledger.models import Entry
-from judicial_verify.records.models import Node, Profile
+from judicial_verify.records.models import Profile
 from tests.anchoring import anchor
 from tests.ledger.tamper import guards_lifted
+from tests.people import Actor, node_of
 
 
 @pytest.mark.parametrize(
@@ -96,10 +97,10 @@ def test_a_request_for_another_host_is_a_400_page() -> None:
 
 @pytest.mark.django_db
 def test_stored_data_that_fails_its_checks_is_a_503_page_in_the_visitors_language(
-    court: Node,
+    court: Actor,
 ) -> None:
     sha256 = "ab" * 32
-    index = anchor(court, sha256)
+    index = anchor(node_of(court), sha256)
     with guards_lifted("ledger_entry"):
         Entry.objects.filter(index=index).update(data=b"not an entry")
     for language, heading in [

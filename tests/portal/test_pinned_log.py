@@ -11,9 +11,8 @@ from django.test import Client
 
 from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate
-from judicial_verify.records.models import Node
-
-from .conftest import anchor, sha
+from tests.anchoring import anchor
+from tests.people import Actor, node_of, sha
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +30,9 @@ def published_keys() -> list[str]:
 
 @pytest.mark.parametrize("path", ["/", f"/?sha256={sha('before')}"], ids=["verify", "result"])
 def test_the_pages_that_check_pin_the_origin_and_every_key_the_log_published(
-    court: Node, path: str
+    court: Actor, path: str
 ) -> None:
-    anchor(court, sha("before"))
+    anchor(node_of(court), sha("before"))
     log_key_rotate()
     checkpoint_refresh()
     keys = published_keys()

@@ -16,11 +16,10 @@ from django.urls import reverse
 from judicial_verify.ledger import read
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.rate_limits import rate_parse
-from judicial_verify.records.models import Node
 from judicial_verify.records.selectors import entry_view
+from tests.anchoring import TITLE, anchor
+from tests.people import Actor, node_of, sha
 from tests.service_discipline import services_required
-
-from .conftest import TITLE, Person, anchor, sha
 
 SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "report-page1.png"
 
@@ -72,16 +71,16 @@ def _report(client: Client, index: int | str, **query: str) -> bytes:
 
 
 def test_it_reports_a_record_to_anyone_in_chinese_and_english(
-    anonymous: Person, court: Node, pdf_text: Callable[[bytes], str]
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    index = anchor(court, sha("judgment"))
-    text = pdf_text(_report(anonymous.client, index))
+    index = anchor(node_of(court), sha("judgment"))
+    text = pdf_text(_report(public.client, index))
     for expected in (
         "核验报告",
         "Verification report",
         "核验通过",
         "Verified",
-        "北京市朝阳区人民法院 (bj-cy-court)",
+        "北京市朝阳区人民法院 (court-a)",
         "案卷",
         "Case file",
         sha("judgment"),
@@ -101,10 +100,10 @@ def test_it_reports_a_record_to_anyone_in_chinese_and_english(
 
 
 def test_it_shows_no_metadata_to_the_public(
-    anonymous: Person, lawyer: Person, court: Node, pdf_text: Callable[[bytes], str]
+    public: Actor, lawyer: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    index = anchor(court, sha("judgment"))
-    for person in (anonymous, lawyer):
+    index = anchor(node_of(court), sha("judgment"))
+    for person in (public, lawyer):
         text = pdf_text(_report(person.client, index))
         assert "元数据" not in text
         assert "京0105民初1号" not in text
@@ -112,9 +111,9 @@ def test_it_shows_no_metadata_to_the_public(
 
 
 def test_it_gives_the_anchoring_courts_judge_the_full_metadata(
-    judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+    judge: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    index = anchor(court, sha("judgment"))
+    index = anchor(node_of(court), sha("judgment"))
     response = judge.client.get(_report_url(index))
     assert "no-store" in response["Cache-Control"]
     text = pdf_text(response.content)
@@ -126,19 +125,19 @@ def test_it_gives_the_anchoring_courts_judge_the_full_metadata(
 
 
 def test_it_shows_another_courts_judge_no_metadata(
-    other_judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+    other_judge: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    index = anchor(court, sha("judgment"))
+    index = anchor(node_of(court), sha("judgment"))
     text = pdf_text(_report(other_judge.client, index))
     assert sha("judgment") in text
     assert "京0105民初1号" not in text
 
 
 def test_it_reports_a_file_whose_content_differs(
-    anonymous: Person, court: Node, pdf_text: Callable[[bytes], str]
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    index = anchor(court, sha("judgment"))
-    text = pdf_text(_report(anonymous.client, index, sha256=sha("a re-saved copy").upper()))
+    index = anchor(node_of(court), sha("judgment"))
+    text = pdf_text(_report(public.client, index, sha256=sha("a re-saved copy").upper()))
     assert "内容不一致" in text
     assert "Content differs" in text
     assert "《电子签名法》第五条" in _joined(text)
@@ -147,19 +146,19 @@ def test_it_reports_a_file_whose_content_differs(
 
 
 def test_it_reports_a_matching_file_as_verified(
-    anonymous: Person, court: Node, pdf_text: Callable[[bytes], str]
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    index = anchor(court, sha("judgment"))
-    text = pdf_text(_report(anonymous.client, index, sha256=sha("judgment")))
+    index = anchor(node_of(court), sha("judgment"))
+    text = pdf_text(_report(public.client, index, sha256=sha("judgment")))
     assert "核验通过" in text
 
 
 def test_it_embeds_subsets_of_its_fonts_chinese_included(
-    anonymous: Person, court: Node, poppler: None, tmp_path: Path
+    public: Actor, court: Actor, poppler: None, tmp_path: Path
 ) -> None:
-    index = anchor(court, sha("judgment"))
+    index = anchor(node_of(court), sha("judgment"))
     path = tmp_path / "report.pdf"
-    path.write_bytes(_report(anonymous.client, index))
+    path.write_bytes(_report(public.client, index))
     fonts = subprocess.run(
         ["pdffonts", str(path)],  # noqa: S607 (poppler on PATH)
         capture_output=True,
@@ -177,9 +176,9 @@ def test_it_embeds_subsets_of_its_fonts_chinese_included(
 
 
 def test_it_renders_its_first_page_for_the_readme(
-    judge: Person, court: Node, poppler: None, tmp_path: Path
+    judge: Actor, court: Actor, poppler: None, tmp_path: Path
 ) -> None:
-    index = anchor(court, sha("judgment"))
+    index = anchor(node_of(court), sha("judgment"))
     path = tmp_path / "report.pdf"
     path.write_bytes(_report(judge.client, index))
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
@@ -190,9 +189,9 @@ def test_it_renders_its_first_page_for_the_readme(
     assert SCREENSHOT.read_bytes().startswith(b"\x89PNG")
 
 
-def test_it_says_when_a_proof_does_not_verify(court: Node) -> None:
-    index = anchor(court, sha("judgment"))
-    anchor(court, sha("another"))
+def test_it_says_when_a_proof_does_not_verify(court: Actor) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    anchor(node_of(court), sha("another"))
     proof = read.inclusion_proof_published(index)
     tampered = type(proof)(index=index, hashes=(bytes(32),), checkpoint=proof.checkpoint)
     outcome = report_outcome(entry_view(index), tampered)
@@ -202,46 +201,46 @@ def test_it_says_when_a_proof_does_not_verify(court: Node) -> None:
 
 @pytest.mark.parametrize("index", ["abc", "-1", "٣", "99999999999999999999", str(2**63), "7"])
 def test_it_answers_a_bad_or_unknown_record_number_with_not_found(
-    anonymous: Person, court: Node, index: str
+    public: Actor, court: Actor, index: str
 ) -> None:
-    anchor(court, sha("judgment"))
-    assert anonymous.client.get(_report_url(index)).status_code == 404
+    anchor(node_of(court), sha("judgment"))
+    assert public.client.get(_report_url(index)).status_code == 404
 
 
 def test_it_answers_a_fingerprint_that_is_not_one_with_not_found(
-    anonymous: Person, court: Node
+    public: Actor, court: Actor
 ) -> None:
-    index = anchor(court, sha("judgment"))
-    response = anonymous.client.get(_report_url(index), {"sha256": "not-a-hash"})
+    index = anchor(node_of(court), sha("judgment"))
+    response = public.client.get(_report_url(index), {"sha256": "not-a-hash"})
     assert response.status_code == 404
 
 
 def test_it_offers_the_report_and_the_receipt_on_the_result_page(
-    anonymous: Person, court: Node
+    public: Actor, court: Actor
 ) -> None:
-    index = anchor(court, sha("judgment"))
-    verified = anonymous.client.get(reverse("portal:verify"), {"sha256": sha("judgment")})
+    index = anchor(node_of(court), sha("judgment"))
+    verified = public.client.get(reverse("portal:verify"), {"sha256": sha("judgment")})
     page = verified.content.decode()
     assert f'href="/report/{index}.pdf"' in page
     assert f'href="/api/v1/entries/{index}/receipt"' in page
-    differs = anonymous.client.get(
+    differs = public.client.get(
         reverse("portal:verify"), {"sha256": sha("a copy"), "index": str(index)}
     )
     assert f'href="/report/{index}.pdf?sha256={sha("a copy")}"' in differs.content.decode()
 
 
-def test_it_serves_a_receipt_that_the_report_link_names(anonymous: Person, court: Node) -> None:
-    index = anchor(court, sha("judgment"))
-    response = anonymous.client.get(f"/api/v1/entries/{index}/receipt")
+def test_it_serves_a_receipt_that_the_report_link_names(public: Actor, court: Actor) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    response = public.client.get(f"/api/v1/entries/{index}/receipt")
     assert response.status_code == 200
     assert f"entry-{index}.tlog-proof" in response["Content-Disposition"]
 
 
 def test_it_labels_a_choice_in_both_languages_for_the_judge(
-    judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+    judge: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
     served = {"case_number": "(2026) 京0105民初1号", "method": "electronic", "recipient": "王某"}
-    index = anchor(court, sha("summons"), kind="served_document", metadata=served)
+    index = anchor(node_of(court), sha("summons"), kind="served_document", metadata=served)
     text = pdf_text(_report(judge.client, index))
     assert "送达文书 Served litigation document" in text
     assert "送达方式 电子送达 Electronic service" in text
@@ -249,12 +248,12 @@ def test_it_labels_a_choice_in_both_languages_for_the_judge(
 
 
 def test_it_keeps_latin_text_its_size_after_a_chinese_line(
-    anonymous: Person, court: Node, poppler: None, tmp_path: Path
+    public: Actor, court: Actor, poppler: None, tmp_path: Path
 ) -> None:
     # The title block's third line (English) follows a line of Chinese in one paragraph.
-    index = anchor(court, sha("judgment"))
+    index = anchor(node_of(court), sha("judgment"))
     path = tmp_path / "report.pdf"
-    path.write_bytes(_report(anonymous.client, index))
+    path.write_bytes(_report(public.client, index))
     boxes = subprocess.run(
         ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],  # noqa: S607
         capture_output=True,
@@ -272,21 +271,21 @@ def test_it_keeps_latin_text_its_size_after_a_chinese_line(
 
 
 def test_it_prints_the_most_metadata_a_record_may_have_over_several_pages(
-    judge: Person, court: Node, pdf_text: Callable[[bytes], str]
+    judge: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
     parties = [f"当事人{n:02d}" + "甲" * 495 for n in range(50)]  # 50 names of 500 characters
     metadata = {"case_number": "(2026) 京0105民初1号", "title": "题" * 300, "parties": parties}
-    index = anchor(court, sha("a large case"), metadata=metadata)
+    index = anchor(node_of(court), sha("a large case"), metadata=metadata)
     text = pdf_text(_report(judge.client, index))
     assert "第 4/" in text
     assert all(f"当事人{n:02d}" in text for n in range(50))
 
 
 def test_it_refuses_more_reports_than_the_rate_from_one_address(
-    anonymous: Person, court: Node, settings: LazySettings
+    public: Actor, court: Actor, settings: LazySettings
 ) -> None:
     settings.REPORT_RATE = "3/hour"  # an hour: slow PDFs on a busy machine stay in the window
-    index = anchor(court, sha("judgment"))
+    index = anchor(node_of(court), sha("judgment"))
     allowed, _ = rate_parse(settings.REPORT_RATE)
-    answers = [anonymous.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)]
+    answers = [public.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)]
     assert answers == [200] * allowed + [429]

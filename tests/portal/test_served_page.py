@@ -7,8 +7,7 @@ from judicial_verify.ledger.models import Entry
 from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
 from tests.anchoring import anchor, anchor_behind_the_service
-
-from .conftest import Person, sha
+from tests.people import Actor, node_of, sha
 
 SERVED = {"document_type": "summons", "served_at": "2026-11-20T10:00:00+08:00"}
 
@@ -23,29 +22,30 @@ def _serve(court: Node) -> tuple[int, str]:
     return Entry.objects.get(submission=anchored.record.submission).index, code
 
 
-def _page(person: Person, code: str) -> str:
+def _page(person: Actor, code: str) -> str:
     response = person.client.get(
         reverse("portal:served", kwargs={"code": code}), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    return response.content.decode()
+    page: str = response.content.decode()
+    return page
 
 
-def test_it_shows_the_receipt_the_serving_court_recorded(anonymous: Person, court: Node) -> None:
-    index, code = _serve(court)
+def test_it_shows_the_receipt_the_serving_court_recorded(public: Actor, court: Actor) -> None:
+    index, code = _serve(node_of(court))
     received = {"received_at": "2026-11-21T09:00:00+08:00"}
-    anchor(court, sha("receipt"), kind="service_receipt", metadata=received, ref=index)
-    assert "Received, 2026-11-21T09:00:00+08:00" in _page(anonymous, code)
+    anchor(node_of(court), sha("receipt"), kind="service_receipt", metadata=received, ref=index)
+    assert "Received, 2026-11-21T09:00:00+08:00" in _page(public, code)
 
 
 def test_it_ignores_a_receipt_another_node_recorded(
-    anonymous: Person, court: Node, other_court: Node
+    public: Actor, court: Actor, other_court: Actor
 ) -> None:
-    index, code = _serve(court)
+    index, code = _serve(node_of(court))
     received = {"received_at": "2026-11-21T09:00:00+08:00"}
     anchor_behind_the_service(
-        other_court, sha("receipt"), kind="service_receipt", metadata=received, ref=index
+        node_of(other_court), sha("receipt"), kind="service_receipt", metadata=received, ref=index
     )
-    page = _page(anonymous, code)
+    page = _page(public, code)
     assert "Not recorded yet" in page
     assert "Received," not in page

@@ -16,8 +16,7 @@ from django.urls import reverse
 from redis import ConnectionError as RedisConnectionError
 
 from judicial_verify.portal.views.judges import SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_SECONDS
-
-from .conftest import PASSWORD, Person
+from tests.people import PASSWORD, Actor
 
 SIGN_IN = reverse("portal:sign-in")
 ADMIN_SIGN_IN = reverse("admin:login")
@@ -29,7 +28,7 @@ def _sign_in(client: Client, password: str, forwarded_for: str = "") -> int:
     return response.status_code
 
 
-def test_it_signs_a_judge_in_and_leads_to_the_court_records(judge: Person) -> None:
+def test_it_signs_a_judge_in_and_leads_to_the_court_records(judge: Actor) -> None:
     response = Client().post(
         SIGN_IN,
         {"username": "judge-a", "password": PASSWORD, "next": reverse("portal:judge-search")},
@@ -38,7 +37,7 @@ def test_it_signs_a_judge_in_and_leads_to_the_court_records(judge: Person) -> No
     assert response["Location"] == reverse("portal:judge-search")
 
 
-def test_a_judge_s_sign_in_lasts_a_working_day(judge: Person) -> None:
+def test_a_judge_s_sign_in_lasts_a_working_day(judge: Actor) -> None:
     client = Client()
     client.post(SIGN_IN, {"username": "judge-a", "password": PASSWORD})
     assert client.session.get_expiry_age() == 8 * 3600
@@ -46,21 +45,21 @@ def test_a_judge_s_sign_in_lasts_a_working_day(judge: Person) -> None:
 
 
 def test_it_leads_a_judge_who_came_from_the_header_link_to_the_court_records(
-    judge: Person,
+    judge: Actor,
 ) -> None:
     response = Client().post(SIGN_IN, {"username": "judge-a", "password": PASSWORD})
     assert response["Location"] == reverse("portal:judge-search")
     assert Client().get(response["Location"]).status_code == 302  # signed out: to sign in
 
 
-def test_it_says_so_when_the_password_is_wrong(judge: Person) -> None:
+def test_it_says_so_when_the_password_is_wrong(judge: Actor) -> None:
     response = Client().post(SIGN_IN, {"username": "judge-a", "password": "wrong"})
     assert response.status_code == 200
     assert "The user name or password is not correct." in response.content.decode()
 
 
 def test_it_refuses_an_address_after_ten_failures_even_with_the_right_password(
-    judge: Person,
+    judge: Actor,
 ) -> None:
     client = Client()
     for _ in range(SIGN_IN_ATTEMPTS):
@@ -72,14 +71,14 @@ def test_it_refuses_an_address_after_ten_failures_even_with_the_right_password(
     assert "_auth_user_id" not in client.session
 
 
-def test_it_lets_a_judge_in_after_nine_failures(judge: Person) -> None:
+def test_it_lets_a_judge_in_after_nine_failures(judge: Actor) -> None:
     client = Client()
     for _ in range(SIGN_IN_ATTEMPTS - 1):
         _sign_in(client, "wrong")
     assert _sign_in(client, PASSWORD) == 302
 
 
-def test_it_counts_failures_per_address(judge: Person) -> None:
+def test_it_counts_failures_per_address(judge: Actor) -> None:
     for _ in range(SIGN_IN_ATTEMPTS):
         _sign_in(Client(REMOTE_ADDR="203.0.113.1"), "wrong")
     assert _sign_in(Client(REMOTE_ADDR="203.0.113.1"), PASSWORD) == 429
@@ -87,7 +86,7 @@ def test_it_counts_failures_per_address(judge: Person) -> None:
 
 
 def test_it_counts_failures_per_client_behind_the_proxy(
-    judge: Person, settings: LazySettings
+    judge: Actor, settings: LazySettings
 ) -> None:
     # Behind a proxy every request comes from it: the client is the hop it added.
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
@@ -98,20 +97,20 @@ def test_it_counts_failures_per_client_behind_the_proxy(
     assert _sign_in(proxy, PASSWORD, forwarded_for="203.0.113.2") == 302
 
 
-def test_it_shows_the_sign_in_page_to_anyone(anonymous: Person) -> None:
-    response = anonymous.client.get(SIGN_IN)
+def test_it_shows_the_sign_in_page_to_anyone(public: Actor) -> None:
+    response = public.client.get(SIGN_IN)
     assert response.status_code == 200
     assert 'name="password"' in response.content.decode()
 
 
-def test_a_forged_forwarded_for_header_does_not_escape_the_limit(judge: Person) -> None:
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(judge: Actor) -> None:
     client = Client(REMOTE_ADDR="203.0.113.1")
     for n in range(SIGN_IN_ATTEMPTS):
         _sign_in(client, "wrong", forwarded_for=f"198.51.100.{n}")
     assert _sign_in(client, PASSWORD, forwarded_for="198.51.100.99") == 429
 
 
-def test_signing_in_does_not_use_up_the_limit(judge: Person) -> None:
+def test_signing_in_does_not_use_up_the_limit(judge: Actor) -> None:
     for _ in range(SIGN_IN_ATTEMPTS + 2):
         assert _sign_in(Client(), PASSWORD) == 302
 
@@ -151,7 +150,7 @@ def test_it_checks_no_more_than_ten_of_forty_parallel_wrong_passwords(
 
 
 @pytest.fixture
-def admin_user(db: None) -> User:
+def admin_user(db: None, fast_passwords: None) -> User:
     return User.objects.create_superuser("root", "root@example.com", PASSWORD)
 
 
@@ -180,7 +179,7 @@ def test_the_admin_sign_in_refuses_an_address_after_ten_failures(admin_user: Use
 
 
 def test_failures_at_the_admin_count_at_the_judges_sign_in_too(
-    admin_user: User, judge: Person
+    admin_user: User, judge: Actor
 ) -> None:
     client = Client()
     for _ in range(SIGN_IN_ATTEMPTS):
@@ -196,7 +195,7 @@ def test_the_admin_sign_in_counts_no_post_without_a_csrf_token(admin_user: User)
 
 
 def test_a_judge_signs_in_when_the_cache_does_not_answer(
-    judge: Person, caplog: pytest.LogCaptureFixture
+    judge: Actor, caplog: pytest.LogCaptureFixture
 ) -> None:
     down = RedisConnectionError("connection refused")
     cache = type(caches["default"])
