@@ -11,8 +11,7 @@ from judicial_verify.api.parsers import MAX_DEPTH
 from judicial_verify.records.kinds import MAX_METADATA_BYTES
 from judicial_verify.records.models import Record
 from judicial_verify.records.services import MAX_BATCH
-
-from .conftest import Actor, sha
+from tests.people import Actor, sha
 
 pytestmark = pytest.mark.django_db
 
