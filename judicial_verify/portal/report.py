@@ -8,7 +8,6 @@ same on any machine. The public sees no metadata; a judge of the anchoring court
 of it (records.selectors.metadata_visible decides).
 """
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from judicial_verify.tlog.entry import format_entry_time
 from judicial_verify.tlog.errors import DocumentMismatchError, TlogError
 from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.receipt import Receipt, verify_receipt
+from judicial_verify.tlog.strict_decoding import encode_base64
 from judicial_verify.tlog.tree import leaf_hash
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -319,7 +319,7 @@ def verification_report(
         pdf,
         [
             ("树大小", "Tree size", str(checkpoint.size), False),
-            ("根哈希", "Root hash", f"{root.hex()}\n{base64.b64encode(root).decode()}", True),
+            ("根哈希", "Root hash", f"{root.hex()}\n{encode_base64(root)}", True),
             ("叶哈希", "Leaf hash", leaf_hash(view.data).hex(), True),
             ("证明哈希数", "Proof hashes", str(len(proof.hashes)), False),
             ("签名检查点", "Signed checkpoint", bytes(checkpoint.note).decode().rstrip("\n"), True),
