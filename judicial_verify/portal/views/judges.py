@@ -23,11 +23,12 @@ from django.views.decorators.http import require_safe
 from judicial_verify.ledger import read
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.kinds import metadata_labelled
-from judicial_verify.records.models import Node, Profile
+from judicial_verify.records.models import Node
 from judicial_verify.records.selectors import (
     Viewer,
     court_records_by_case_number,
     entry_view,
+    judge_court,
     receipts_of,
 )
 
@@ -100,20 +101,8 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def judge_court(request: HttpRequest) -> Node | None:
-    """The court of the signed-in judge, or None for anyone else."""
-    if not request.user.is_authenticated:
-        return None
-    profile = (
-        Profile.objects.select_related("court")
-        .filter(user__pk=request.user.pk, role=Profile.Role.JUDGE)
-        .first()
-    )
-    return profile.court if profile else None
-
-
 def _court_or_403(request: HttpRequest) -> Node:
-    court = judge_court(request)
+    court = judge_court(user=request.user)
     if court is None:
         raise PermissionDenied(_("Only judges can see court records."))
     return court

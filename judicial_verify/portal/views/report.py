@@ -16,10 +16,9 @@ from django.views.decorators.http import require_safe
 
 from judicial_verify.ledger import read
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
-from judicial_verify.records.selectors import Viewer, entry_view, metadata_visible
+from judicial_verify.records.selectors import Viewer, entry_view, judge_court, metadata_visible
 
 from ..report import verification_report
-from .judges import judge_court
 from .record_numbers import record_number_or_404
 from .verify import SHA256_HEX
 
@@ -38,7 +37,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         proof = read.inclusion_proof_published(position)
     except read.NotFound:
         raise Http404("no such record") from None
-    viewer = Viewer(court=judge_court(request))
+    viewer = Viewer(court=judge_court(user=request.user))
     query = urlencode({"sha256": view.entry.sha256, "index": view.index})
     pdf = verification_report(
         view=view,
