@@ -20,6 +20,7 @@ from fpdf.enums import TableCellFillMode, VAlign, WrapMode
 
 from judicial_verify.ledger.read import InclusionProof
 from judicial_verify.records.kinds import LabelledValue, metadata_labelled
+from judicial_verify.records.outcomes import COPY_DIFFERS, english_and_chinese
 from judicial_verify.records.selectors import EntryView, Viewer, metadata_visible
 from judicial_verify.tlog.entry import format_entry_time
 from judicial_verify.tlog.errors import DocumentMismatchError, TlogError
@@ -73,17 +74,15 @@ def report_outcome(
     try:
         verify_receipt(receipt, [Verifier(proof.checkpoint.key.vkey)], document_sha256=document)
     except DocumentMismatchError:
+        copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
         return Outcome(
             "content_differs",
             "内容不一致",
             "Content differs",
-            "所核验文件的指纹与该记录存证的指纹不同。打印、扫描或另存的副本指纹必然不同，"
-            "这本身并不说明文件被篡改（《电子签名法》第五条）；请核验收到的原始电子文件，"
-            "或向出具文书的法院核实。",
-            "The checked file's fingerprint is not the one anchored for this record. A "
-            "printed, scanned or re-saved copy always has a different fingerprint; that alone "
-            "does not mean the document was altered (Electronic Signature Law, art. 5). Check "
-            "the original electronic file, or ask the court that issued it.",
+            f"所核验文件的指纹与该记录存证的指纹不同。{copy_zh}"
+            "请核验收到的原始电子文件，或向出具文书的法院核实。",
+            "The checked file's fingerprint is not the one anchored for this record. "
+            f"{copy_en} Check the original electronic file, or ask the court that issued it.",
         )
     except TlogError as e:
         return Outcome(
