@@ -55,18 +55,37 @@ def _is_utf8(s: str) -> bool:
     return True
 
 
-def ed25519_key_id(name: str, public_key: bytes) -> int:
-    """Returns the key ID SHA-256(name || 0x0A || 0x01 || public_key)[:4] as a uint32."""
-    data = name.encode("utf-8") + b"\n" + bytes([ALG_ED25519]) + public_key
+@dataclass(frozen=True)
+class KeyType:
+    """A signed-note key type: the byte that starts its keys and goes into its key IDs."""
+
+    alg: int
+    description: str  # as errors name it: "an Ed25519 (type 0x01)"
+
+
+ED25519 = KeyType(ALG_ED25519, "an Ed25519 (type 0x01)")
+
+
+def key_id_of(key_type: KeyType, name: str, public_key: bytes) -> int:
+    """Returns the key ID SHA-256(name || 0x0A || type byte || public_key)[:4] as a uint32."""
+    data = name.encode("utf-8") + b"\n" + bytes([key_type.alg]) + public_key
     return int.from_bytes(hashlib.sha256(data).digest()[:4], "big")
 
 
-def _format_key(prefix: str, name: str, key_id: int, key: bytes) -> str:
-    encoded = encode_base64(bytes([ALG_ED25519]) + key)
+def ed25519_key_id(name: str, public_key: bytes) -> int:
+    """Returns the key ID SHA-256(name || 0x0A || 0x01 || public_key)[:4] as a uint32."""
+    return key_id_of(ED25519, name, public_key)
+
+
+def format_key(key_type: KeyType, prefix: str, name: str, key_id: int, key: bytes) -> str:
+    """Returns <prefix><name>+<hex key ID>+base64(type byte || key)."""
+    encoded = encode_base64(bytes([key_type.alg]) + key)
     return f"{prefix}{name}+{key_id:08x}+{encoded}"
 
 
-def _parse_key(kind: str, name: str, key_id_hex: str, key_b64: str) -> tuple[int, bytes]:
+def _parse_key(
+    key_type: KeyType, kind: str, name: str, key_id_hex: str, key_b64: str
+) -> tuple[int, bytes]:
     # The parts both key strings share; returns the key ID and the 32 key bytes.
     if not is_valid_key_name(name):
         raise MalformedKeyError(f"{kind} key has an invalid name {name!r}")
@@ -76,26 +95,59 @@ def _parse_key(kind: str, name: str, key_id_hex: str, key_b64: str) -> tuple[int
         key = decode_base64(key_b64)
     except ValueError:
         raise MalformedKeyError(f"{kind} key data is not base64") from None
-    if not key or key[0] != ALG_ED25519:
-        raise MalformedKeyError(f"{kind} key is not an Ed25519 (type 0x01) key")
+    if not key or key[0] != key_type.alg:
+        raise MalformedKeyError(f"{kind} key is not {key_type.description} key")
     if len(key) != 33:
         raise MalformedKeyError(f"{kind} key is {len(key) - 1} bytes, not 32")
     return int(key_id_hex, 16), key[1:]
 
 
-def generate_signer_key(name: str) -> tuple[str, str]:
-    """Returns a new random (signer key, verifier key) pair for the key name."""
+def parse_signer_key(key_type: KeyType, kind: str, skey: str) -> tuple[str, int, Ed25519PrivateKey]:
+    """Parses a PRIVATE+KEY+name+keyid+key string of key_type; returns its name, key ID and
+    private key. Raises MalformedKeyError, calling the key `kind`, and never echoes it."""
+    parts = skey.split("+", 4)
+    if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
+        # Never echo the input: it may be a slightly mangled private key.
+        raise MalformedKeyError(f"{kind} key is not of the form PRIVATE+KEY+name+keyid+key")
+    name = parts[2]
+    key_id, seed = _parse_key(key_type, kind, name, parts[3], parts[4])
+    private_key = Ed25519PrivateKey.from_private_bytes(seed)
+    if key_id != key_id_of(key_type, name, private_key.public_key().public_bytes_raw()):
+        raise MalformedKeyError(f"{kind} key ID does not match its name and key")
+    return name, key_id, private_key
+
+
+def parse_verifier_key(key_type: KeyType, kind: str, vkey: str) -> tuple[str, int, bytes]:
+    """Parses a name+keyid+key string of key_type; returns its name, key ID and 32-byte public
+    key. Raises MalformedKeyError, calling the key `kind`."""
+    parts = vkey.split("+", 2)
+    if len(parts) != 3:
+        raise MalformedKeyError(f"{kind} key is not of the form name+keyid+key")
+    name = parts[0]
+    key_id, public = _parse_key(key_type, kind, name, parts[1], parts[2])
+    if key_id != key_id_of(key_type, name, public):
+        raise MalformedKeyError(f"{kind} key ID does not match its name and key")
+    return name, key_id, public
+
+
+def generate_key(key_type: KeyType, name: str) -> tuple[str, str]:
+    """Returns a new random (signer key, verifier key) pair of key_type for the key name."""
     if not is_valid_key_name(name):
         raise MalformedKeyError(
             f"invalid key name {name!r}: it must be non-empty, without spaces or '+'"
         )
     private = Ed25519PrivateKey.generate()
     public = private.public_key().public_bytes_raw()
-    key_id = ed25519_key_id(name, public)
+    key_id = key_id_of(key_type, name, public)
     return (
-        _format_key("PRIVATE+KEY+", name, key_id, private.private_bytes_raw()),
-        _format_key("", name, key_id, public),
+        format_key(key_type, "PRIVATE+KEY+", name, key_id, private.private_bytes_raw()),
+        format_key(key_type, "", name, key_id, public),
     )
+
+
+def generate_signer_key(name: str) -> tuple[str, str]:
+    """Returns a new random (signer key, verifier key) pair for the key name."""
+    return generate_key(ED25519, name)
 
 
 class Signer:
@@ -105,19 +157,9 @@ class Signer:
 
     def __init__(self, skey: str) -> None:
         """Parses a PRIVATE+KEY+name+keyid+key string; raises MalformedError."""
-        parts = skey.split("+", 4)
-        if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
-            # Never echo the input: it may be a slightly mangled private key.
-            raise MalformedKeyError("signer key is not of the form PRIVATE+KEY+name+keyid+key")
-        name = parts[2]
-        key_id, seed = _parse_key("signer", name, parts[3], parts[4])
-        self._private_key = Ed25519PrivateKey.from_private_bytes(seed)
+        self.name, self.key_id, self._private_key = parse_signer_key(ED25519, "signer", skey)
         public = self._private_key.public_key().public_bytes_raw()
-        if key_id != ed25519_key_id(name, public):
-            raise MalformedKeyError("signer key ID does not match its name and key")
-        self.name = name
-        self.key_id = key_id
-        self.verifier_key = _format_key("", name, key_id, public)
+        self.verifier_key = format_key(ED25519, "", self.name, self.key_id, public)
 
     def sign(self, msg: bytes) -> bytes:
         """Returns the 64-byte Ed25519 signature of msg."""
@@ -134,17 +176,8 @@ class Verifier:
 
     def __init__(self, vkey: str) -> None:
         """Parses a name+keyid+key string; raises MalformedError."""
-        parts = vkey.split("+", 2)
-        if len(parts) != 3:
-            raise MalformedKeyError("verifier key is not of the form name+keyid+key")
-        name = parts[0]
-        key_id, public = _parse_key("verifier", name, parts[1], parts[2])
-        if key_id != ed25519_key_id(name, public):
-            raise MalformedKeyError("verifier key ID does not match its name and key")
-        self.name = name
-        self.key_id = key_id
-        self._public_bytes = public
-        self._public_key = Ed25519PublicKey.from_public_bytes(public)
+        self.name, self.key_id, self._public_bytes = parse_verifier_key(ED25519, "verifier", vkey)
+        self._public_key = Ed25519PublicKey.from_public_bytes(self._public_bytes)
 
     def verify(self, msg: bytes, sig: bytes) -> bool:
         """Reports whether sig is a valid Ed25519 signature of msg by this key."""
