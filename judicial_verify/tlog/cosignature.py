@@ -33,8 +33,8 @@ from .note import (
     Signature,
     format_key,
     generate_key,
-    is_valid_key_name,
     key_id_of,
+    parse_signature_line,
     parse_signer_key,
     parse_verifier_key,
 )
@@ -160,13 +160,6 @@ def verify_cosignatures(
     return list(found.values())
 
 
-def format_signature_line(sig: Signature) -> str:
-    """Returns the note signature line of sig: "— <name> base64(key ID || signature)\\n"."""
-    return (
-        f"{_SIG_PREFIX}{sig.name} {encode_base64(sig.key_id.to_bytes(4, 'big') + sig.signature)}\n"
-    )
-
-
 def parse_signature_lines(body: bytes) -> list[Signature]:
     """Parses an add-checkpoint answer: note signature lines, each ending in a newline."""
     try:
@@ -175,21 +168,10 @@ def parse_signature_lines(body: bytes) -> list[Signature]:
         raise MalformedError("signature lines are not UTF-8") from None
     if not text.endswith("\n"):
         raise MalformedError("signature lines are empty or do not end in a newline")
-    sigs = []
-    for number, line in enumerate(text[:-1].split("\n"), start=1):
-        if not line.startswith(_SIG_PREFIX):
-            raise MalformedError(f"line {number} does not start with an em dash and a space")
-        name, _, encoded = line[len(_SIG_PREFIX) :].partition(" ")
-        if not is_valid_key_name(name):
-            raise MalformedError(f"line {number} has an invalid key name {name!r}")
-        try:
-            raw = decode_base64(encoded)
-        except ValueError:
-            raise MalformedError(f"line {number} is not base64") from None
-        if len(raw) < 5:
-            raise MalformedError(f"line {number} is too short to hold a key ID and a signature")
-        sigs.append(Signature(name, int.from_bytes(raw[:4], "big"), raw[4:]))
-    return sigs
+    return [
+        parse_signature_line(line, f"line {number}", MalformedError)
+        for number, line in enumerate(text[:-1].split("\n"), start=1)
+    ]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from .errors import MalformedKeyError, NoteError, SignatureError, UnknownKeyError
+from .errors import MalformedKeyError, NoteError, SignatureError, TlogError, UnknownKeyError
 from .strict_decoding import decode_base64, encode_base64
 
 ALG_ED25519 = 0x01
@@ -227,10 +227,7 @@ def sign_note(text: str, signers: Sequence[Signer]) -> bytes:
     if not 1 <= len(signers) <= MAX_SIGNATURES:
         raise NoteError(f"a note needs between 1 and {MAX_SIGNATURES} signatures")
     body = text.encode("utf-8")
-    lines = []
-    for signer in signers:
-        sig = signer.key_id.to_bytes(4, "big") + signer.sign(body)
-        lines.append(f"{_SIG_PREFIX}{signer.name} {encode_base64(sig)}\n")
+    lines = [format_signature_line(Signature(s.name, s.key_id, s.sign(body))) for s in signers]
     return body + b"\n" + "".join(lines).encode("utf-8")
 
 
@@ -265,18 +262,25 @@ def _split_note(msg: bytes) -> tuple[str, list[str]]:
     return decoded[: split + 1], block[:-1].split("\n")
 
 
-def _parse_signature_line(number: int, line: str) -> Signature:
+def format_signature_line(sig: Signature) -> str:
+    """Returns the note signature line of sig: "— <name> base64(key ID || signature)\\n"."""
+    encoded = encode_base64(sig.key_id.to_bytes(4, "big") + sig.signature)
+    return f"{_SIG_PREFIX}{sig.name} {encoded}\n"
+
+
+def parse_signature_line(line: str, what: str, error: type[TlogError] = NoteError) -> Signature:
+    """Parses a signature line without its newline; raises `error`, calling the line `what`."""
     if not line.startswith(_SIG_PREFIX):
-        raise NoteError(f"signature line {number} does not start with an em dash and a space")
+        raise error(f"{what} does not start with an em dash and a space")
     name, _, encoded = line[len(_SIG_PREFIX) :].partition(" ")
     if not is_valid_key_name(name):
-        raise NoteError(f"signature line {number} has an invalid key name {name!r}")
+        raise error(f"{what} has an invalid key name {name!r}")
     try:
         raw = decode_base64(encoded)
     except ValueError:
-        raise NoteError(f"signature line {number} is not base64") from None
+        raise error(f"{what} is not base64") from None
     if len(raw) < 5:
-        raise NoteError(f"signature line {number} is too short to hold a key ID and a signature")
+        raise error(f"{what} is too short to hold a key ID and a signature")
     return Signature(name, int.from_bytes(raw[:4], "big"), raw[4:])
 
 
@@ -298,7 +302,7 @@ def open_note(msg: bytes, verifiers: Sequence[Verifier]) -> Note:
     seen: set[tuple[str, int]] = set()
     seen_unverified: set[str] = set()
     for number, line in enumerate(lines, start=1):
-        sig = _parse_signature_line(number, line)
+        sig = parse_signature_line(line, f"signature line {number}")
         key = (sig.name, sig.key_id)
         verifier = known.get(key)
         if verifier is None:
