@@ -17,10 +17,10 @@ from django.views.decorators.http import require_safe
 from judicial_verify.ledger import read
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.selectors import Viewer, entry_view, judge_court, metadata_visible
+from judicial_verify.tlog.entry import SHA256_HEX
 
 from ..report import verification_report
 from .record_numbers import record_number_or_404
-from .verify import SHA256_HEX
 
 
 @require_safe
@@ -29,7 +29,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
     if counted.wait is not None:
         return too_many_requests(request, counted.wait)
     position = record_number_or_404(index)
-    checked = request.GET.get("sha256", "").strip()
+    checked = request.GET.get("sha256", "").strip().lower()
     if checked and not SHA256_HEX.fullmatch(checked):
         raise Http404("not a SHA-256 fingerprint")
     try:
@@ -45,7 +45,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         viewer=viewer,
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
         generated=timezone.now(),
-        document_sha256=checked.lower() or None,
+        document_sha256=checked or None,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'
