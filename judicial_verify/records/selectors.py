@@ -151,6 +151,12 @@ def entry_view(index: int) -> EntryView:
     return _views([read.entry_get(index)])[0]
 
 
+def proven_entry(index: int) -> ProvenEntry:
+    """The integrated entry at `index` with its inclusion proof in the newest checkpoint;
+    raises read.NotFound."""
+    return ProvenEntry(view=entry_view(index), proof=read.inclusion_proof_published(index))
+
+
 def metadata_visible(view: EntryView, viewer: Viewer) -> dict[str, object] | None:
     """The record's metadata the viewer may see in full, or None (the public sees none)."""
     record = view.record
