@@ -38,6 +38,9 @@ from .note import (
     parse_signer_key,
     parse_verifier_key,
 )
+
+# A witness answers with signature lines: this module writes them as well as it reads them.
+from .note import format_signature_line as format_signature_line
 from .strict_decoding import decode_base64, encode_base64, parse_uint64
 from .tree import HASH_SIZE
 

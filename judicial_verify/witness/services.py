@@ -13,9 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from judicial_verify.tlog.checkpoint import Checkpoint, parse_checkpoint
-from judicial_verify.tlog.cosignature import AddCheckpoint, parse_add_checkpoint
+from judicial_verify.tlog.cosignature import (
+    AddCheckpoint,
+    format_signature_line,
+    parse_add_checkpoint,
+)
 from judicial_verify.tlog.errors import ConsistencyProofError, MalformedError, NoteError
-from judicial_verify.tlog.note import Note, Verifier, format_signature_line, open_note
+from judicial_verify.tlog.note import Note, Verifier, open_note
 from judicial_verify.tlog.tree import EMPTY_ROOT, verify_consistency
 
 from .keys import witness_cosigner

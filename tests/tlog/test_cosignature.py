@@ -14,6 +14,7 @@ from judicial_verify.tlog.cosignature import (
     cosignature_key_id,
     cosigned_message,
     format_add_checkpoint,
+    format_signature_line,
     format_tlog_size,
     generate_cosigner_key,
     parse_add_checkpoint,
@@ -22,13 +23,7 @@ from judicial_verify.tlog.cosignature import (
     verify_cosignatures,
 )
 from judicial_verify.tlog.errors import MalformedError, MalformedKeyError, SignatureError
-from judicial_verify.tlog.note import (
-    Verifier,
-    ed25519_key_id,
-    format_signature_line,
-    open_note,
-    sign_note,
-)
+from judicial_verify.tlog.note import Verifier, ed25519_key_id, open_note, sign_note
 from judicial_verify.tlog.tree import EMPTY_ROOT
 
 from .conftest import new_key
