@@ -5,7 +5,6 @@ hashes hex. An entry's `metadata` is shown only to whom records.selectors
 lets see it; everyone else gets null.
 """
 
-import base64
 from typing import Any
 
 from rest_framework import serializers
@@ -14,15 +13,12 @@ from rest_framework.utils import encoders
 from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.ledger.read import InclusionProof
 from judicial_verify.records.selectors import EntryView, ProvenEntry, Viewer, metadata_visible
+from judicial_verify.tlog.strict_decoding import encode_base64
 from judicial_verify.tlog.tree import leaf_hash
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def leaf_hash_b64(entry: bytes) -> str:
-    return b64(leaf_hash(entry))
+    return encode_base64(leaf_hash(entry))
 
 
 class KindLabelOut(serializers.Serializer):
@@ -93,7 +89,7 @@ def entry_data(view: EntryView, viewer: Viewer) -> dict[str, Any]:
         "time": entry.time,
         "ref": entry.ref,
         "meta": entry.meta,
-        "entry": b64(view.data),
+        "entry": encode_base64(view.data),
         "leaf_hash": leaf_hash_b64(view.data),
         "metadata": metadata,
         "metadata_salt": bytes(view.record.salt).hex()
@@ -108,7 +104,7 @@ def checkpoint_data(checkpoint: Checkpoint) -> dict[str, Any]:
         # The log's key is named after its origin.
         "origin": checkpoint.key.name,
         "size": checkpoint.size,
-        "root_hash": b64(bytes(checkpoint.root_hash)),
+        "root_hash": encode_base64(bytes(checkpoint.root_hash)),
         "note": bytes(checkpoint.note).decode(),
         "verifier_key": checkpoint.key.vkey,
         # As the JSON renderer writes a datetime (RFC 3339, UTC as Z), wherever it is shown.
@@ -120,7 +116,7 @@ _datetime_json = encoders.JSONEncoder().default
 
 
 def proof_data(proof: InclusionProof) -> dict[str, Any]:
-    return {"tree_size": proof.checkpoint.size, "hashes": [b64(h) for h in proof.hashes]}
+    return {"tree_size": proof.checkpoint.size, "hashes": [encode_base64(h) for h in proof.hashes]}
 
 
 def proven_entry_data(proven: ProvenEntry, viewer: Viewer) -> dict[str, Any]:

@@ -4,17 +4,23 @@ Indices and tree sizes are bounded by the database's BIGINT, so a huge number
 is refused here rather than overflowing a query.
 """
 
-import re
+from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.request import Request
+
+from judicial_verify.ledger.positions import MAX_POSITION, position_parse
+from judicial_verify.tlog.entry import SHA256_HEX
 
 from .errors import ApiError
 
-MAX_INT64 = 2**63 - 1
 # The OpenAPI schema of an index or tree size.
-COUNT_SCHEMA = {"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_INT64}
-_DECIMAL = re.compile(r"[0-9]{1,19}")
-_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+COUNT_SCHEMA = {"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_POSITION}
+# The OpenAPI pattern of a SHA-256: the log's lower-case spelling, the one to send, though
+# upper case is accepted too.
+SHA256_PATTERN = f"^{SHA256_HEX.pattern}$"
+SHA256_MESSAGE = "must be a SHA-256: 64 hex digits"
 
 
 def invalid(field: str, message: str) -> ApiError:
@@ -26,9 +32,10 @@ def invalid(field: str, message: str) -> ApiError:
 
 def count_parse(field: str, raw: str) -> int:
     """An index or tree size: a decimal integer from 0 to 2**63-1."""
-    if not _DECIMAL.fullmatch(raw) or int(raw) > MAX_INT64:
-        raise invalid(field, f"must be an integer from 0 to {MAX_INT64}")
-    return int(raw)
+    try:
+        return position_parse(raw)
+    except ValueError:
+        raise invalid(field, f"must be an integer from 0 to {MAX_POSITION}") from None
 
 
 def query_count(request: Request, field: str) -> int | None:
@@ -49,6 +56,21 @@ def sha256_parse(field: str, raw: str | None) -> str:
     """A SHA-256 in hex (either case), returned in lower case as the log holds it."""
     if raw is None:
         raise invalid(field, "is required")
-    if not _SHA256_HEX.fullmatch(raw):
-        raise invalid(field, "must be a SHA-256: 64 hex digits")
-    return raw.lower()
+    sha256 = raw.lower()
+    if not SHA256_HEX.fullmatch(sha256):
+        raise invalid(field, SHA256_MESSAGE)
+    return sha256
+
+
+@extend_schema_field({"type": "string", "pattern": SHA256_PATTERN})
+class Sha256Field(serializers.CharField):
+    """A SHA-256 in hex (either case) in a request body, given in lower case as the log holds
+    it."""
+
+    default_error_messages = {"invalid": SHA256_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> str:
+        sha256 = super().to_internal_value(data).lower()
+        if not SHA256_HEX.fullmatch(sha256):
+            self.fail("invalid")
+        return sha256

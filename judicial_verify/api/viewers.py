@@ -4,14 +4,12 @@ An answer that depends on who asks says so to caches: it varies by the
 credentials, and one that shows metadata is never stored.
 """
 
-from django.contrib.auth.models import User
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from judicial_verify.records.models import Profile
-from judicial_verify.records.selectors import Viewer
+from judicial_verify.records.selectors import Viewer, judge_court
 
 from .permissions import request_node
 
@@ -25,15 +23,9 @@ def viewer_from_request(request: Request) -> Viewer:
     node = request_node(request)
     if node is not None:
         return Viewer() if node.suspended else Viewer(node=node)
-    signed_in = isinstance(request.successful_authenticator, SessionAuthentication)
-    if not signed_in or not isinstance(request.user, User):
+    if not isinstance(request.successful_authenticator, SessionAuthentication):
         return Viewer()
-    profile = (
-        Profile.objects.select_related("court")
-        .filter(user=request.user, role=Profile.Role.JUDGE, court__isnull=False)
-        .first()
-    )
-    return Viewer(court=profile.court) if profile else Viewer()
+    return Viewer(court=judge_court(user=request.user))
 
 
 def for_viewer(response: Response, *, shows_metadata: bool) -> Response:

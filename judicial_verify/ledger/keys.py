@@ -13,8 +13,10 @@ private key is overwritten and removed: nothing can sign with it again.
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -80,16 +82,32 @@ def key_file_read(path: Path) -> str:
     return path.read_text().strip()
 
 
-def _parse_signer(skey: str, source: str) -> Signer:
+class _NamedKey(Protocol):
+    name: str
+
+
+_Key = TypeVar("_Key", bound=_NamedKey)
+
+
+def signing_key_parse(
+    parse: Callable[[str], _Key], skey: str, source: str, *, kind: str, name_setting: str
+) -> _Key:
+    """`parse(skey)`: a signing key of `kind` named as the setting `name_setting` says.
+    ImproperlyConfigured, naming `source` (a setting or a file), for any other string."""
     try:
-        signer = Signer(skey)
+        key = parse(skey)
     except NoteError as e:
-        raise ImproperlyConfigured(f"{source} is not a valid note signer key: {e}") from None
-    if signer.name != settings.LOG_ORIGIN:
+        raise ImproperlyConfigured(f"{source} is not a valid {kind} key: {e}") from None
+    expected = getattr(settings, name_setting)
+    if key.name != expected:
         raise ImproperlyConfigured(
-            f"{source} signs as {signer.name!r} but LOG_ORIGIN is {settings.LOG_ORIGIN!r}"
+            f"{source} is a key named {key.name!r} but {name_setting} is {expected!r}"
         )
-    return signer
+    return key
+
+
+def _parse_signer(skey: str, source: str) -> Signer:
+    return signing_key_parse(Signer, skey, source, kind="note signer", name_setting="LOG_ORIGIN")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ same on any machine. The public sees no metadata; a judge of the anchoring court
 of it (records.selectors.metadata_visible decides).
 """
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +20,13 @@ from fpdf.enums import TableCellFillMode, VAlign, WrapMode
 
 from judicial_verify.ledger.read import InclusionProof
 from judicial_verify.records.kinds import LabelledValue, metadata_labelled
+from judicial_verify.records.outcomes import COPY_DIFFERS, english_and_chinese
 from judicial_verify.records.selectors import EntryView, Viewer, metadata_visible
 from judicial_verify.tlog.entry import format_entry_time
 from judicial_verify.tlog.errors import DocumentMismatchError, TlogError
 from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.receipt import Receipt, verify_receipt
+from judicial_verify.tlog.strict_decoding import encode_base64
 from judicial_verify.tlog.tree import leaf_hash
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -73,17 +74,15 @@ def report_outcome(
     try:
         verify_receipt(receipt, [Verifier(proof.checkpoint.key.vkey)], document_sha256=document)
     except DocumentMismatchError:
+        copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
         return Outcome(
             "content_differs",
             "内容不一致",
             "Content differs",
-            "所核验文件的指纹与该记录存证的指纹不同。打印、扫描或另存的副本指纹必然不同，"
-            "这本身并不说明文件被篡改（《电子签名法》第五条）；请核验收到的原始电子文件，"
-            "或向出具文书的法院核实。",
-            "The checked file's fingerprint is not the one anchored for this record. A "
-            "printed, scanned or re-saved copy always has a different fingerprint; that alone "
-            "does not mean the document was altered (Electronic Signature Law, art. 5). Check "
-            "the original electronic file, or ask the court that issued it.",
+            f"所核验文件的指纹与该记录存证的指纹不同。{copy_zh}"
+            "请核验收到的原始电子文件，或向出具文书的法院核实。",
+            "The checked file's fingerprint is not the one anchored for this record. "
+            f"{copy_en} Check the original electronic file, or ask the court that issued it.",
         )
     except TlogError as e:
         return Outcome(
@@ -319,7 +318,7 @@ def verification_report(
         pdf,
         [
             ("树大小", "Tree size", str(checkpoint.size), False),
-            ("根哈希", "Root hash", f"{root.hex()}\n{base64.b64encode(root).decode()}", True),
+            ("根哈希", "Root hash", f"{root.hex()}\n{encode_base64(root)}", True),
             ("叶哈希", "Leaf hash", leaf_hash(view.data).hex(), True),
             ("证明哈希数", "Proof hashes", str(len(proof.hashes)), False),
             ("签名检查点", "Signed checkpoint", bytes(checkpoint.note).decode().rstrip("\n"), True),

@@ -4,6 +4,8 @@ what the records app knows of them."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from judicial_verify.ledger import read
@@ -11,7 +13,7 @@ from judicial_verify.tlog.entry import Entry
 
 from .codes import CodeError, code_hash, code_normalize
 from .kinds import KINDS, Audience, RecordKind, visible_metadata
-from .models import Node, Record
+from .models import Node, Profile, Record
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,18 @@ class EntryView:
     @property
     def kind(self) -> RecordKind | None:
         return KINDS.get(self.entry.kind)
+
+
+def judge_court(*, user: AbstractBaseUser | AnonymousUser) -> Node | None:
+    """The court `user` is a judge of; None for anyone else, signed in or not."""
+    if not user.is_authenticated:
+        return None
+    profile = (
+        Profile.objects.select_related("court")
+        .filter(user__pk=user.pk, role=Profile.Role.JUDGE)
+        .first()
+    )
+    return profile.court if profile else None
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,12 @@ def verification_by_sha256(sha256: str) -> Verification:
 def entry_view(index: int) -> EntryView:
     """The integrated entry at `index`; raises read.NotFound."""
     return _views([read.entry_get(index)])[0]
+
+
+def proven_entry(index: int) -> ProvenEntry:
+    """The integrated entry at `index` with its inclusion proof in the newest checkpoint;
+    raises read.NotFound."""
+    return ProvenEntry(view=entry_view(index), proof=read.inclusion_proof_published(index))
 
 
 def metadata_visible(view: EntryView, viewer: Viewer) -> dict[str, object] | None:

@@ -13,6 +13,7 @@ from enum import Enum
 from .codes import code_normalize
 from .kinds import Audience, visible_metadata
 from .models import Node
+from .outcomes import COPY_DIFFERS, english_and_chinese
 from .selectors import EntryView, receipts_of, served_document_by_code
 
 
@@ -126,23 +127,15 @@ def served_document_check(*, code: str, sha256: str) -> CheckResult | None:
             f"于 {entry.time}（协调世界时）存证，日志记录序号 {record.document.index}，"
             "存证后未被改动。",
         )
-    # Electronic Signature Law art. 5: a change of form in storage or display (printing,
-    # scanning, re-saving) does not affect a data message's integrity, but it does change
-    # its hash; the holder must hear both.
+    copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
     return CheckResult(
         Outcome.CONTENT_DIFFERS,
         record,
         "Content differs: this file is not the electronic file that was served under this "
-        "code; its SHA-256 fingerprint is different. A printed, scanned or re-saved copy "
-        "(a PDF opened and saved again, converted or compressed) always has a different "
-        "fingerprint from the file that was served, even when its text is the same, and "
-        "that alone does not mean the document was altered (Electronic Signature Law, "
-        "art. 5). To verify it, use the original electronic file exactly as you received "
-        "it (the attachment or download from the court's service), or ask the court that "
-        "served it.",
-        "内容不一致：该文件不是以此核验码送达的电子文件，其 SHA-256 指纹不同。"
-        "打印、扫描或另存（如打开 PDF 后重新保存、转换格式或压缩）的副本，"
-        "即使文字相同，指纹也必然与送达的文件不同，这本身并不表示文书被篡改"
-        "（《电子签名法》第五条）。请使用收到的原始电子文件（送达信息中的附件"
-        "或从法院送达平台下载的文件）进行核验，或向送达法院咨询。",
+        f"code; its SHA-256 fingerprint is different. {copy_en} To verify it, use the "
+        "original electronic file exactly as you received it (the attachment or download "
+        "from the court's service), or ask the court that served it.",
+        f"内容不一致：该文件不是以此核验码送达的电子文件，其 SHA-256 指纹不同。{copy_zh}"
+        "请使用收到的原始电子文件（送达信息中的附件或从法院送达平台下载的文件）进行核验，"
+        "或向送达法院咨询。",
     )

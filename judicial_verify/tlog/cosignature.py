@@ -19,23 +19,33 @@ answer are parsed and formatted here too, strictly, so the witness and the
 log that asks it share one reading of them.
 """
 
-import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 
-from .errors import MalformedError, MalformedKeyError, SignatureError
-from .note import Signature, is_valid_key_name
+from .errors import MalformedError, SignatureError
+from .note import (
+    KeyType,
+    Signature,
+    format_key,
+    generate_key,
+    key_id_of,
+    parse_signature_line,
+    parse_signer_key,
+    parse_verifier_key,
+)
+
+# A witness answers with signature lines: this module writes them as well as it reads them.
+from .note import format_signature_line as format_signature_line
 from .strict_decoding import decode_base64, encode_base64, parse_uint64
 from .tree import HASH_SIZE
 
 ALG_COSIGNATURE_V1 = 0x04
+COSIGNATURE_V1 = KeyType(ALG_COSIGNATURE_V1, "a cosignature/v1 (type 0x04)")
 # The spec caps timestamps at 2**63-1; zero would make no statement about time.
 MAX_TIMESTAMP = 2**63 - 1
 TIMESTAMPED_SIGNATURE_SIZE = 8 + 64
@@ -44,13 +54,11 @@ MAX_PROOF_LINES = 63
 TLOG_SIZE_CONTENT_TYPE = "text/x.tlog.size"
 
 _SIG_PREFIX = "— "  # em dash U+2014, space
-_KEY_ID_HEX = re.compile(r"[0-9a-fA-F]{8}")
 
 
 def cosignature_key_id(name: str, public_key: bytes) -> int:
     """Returns the key ID SHA-256(name || 0x0A || 0x04 || public_key)[:4] as a uint32."""
-    data = name.encode("utf-8") + b"\n" + bytes([ALG_COSIGNATURE_V1]) + public_key
-    return int.from_bytes(hashlib.sha256(data).digest()[:4], "big")
+    return key_id_of(COSIGNATURE_V1, name, public_key)
 
 
 def cosigned_message(text: str, timestamp: int) -> bytes:
@@ -64,41 +72,9 @@ def _check_timestamp(timestamp: int) -> None:
         raise MalformedError(f"cosignature timestamp {timestamp} is not between 1 and 2**63-1")
 
 
-def _format_key(prefix: str, name: str, key_id: int, key: bytes) -> str:
-    encoded = encode_base64(bytes([ALG_COSIGNATURE_V1]) + key)
-    return f"{prefix}{name}+{key_id:08x}+{encoded}"
-
-
-def _parse_key(kind: str, name: str, key_id_hex: str, key_b64: str) -> tuple[int, bytes]:
-    # The parts both key strings share; returns the key ID and the 32 key bytes.
-    if not is_valid_key_name(name):
-        raise MalformedKeyError(f"{kind} key has an invalid name {name!r}")
-    if not _KEY_ID_HEX.fullmatch(key_id_hex):
-        raise MalformedKeyError(f"{kind} key ID {key_id_hex!r} is not 8 hex digits")
-    try:
-        key = decode_base64(key_b64)
-    except ValueError:
-        raise MalformedKeyError(f"{kind} key data is not base64") from None
-    if not key or key[0] != ALG_COSIGNATURE_V1:
-        raise MalformedKeyError(f"{kind} key is not a cosignature/v1 (type 0x04) key")
-    if len(key) != 33:
-        raise MalformedKeyError(f"{kind} key is {len(key) - 1} bytes, not 32")
-    return int(key_id_hex, 16), key[1:]
-
-
 def generate_cosigner_key(name: str) -> tuple[str, str]:
     """Returns a new random (signer key, verifier key) pair for the cosigner name."""
-    if not is_valid_key_name(name):
-        raise MalformedKeyError(
-            f"invalid key name {name!r}: it must be non-empty, without spaces or '+'"
-        )
-    private = Ed25519PrivateKey.generate()
-    public = private.public_key().public_bytes_raw()
-    key_id = cosignature_key_id(name, public)
-    return (
-        _format_key("PRIVATE+KEY+", name, key_id, private.private_bytes_raw()),
-        _format_key("", name, key_id, public),
-    )
+    return generate_key(COSIGNATURE_V1, name)
 
 
 @dataclass(frozen=True)
@@ -117,19 +93,11 @@ class Cosigner:
 
     def __init__(self, skey: str) -> None:
         """Parses a PRIVATE+KEY+name+keyid+base64(0x04||seed) string; raises MalformedKeyError."""
-        parts = skey.split("+", 4)
-        if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
-            # Never echo the input: it may be a slightly mangled private key.
-            raise MalformedKeyError("cosigner key is not of the form PRIVATE+KEY+name+keyid+key")
-        name = parts[2]
-        key_id, seed = _parse_key("cosigner", name, parts[3], parts[4])
-        self._private_key = Ed25519PrivateKey.from_private_bytes(seed)
+        self.name, self.key_id, self._private_key = parse_signer_key(
+            COSIGNATURE_V1, "cosigner", skey
+        )
         public = self._private_key.public_key().public_bytes_raw()
-        if key_id != cosignature_key_id(name, public):
-            raise MalformedKeyError("cosigner key ID does not match its name and key")
-        self.name = name
-        self.key_id = key_id
-        self.verifier_key = _format_key("", name, key_id, public)
+        self.verifier_key = format_key(COSIGNATURE_V1, "", self.name, self.key_id, public)
 
     def cosign(self, text: str, timestamp: int) -> Signature:
         """Returns the cosignature of the checkpoint note text as of `timestamp` (POSIX seconds)."""
@@ -147,15 +115,9 @@ class CosignatureVerifier:
 
     def __init__(self, vkey: str) -> None:
         """Parses a name+keyid+base64(0x04||key) string; raises MalformedKeyError."""
-        parts = vkey.split("+", 2)
-        if len(parts) != 3:
-            raise MalformedKeyError("cosigner verifier key is not of the form name+keyid+key")
-        name = parts[0]
-        key_id, public = _parse_key("cosigner verifier", name, parts[1], parts[2])
-        if key_id != cosignature_key_id(name, public):
-            raise MalformedKeyError("cosigner verifier key ID does not match its name and key")
-        self.name = name
-        self.key_id = key_id
+        self.name, self.key_id, public = parse_verifier_key(
+            COSIGNATURE_V1, "cosigner verifier", vkey
+        )
         self.vkey = vkey
         self._public_key = Ed25519PublicKey.from_public_bytes(public)
 
@@ -201,13 +163,6 @@ def verify_cosignatures(
     return list(found.values())
 
 
-def format_signature_line(sig: Signature) -> str:
-    """Returns the note signature line of sig: "— <name> base64(key ID || signature)\\n"."""
-    return (
-        f"{_SIG_PREFIX}{sig.name} {encode_base64(sig.key_id.to_bytes(4, 'big') + sig.signature)}\n"
-    )
-
-
 def parse_signature_lines(body: bytes) -> list[Signature]:
     """Parses an add-checkpoint answer: note signature lines, each ending in a newline."""
     try:
@@ -216,21 +171,10 @@ def parse_signature_lines(body: bytes) -> list[Signature]:
         raise MalformedError("signature lines are not UTF-8") from None
     if not text.endswith("\n"):
         raise MalformedError("signature lines are empty or do not end in a newline")
-    sigs = []
-    for number, line in enumerate(text[:-1].split("\n"), start=1):
-        if not line.startswith(_SIG_PREFIX):
-            raise MalformedError(f"line {number} does not start with an em dash and a space")
-        name, _, encoded = line[len(_SIG_PREFIX) :].partition(" ")
-        if not is_valid_key_name(name):
-            raise MalformedError(f"line {number} has an invalid key name {name!r}")
-        try:
-            raw = decode_base64(encoded)
-        except ValueError:
-            raise MalformedError(f"line {number} is not base64") from None
-        if len(raw) < 5:
-            raise MalformedError(f"line {number} is too short to hold a key ID and a signature")
-        sigs.append(Signature(name, int.from_bytes(raw[:4], "big"), raw[4:]))
-    return sigs
+    return [
+        parse_signature_line(line, f"line {number}", MalformedError)
+        for number, line in enumerate(text[:-1].split("\n"), start=1)
+    ]
 
 
 @dataclass(frozen=True)

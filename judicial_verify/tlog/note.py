@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from .errors import MalformedKeyError, NoteError, SignatureError, UnknownKeyError
+from .errors import MalformedKeyError, NoteError, SignatureError, TlogError, UnknownKeyError
 from .strict_decoding import decode_base64, encode_base64
 
 ALG_ED25519 = 0x01
@@ -55,18 +55,37 @@ def _is_utf8(s: str) -> bool:
     return True
 
 
-def ed25519_key_id(name: str, public_key: bytes) -> int:
-    """Returns the key ID SHA-256(name || 0x0A || 0x01 || public_key)[:4] as a uint32."""
-    data = name.encode("utf-8") + b"\n" + bytes([ALG_ED25519]) + public_key
+@dataclass(frozen=True)
+class KeyType:
+    """A signed-note key type: the byte that starts its keys and goes into its key IDs."""
+
+    alg: int
+    description: str  # as errors name it: "an Ed25519 (type 0x01)"
+
+
+ED25519 = KeyType(ALG_ED25519, "an Ed25519 (type 0x01)")
+
+
+def key_id_of(key_type: KeyType, name: str, public_key: bytes) -> int:
+    """Returns the key ID SHA-256(name || 0x0A || type byte || public_key)[:4] as a uint32."""
+    data = name.encode("utf-8") + b"\n" + bytes([key_type.alg]) + public_key
     return int.from_bytes(hashlib.sha256(data).digest()[:4], "big")
 
 
-def _format_key(prefix: str, name: str, key_id: int, key: bytes) -> str:
-    encoded = encode_base64(bytes([ALG_ED25519]) + key)
+def ed25519_key_id(name: str, public_key: bytes) -> int:
+    """Returns the key ID SHA-256(name || 0x0A || 0x01 || public_key)[:4] as a uint32."""
+    return key_id_of(ED25519, name, public_key)
+
+
+def format_key(key_type: KeyType, prefix: str, name: str, key_id: int, key: bytes) -> str:
+    """Returns <prefix><name>+<hex key ID>+base64(type byte || key)."""
+    encoded = encode_base64(bytes([key_type.alg]) + key)
     return f"{prefix}{name}+{key_id:08x}+{encoded}"
 
 
-def _parse_key(kind: str, name: str, key_id_hex: str, key_b64: str) -> tuple[int, bytes]:
+def _parse_key(
+    key_type: KeyType, kind: str, name: str, key_id_hex: str, key_b64: str
+) -> tuple[int, bytes]:
     # The parts both key strings share; returns the key ID and the 32 key bytes.
     if not is_valid_key_name(name):
         raise MalformedKeyError(f"{kind} key has an invalid name {name!r}")
@@ -76,26 +95,59 @@ def _parse_key(kind: str, name: str, key_id_hex: str, key_b64: str) -> tuple[int
         key = decode_base64(key_b64)
     except ValueError:
         raise MalformedKeyError(f"{kind} key data is not base64") from None
-    if not key or key[0] != ALG_ED25519:
-        raise MalformedKeyError(f"{kind} key is not an Ed25519 (type 0x01) key")
+    if not key or key[0] != key_type.alg:
+        raise MalformedKeyError(f"{kind} key is not {key_type.description} key")
     if len(key) != 33:
         raise MalformedKeyError(f"{kind} key is {len(key) - 1} bytes, not 32")
     return int(key_id_hex, 16), key[1:]
 
 
-def generate_signer_key(name: str) -> tuple[str, str]:
-    """Returns a new random (signer key, verifier key) pair for the key name."""
+def parse_signer_key(key_type: KeyType, kind: str, skey: str) -> tuple[str, int, Ed25519PrivateKey]:
+    """Parses a PRIVATE+KEY+name+keyid+key string of key_type; returns its name, key ID and
+    private key. Raises MalformedKeyError, calling the key `kind`, and never echoes it."""
+    parts = skey.split("+", 4)
+    if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
+        # Never echo the input: it may be a slightly mangled private key.
+        raise MalformedKeyError(f"{kind} key is not of the form PRIVATE+KEY+name+keyid+key")
+    name = parts[2]
+    key_id, seed = _parse_key(key_type, kind, name, parts[3], parts[4])
+    private_key = Ed25519PrivateKey.from_private_bytes(seed)
+    if key_id != key_id_of(key_type, name, private_key.public_key().public_bytes_raw()):
+        raise MalformedKeyError(f"{kind} key ID does not match its name and key")
+    return name, key_id, private_key
+
+
+def parse_verifier_key(key_type: KeyType, kind: str, vkey: str) -> tuple[str, int, bytes]:
+    """Parses a name+keyid+key string of key_type; returns its name, key ID and 32-byte public
+    key. Raises MalformedKeyError, calling the key `kind`."""
+    parts = vkey.split("+", 2)
+    if len(parts) != 3:
+        raise MalformedKeyError(f"{kind} key is not of the form name+keyid+key")
+    name = parts[0]
+    key_id, public = _parse_key(key_type, kind, name, parts[1], parts[2])
+    if key_id != key_id_of(key_type, name, public):
+        raise MalformedKeyError(f"{kind} key ID does not match its name and key")
+    return name, key_id, public
+
+
+def generate_key(key_type: KeyType, name: str) -> tuple[str, str]:
+    """Returns a new random (signer key, verifier key) pair of key_type for the key name."""
     if not is_valid_key_name(name):
         raise MalformedKeyError(
             f"invalid key name {name!r}: it must be non-empty, without spaces or '+'"
         )
     private = Ed25519PrivateKey.generate()
     public = private.public_key().public_bytes_raw()
-    key_id = ed25519_key_id(name, public)
+    key_id = key_id_of(key_type, name, public)
     return (
-        _format_key("PRIVATE+KEY+", name, key_id, private.private_bytes_raw()),
-        _format_key("", name, key_id, public),
+        format_key(key_type, "PRIVATE+KEY+", name, key_id, private.private_bytes_raw()),
+        format_key(key_type, "", name, key_id, public),
     )
+
+
+def generate_signer_key(name: str) -> tuple[str, str]:
+    """Returns a new random (signer key, verifier key) pair for the key name."""
+    return generate_key(ED25519, name)
 
 
 class Signer:
@@ -105,19 +157,9 @@ class Signer:
 
     def __init__(self, skey: str) -> None:
         """Parses a PRIVATE+KEY+name+keyid+key string; raises MalformedError."""
-        parts = skey.split("+", 4)
-        if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
-            # Never echo the input: it may be a slightly mangled private key.
-            raise MalformedKeyError("signer key is not of the form PRIVATE+KEY+name+keyid+key")
-        name = parts[2]
-        key_id, seed = _parse_key("signer", name, parts[3], parts[4])
-        self._private_key = Ed25519PrivateKey.from_private_bytes(seed)
+        self.name, self.key_id, self._private_key = parse_signer_key(ED25519, "signer", skey)
         public = self._private_key.public_key().public_bytes_raw()
-        if key_id != ed25519_key_id(name, public):
-            raise MalformedKeyError("signer key ID does not match its name and key")
-        self.name = name
-        self.key_id = key_id
-        self.verifier_key = _format_key("", name, key_id, public)
+        self.verifier_key = format_key(ED25519, "", self.name, self.key_id, public)
 
     def sign(self, msg: bytes) -> bytes:
         """Returns the 64-byte Ed25519 signature of msg."""
@@ -134,17 +176,8 @@ class Verifier:
 
     def __init__(self, vkey: str) -> None:
         """Parses a name+keyid+key string; raises MalformedError."""
-        parts = vkey.split("+", 2)
-        if len(parts) != 3:
-            raise MalformedKeyError("verifier key is not of the form name+keyid+key")
-        name = parts[0]
-        key_id, public = _parse_key("verifier", name, parts[1], parts[2])
-        if key_id != ed25519_key_id(name, public):
-            raise MalformedKeyError("verifier key ID does not match its name and key")
-        self.name = name
-        self.key_id = key_id
-        self._public_bytes = public
-        self._public_key = Ed25519PublicKey.from_public_bytes(public)
+        self.name, self.key_id, self._public_bytes = parse_verifier_key(ED25519, "verifier", vkey)
+        self._public_key = Ed25519PublicKey.from_public_bytes(self._public_bytes)
 
     def verify(self, msg: bytes, sig: bytes) -> bool:
         """Reports whether sig is a valid Ed25519 signature of msg by this key."""
@@ -194,10 +227,7 @@ def sign_note(text: str, signers: Sequence[Signer]) -> bytes:
     if not 1 <= len(signers) <= MAX_SIGNATURES:
         raise NoteError(f"a note needs between 1 and {MAX_SIGNATURES} signatures")
     body = text.encode("utf-8")
-    lines = []
-    for signer in signers:
-        sig = signer.key_id.to_bytes(4, "big") + signer.sign(body)
-        lines.append(f"{_SIG_PREFIX}{signer.name} {encode_base64(sig)}\n")
+    lines = [format_signature_line(Signature(s.name, s.key_id, s.sign(body))) for s in signers]
     return body + b"\n" + "".join(lines).encode("utf-8")
 
 
@@ -232,18 +262,25 @@ def _split_note(msg: bytes) -> tuple[str, list[str]]:
     return decoded[: split + 1], block[:-1].split("\n")
 
 
-def _parse_signature_line(number: int, line: str) -> Signature:
+def format_signature_line(sig: Signature) -> str:
+    """Returns the note signature line of sig: "— <name> base64(key ID || signature)\\n"."""
+    encoded = encode_base64(sig.key_id.to_bytes(4, "big") + sig.signature)
+    return f"{_SIG_PREFIX}{sig.name} {encoded}\n"
+
+
+def parse_signature_line(line: str, what: str, error: type[TlogError] = NoteError) -> Signature:
+    """Parses a signature line without its newline; raises `error`, calling the line `what`."""
     if not line.startswith(_SIG_PREFIX):
-        raise NoteError(f"signature line {number} does not start with an em dash and a space")
+        raise error(f"{what} does not start with an em dash and a space")
     name, _, encoded = line[len(_SIG_PREFIX) :].partition(" ")
     if not is_valid_key_name(name):
-        raise NoteError(f"signature line {number} has an invalid key name {name!r}")
+        raise error(f"{what} has an invalid key name {name!r}")
     try:
         raw = decode_base64(encoded)
     except ValueError:
-        raise NoteError(f"signature line {number} is not base64") from None
+        raise error(f"{what} is not base64") from None
     if len(raw) < 5:
-        raise NoteError(f"signature line {number} is too short to hold a key ID and a signature")
+        raise error(f"{what} is too short to hold a key ID and a signature")
     return Signature(name, int.from_bytes(raw[:4], "big"), raw[4:])
 
 
@@ -265,7 +302,7 @@ def open_note(msg: bytes, verifiers: Sequence[Verifier]) -> Note:
     seen: set[tuple[str, int]] = set()
     seen_unverified: set[str] = set()
     for number, line in enumerate(lines, start=1):
-        sig = _parse_signature_line(number, line)
+        sig = parse_signature_line(line, f"signature line {number}")
         key = (sig.name, sig.key_id)
         verifier = known.get(key)
         if verifier is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from judicial_verify.ledger.keys import key_file_create, key_file_read
+from judicial_verify.ledger.keys import key_file_create, key_file_read, signing_key_parse
 from judicial_verify.tlog.cosignature import Cosigner, generate_cosigner_key
 from judicial_verify.tlog.errors import NoteError
 
@@ -24,15 +24,7 @@ def key_file_path() -> Path:
 
 
 def _parse_cosigner(skey: str, source: str) -> Cosigner:
-    try:
-        cosigner = Cosigner(skey)
-    except NoteError as e:
-        raise ImproperlyConfigured(f"{source} is not a valid cosigner key: {e}") from None
-    if cosigner.name != settings.WITNESS_NAME:
-        raise ImproperlyConfigured(
-            f"{source} cosigns as {cosigner.name!r} but WITNESS_NAME is {settings.WITNESS_NAME!r}"
-        )
-    return cosigner
+    return signing_key_parse(Cosigner, skey, source, kind="cosigner", name_setting="WITNESS_NAME")
 
 
 @lru_cache(maxsize=1)

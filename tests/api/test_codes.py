@@ -11,6 +11,7 @@ from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry
 from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.codes import code_from_secret
+from judicial_verify.records.outcomes import COPY_DIFFERS, english_and_chinese
 from judicial_verify.tlog.entry import decode_entry
 from tests.anchoring import anchor_behind_the_service
 from tests.people import Actor, sha
@@ -229,8 +230,16 @@ def test_another_file_differs_and_the_answer_explains_copies(court: Actor, publi
     english, chinese = answer["message"]["en"], answer["message"]["zh"]
     for words in ("printed", "scanned", "re-saved", "original electronic file", "art. 5"):
         assert words in english
-    for words in ("打印", "扫描", "另存", "原始电子文件", "《电子签名法》第五条"):
+    for words in ("打印", "扫描", "另存", "原始电子文件", "电子签名法》第五条"):
         assert words in chinese
+
+
+def test_the_answer_explains_copies_in_the_catalogues_words(court: Actor, public: Actor) -> None:
+    served = serve(court)
+    answer = check(public, served["code"], {"sha256": sha("re-saved")}).json()
+    english, chinese = english_and_chinese(COPY_DIFFERS)
+    assert english in answer["message"]["en"]
+    assert chinese in answer["message"]["zh"]
 
 
 def test_checking_with_a_wrong_code_is_the_same_404(court: Actor, public: Actor) -> None:

@@ -23,6 +23,7 @@ NOT_AN_INDEX = [
     "1e3",
     "0x10",
     "+1",
+    "00",  # one spelling a number: no leading zeros
     "%201",
     "１",  # a full-width digit: a number to Python's int(), not to this API
     "9223372036854775808",  # 2**63, beyond BIGINT

@@ -125,6 +125,7 @@ def test_there_is_no_proof_from_a_larger_tree_to_a_smaller(court: Actor, public:
         ({"from": 1, "to": ""}, "to"),
         ({"from": 1, "to": str(2**63)}, "to"),
         ({"from": 1, "to": "1e9"}, "to"),
+        ({"from": "01", "to": 2}, "from"),
     ],
 )
 def test_it_refuses_a_missing_or_bad_size_naming_it(

@@ -176,7 +176,8 @@ def test_it_sends_an_anonymous_visitor_to_sign_in_for_a_record(public: Actor, co
 
 
 @pytest.mark.parametrize(
-    "index", ["abc", "-1", "1.5", "٣", "99999999999999999999", str(2**63), str(2**63 - 1)]
+    "index",
+    ["abc", "-1", "1.5", "٣", "00", "99999999999999999999", str(2**63), str(2**63 - 1)],
 )
 def test_it_answers_a_bad_record_number_with_not_found(
     judge: Actor, court: Actor, index: str

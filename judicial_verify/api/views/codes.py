@@ -28,6 +28,7 @@ from judicial_verify.records.served_documents import (
 
 from ..errors import ApiError, ErrorOutput
 from ..negotiation import FirstRenderer
+from ..params import Sha256Field
 from ..throttles import CodeLookupThrottle, RoleRateThrottle
 
 QR_MAX_AGE = 24 * 3600
@@ -71,9 +72,7 @@ class CodeServiceRecord(serializers.Serializer):
 
 
 class CodeCheckInput(serializers.Serializer):
-    sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$", help_text="SHA-256 of the file, 64 hex digits"
-    )
+    sha256 = Sha256Field(help_text="SHA-256 of the file, 64 hex digits")
 
 
 class CodeMessage(serializers.Serializer):

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from judicial_verify.ledger import read
+from judicial_verify.tlog.strict_decoding import encode_base64
 
-from ..entry_output import CheckpointOut, b64, checkpoint_data
+from ..entry_output import CheckpointOut, checkpoint_data
 from ..errors import ErrorOutput, not_found
 from ..params import COUNT_SCHEMA, query_count_required
 
@@ -84,8 +85,8 @@ class LogConsistencyView(APIView):
         answer = {
             "from_size": proof.size1,
             "to_size": proof.size2,
-            "from_root": b64(proof.root1),
-            "to_root": b64(proof.root2),
-            "hashes": [b64(h) for h in proof.hashes],
+            "from_root": encode_base64(proof.root1),
+            "to_root": encode_base64(proof.root2),
+            "hashes": [encode_base64(h) for h in proof.hashes],
         }
         return Response(ConsistencyOut(answer).data)

@@ -24,7 +24,7 @@ from judicial_verify.records.selectors import verification_by_sha256
 
 from ..entry_output import ProvenEntryOut, proven_entry_data
 from ..errors import ErrorOutput
-from ..params import invalid, sha256_parse
+from ..params import SHA256_PATTERN, invalid, sha256_parse
 from ..uploads import FIELD, HashedUpload, Sha256MultiPartParser
 from ..viewers import for_viewer, viewer_from_request
 
@@ -79,7 +79,7 @@ class VerifyView(APIView):
                 "sha256",
                 OpenApiTypes.STR,
                 required=True,
-                pattern="^[0-9a-fA-F]{64}$",
+                pattern=SHA256_PATTERN,
                 description="the document's SHA-256, 64 hex digits",
             )
         ],

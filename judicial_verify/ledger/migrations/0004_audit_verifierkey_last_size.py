@@ -7,6 +7,8 @@ else, so a key's row is still never rewritten, and last_size is set once.
 
 from django.db import migrations, models
 
+from judicial_verify.postgresql_only import postgresql_sql
+
 INSTALL = """
 CREATE FUNCTION ledger_verifierkey_retire_once() RETURNS trigger AS $$
 BEGIN
@@ -32,15 +34,6 @@ DROP FUNCTION ledger_verifierkey_retire_once();
 """
 
 
-def _on_postgresql(sql: str):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            # No parameters: plpgsql's % placeholders must reach the server as they are.
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0003_entry_sha256_index_only")]
 
@@ -50,5 +43,5 @@ class Migration(migrations.Migration):
             name="last_size",
             field=models.BigIntegerField(blank=True, null=True),
         ),
-        migrations.RunPython(_on_postgresql(INSTALL), _on_postgresql(UNINSTALL)),
+        migrations.RunPython(postgresql_sql(INSTALL), postgresql_sql(UNINSTALL)),
     ]

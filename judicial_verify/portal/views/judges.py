@@ -20,18 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
-from judicial_verify.ledger import read
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.kinds import metadata_labelled
-from judicial_verify.records.models import Node, Profile
+from judicial_verify.records.models import Node
 from judicial_verify.records.selectors import (
     Viewer,
     court_records_by_case_number,
-    entry_view,
+    judge_court,
     receipts_of,
 )
 
-from .record_numbers import record_number_or_404
+from .record_numbers import proven_record_or_404
 
 SIGN_IN_ATTEMPTS = 10
 SIGN_IN_WINDOW_SECONDS = 15 * 60
@@ -100,20 +99,8 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def judge_court(request: HttpRequest) -> Node | None:
-    """The court of the signed-in judge, or None for anyone else."""
-    if not request.user.is_authenticated:
-        return None
-    profile = (
-        Profile.objects.select_related("court")
-        .filter(user__pk=request.user.pk, role=Profile.Role.JUDGE)
-        .first()
-    )
-    return profile.court if profile else None
-
-
 def _court_or_403(request: HttpRequest) -> Node:
-    court = judge_court(request)
+    court = judge_court(user=request.user)
     if court is None:
         raise PermissionDenied(_("Only judges can see court records."))
     return court
@@ -157,12 +144,8 @@ def judge_search(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="portal:sign-in")
 def judge_record(request: HttpRequest, index: str) -> HttpResponse:
     court = _court_or_403(request)
-    position = record_number_or_404(index)
-    try:
-        view = entry_view(position)
-        proof = read.inclusion_proof_published(position)
-    except read.NotFound:
-        raise Http404("no such record") from None
+    proven = proven_record_or_404(index)
+    view, proof = proven.view, proven.proof
     if not Viewer(court=court).sees_all_of(view) or view.record is None or view.kind is None:
         raise Http404("no such record")
     context = {

@@ -1,16 +1,26 @@
 """A record number (the entry's index) in a portal URL, parsed strictly: anything that is not
 one, or is beyond what the database can hold, is the same 404 as a number the log lacks."""
 
-import re
-
 from django.http import Http404
 
-MAX_INT64 = 2**63 - 1
-_DECIMAL = re.compile(r"[0-9]{1,19}")
+from judicial_verify.ledger import read
+from judicial_verify.ledger.positions import position_parse
+from judicial_verify.records.selectors import ProvenEntry, proven_entry
 
 
 def record_number_or_404(text: str) -> int:
-    """The index written in `text` (ASCII digits only), or Http404."""
-    if not _DECIMAL.fullmatch(text) or int(text) > MAX_INT64:
-        raise Http404("no such record")
-    return int(text)
+    """The index written in `text` (ASCII digits, no leading zeros), or Http404."""
+    try:
+        return position_parse(text)
+    except ValueError:
+        raise Http404("no such record") from None
+
+
+def proven_record_or_404(text: str) -> ProvenEntry:
+    """The entry numbered `text` with its inclusion proof in the newest checkpoint, or
+    Http404."""
+    position = record_number_or_404(text)
+    try:
+        return proven_entry(position)
+    except read.NotFound:
+        raise Http404("no such record") from None

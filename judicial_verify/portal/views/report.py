@@ -14,14 +14,12 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from judicial_verify.ledger import read
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
-from judicial_verify.records.selectors import Viewer, entry_view, metadata_visible
+from judicial_verify.records.selectors import Viewer, judge_court, metadata_visible
+from judicial_verify.tlog.entry import SHA256_HEX
 
 from ..report import verification_report
-from .judges import judge_court
-from .record_numbers import record_number_or_404
-from .verify import SHA256_HEX
+from .record_numbers import proven_record_or_404
 
 
 @require_safe
@@ -29,24 +27,20 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
     counted = AddressLimit.of_rate("report", settings.REPORT_RATE).count(request)
     if counted.wait is not None:
         return too_many_requests(request, counted.wait)
-    position = record_number_or_404(index)
-    checked = request.GET.get("sha256", "").strip()
+    checked = request.GET.get("sha256", "").strip().lower()
     if checked and not SHA256_HEX.fullmatch(checked):
         raise Http404("not a SHA-256 fingerprint")
-    try:
-        view = entry_view(position)
-        proof = read.inclusion_proof_published(position)
-    except read.NotFound:
-        raise Http404("no such record") from None
-    viewer = Viewer(court=judge_court(request))
+    proven = proven_record_or_404(index)
+    view = proven.view
+    viewer = Viewer(court=judge_court(user=request.user))
     query = urlencode({"sha256": view.entry.sha256, "index": view.index})
     pdf = verification_report(
         view=view,
-        proof=proof,
+        proof=proven.proof,
         viewer=viewer,
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
         generated=timezone.now(),
-        document_sha256=checked.lower() or None,
+        document_sha256=checked or None,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'

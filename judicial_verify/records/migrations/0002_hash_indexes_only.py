@@ -2,11 +2,10 @@
 PostgreSQL's second index on each, for LIKE 'prefix%'.
 
 db_index and unique on a CharField give PostgreSQL, beside the index or constraint, an
-index with varchar_pattern_ops for LIKE 'prefix%', which nothing here asks. Inserting a
-node's batch of 1,000 records, the database spent a third of its time keeping those two
-up to date (benchmarks/RESULTS.md, batch submission). The model now declares the index
-and the constraint in its Meta under the names they already have, so the database keeps
-them as they are, and only the pattern indexes are dropped. The table is not rebuilt.
+index with varchar_pattern_ops for LIKE 'prefix%', which nothing here asks yet every
+insert keeps up to date. The model now declares the index and the constraint in its Meta
+under the names they already have, so the database keeps them as they are, and only the
+pattern indexes are dropped. The table is not rebuilt.
 """
 
 from django.db import migrations, models
