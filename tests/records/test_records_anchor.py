@@ -14,8 +14,7 @@ from judicial_verify.ledger.models import Entry
 from judicial_verify.records import services
 from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import AnchorItem, records_anchor, records_anchor_once
-
-from ..api.conftest import sha
+from tests.people import sha
 
 pytestmark = pytest.mark.django_db
 
