@@ -1,4 +1,3 @@
-import hashlib
 from io import StringIO
 
 import pytest
@@ -14,17 +13,14 @@ from judicial_verify.records.credentials import node_create
 from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import AnchorItem, records_anchor
 from tests.anchoring import CASE, CASE_NUMBER, TITLE, anchor
+from tests.people import Actor, node_of, sha
 
 pytestmark = pytest.mark.django_db
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 @pytest.fixture
-def court() -> Node:
-    return node_create(code="bj-hd-court", name="Haidian court")[0]
+def node(court: Actor) -> Node:
+    return node_of(court)
 
 
 def record_at(index: int) -> Record:
@@ -37,16 +33,16 @@ def failure_of_audit() -> AuditFailure:
     return failure.value
 
 
-def test_it_passes_records_that_match_their_entries_or_pending_entries(court: Node) -> None:
+def test_it_passes_records_that_match_their_entries_or_pending_entries(node: Node) -> None:
     for n in range(3):
-        anchor(court, sha(f"case {n}"))
-    records_anchor(node=court, items=[AnchorItem(kind="case_file", sha256=sha("pending"))])
+        anchor(node, sha(f"case {n}"))
+    records_anchor(node=node, items=[AnchorItem(kind="case_file", sha256=sha("pending"))])
     assert records_audit() == 4
 
 
-def test_it_names_a_record_whose_metadata_no_longer_matches_its_commitment(court: Node) -> None:
-    anchor(court, sha("case 0"))
-    index = anchor(court, sha("case 1"))
+def test_it_names_a_record_whose_metadata_no_longer_matches_its_commitment(node: Node) -> None:
+    anchor(node, sha("case 0"))
+    index = anchor(node, sha("case 1"))
     record = record_at(index)
     Record.objects.filter(pk=record.pk).update(metadata={**CASE, "title": "another title"})
     failure = failure_of_audit()
@@ -56,8 +52,8 @@ def test_it_names_a_record_whose_metadata_no_longer_matches_its_commitment(court
     assert "another title" not in str(failure)
 
 
-def test_it_names_records_whose_submissions_were_swapped(court: Node) -> None:
-    first, second = record_at(anchor(court, sha("case 0"))), record_at(anchor(court, sha("case 1")))
+def test_it_names_records_whose_submissions_were_swapped(node: Node) -> None:
+    first, second = record_at(anchor(node, sha("case 0"))), record_at(anchor(node, sha("case 1")))
     Record.objects.filter(pk=first.pk).update(submission=-1)
     Record.objects.filter(pk=second.pk).update(submission=first.submission)
     Record.objects.filter(pk=first.pk).update(submission=second.submission)
@@ -66,30 +62,30 @@ def test_it_names_records_whose_submissions_were_swapped(court: Node) -> None:
     assert failure.reason == "document hash differs from the entry's"
 
 
-def test_it_names_a_record_whose_kind_is_not_its_entrys(court: Node) -> None:
-    index = anchor(court, sha("case 0"))
+def test_it_names_a_record_whose_kind_is_not_its_entrys(node: Node) -> None:
+    index = anchor(node, sha("case 0"))
     Record.objects.filter(pk=record_at(index).pk).update(kind="evidence")
     failure = failure_of_audit()
     assert failure.what == f"record {record_at(index).pk} (entry {index})"
     assert failure.reason == "kind 'evidence' is not the entry's 'case_file'"
 
 
-def test_it_names_a_record_whose_ref_is_not_its_entrys(court: Node) -> None:
-    index = anchor(court, sha("case 0"))
+def test_it_names_a_record_whose_ref_is_not_its_entrys(node: Node) -> None:
+    index = anchor(node, sha("case 0"))
     Record.objects.filter(pk=record_at(index).pk).update(ref=0)
     assert failure_of_audit().reason == "refers to entry 0, the entry to None"
 
 
-def test_it_names_a_record_whose_node_is_not_its_entrys(court: Node) -> None:
-    index = anchor(court, sha("case 0"))
+def test_it_names_a_record_whose_node_is_not_its_entrys(node: Node) -> None:
+    index = anchor(node, sha("case 0"))
     other, _ = node_create(code="other-court", name="Another court")
     Record.objects.filter(pk=record_at(index).pk).update(node=other)
-    assert failure_of_audit().reason == "node 'other-court' is not the entry's 'bj-hd-court'"
+    assert failure_of_audit().reason == "node 'other-court' is not the entry's 'court-a'"
 
 
-def test_it_names_a_pending_record_that_differs_from_its_pending_entry(court: Node) -> None:
+def test_it_names_a_pending_record_that_differs_from_its_pending_entry(node: Node) -> None:
     item = AnchorItem(kind="case_file", sha256=sha("pending"), metadata=CASE)
-    (anchored,) = records_anchor(node=court, items=[item])
+    (anchored,) = records_anchor(node=node, items=[item])
     Record.objects.filter(pk=anchored.record.pk).update(sha256=sha("another"))
     failure = failure_of_audit()
     assert failure.what == (
@@ -97,17 +93,17 @@ def test_it_names_a_pending_record_that_differs_from_its_pending_entry(court: No
     )
 
 
-def test_it_names_a_record_whose_submission_is_nowhere(court: Node) -> None:
-    record = record_at(anchor(court, sha("case 0")))
+def test_it_names_a_record_whose_submission_is_nowhere(node: Node) -> None:
+    record = record_at(anchor(node, sha("case 0")))
     Record.objects.filter(pk=record.pk).update(submission=10**9)
     failure = failure_of_audit()
     assert failure.what == f"record {record.pk}"
     assert failure.reason == f"submission {10**9} is neither pending nor in the log"
 
 
-def test_it_reads_records_a_chunk_at_a_time(court: Node, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_reads_records_a_chunk_at_a_time(node: Node, monkeypatch: pytest.MonkeyPatch) -> None:
     items = [AnchorItem(kind="case_file", sha256=sha(f"case {n}")) for n in range(7)]
-    records_anchor(node=court, items=items)
+    records_anchor(node=node, items=items)
     monkeypatch.setattr(audit, "CHUNK", 3)
     with CaptureQueriesContext(connection) as queries:
         assert records_audit() == 7
@@ -117,8 +113,8 @@ def test_it_reads_records_a_chunk_at_a_time(court: Node, monkeypatch: pytest.Mon
     assert all(sql.endswith("LIMIT 3") for sql in reads), reads
 
 
-def test_the_command_checks_the_records_and_names_the_first_that_differs(court: Node) -> None:
-    index = anchor(court, sha("case 0"))
+def test_the_command_checks_the_records_and_names_the_first_that_differs(node: Node) -> None:
+    index = anchor(node, sha("case 0"))
     out = StringIO()
     call_command("audit_log", stdout=out)
     assert ", 1 records; root" in out.getvalue()
