@@ -3,7 +3,8 @@
 import hashlib
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,6 +18,8 @@ from .models import MirrorCheckpoint, MirroredLog, MirrorTile
 
 FETCH_TIMEOUT = 30.0
 """Seconds to wait for the followed log's answer to one request."""
+FETCH_CONCURRENCY = 8
+"""Requests to the followed log at once: a chunk's bundles or tiles are fetched together."""
 
 
 class FetchError(Exception):
@@ -24,12 +27,13 @@ class FetchError(Exception):
 
 
 def http_fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> Fetch:
-    """Returns a tlog.follow Fetch reading paths below the log's base URL over HTTP(S)."""
+    """Returns a tlog.follow Fetch reading paths below the log's base URL over HTTP(S),
+    up to FETCH_CONCURRENCY of them at once."""
     base = url if url.endswith("/") else url + "/"
     if not base.startswith(("http://", "https://")):
         raise FetchError(f"{url} is not an http:// or https:// URL")
 
-    def fetch(path: str) -> bytes:
+    def get(path: str) -> bytes:
         try:
             with urllib.request.urlopen(base + path, timeout=timeout) as response:  # noqa: S310
                 data: bytes = response.read()
@@ -38,6 +42,12 @@ def http_fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> Fetch:
             raise FetchError(f"GET {base}{path} answered {e.code} {e.reason}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as e:
             raise FetchError(f"GET {base}{path} failed: {e}") from None
+
+    def fetch(paths: Sequence[str]) -> list[bytes]:
+        if len(paths) == 1:
+            return [get(paths[0])]
+        with ThreadPoolExecutor(max_workers=FETCH_CONCURRENCY) as pool:
+            return list(pool.map(get, paths))
 
     return fetch
 
@@ -101,7 +111,7 @@ def mirror_catch_up(*, fetch: Fetch, policy: Policy) -> CaughtUp:
     NoteError or QuorumError on a checkpoint the policy does not accept); then nothing
     is stored.
     """
-    note = fetch("checkpoint")
+    (note,) = fetch(["checkpoint"])
     checkpoint, _ = checkpoint_verify(note, policy)
     log, _ = MirroredLog.objects.get_or_create(
         origin=checkpoint.origin, defaults={"origin_hash": origin_hash(checkpoint.origin)}

@@ -10,7 +10,8 @@ root must be the checkpoint's: since the rebuilt tree extends the one the
 follower held, that equality is the proof that the new checkpoint is
 consistent with the old (a fork, or a rewritten entry, cannot meet it).
 
-I/O is the caller's: `fetch` returns the bytes at a path below the log's URL.
+I/O is the caller's: `fetch` returns the bytes at paths below the log's URL, a
+chunk's bundles or tiles in one call, so the caller may fetch them concurrently.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -33,8 +34,8 @@ from .tile import (
 )
 from .tree import HASH_SIZE, leaf_hash, tree_hash
 
-Fetch = Callable[[str], bytes]
-"""Returns the bytes the log serves at a path below its URL (`checkpoint`, `tile/...`)."""
+Fetch = Callable[[Sequence[str]], Sequence[bytes]]
+"""Returns the bytes the log serves at each path below its URL (`tile/...`), in order."""
 
 CHUNK_BUNDLES = 64
 """Entry bundles rebuilt and handed to the caller at a time."""
@@ -90,23 +91,21 @@ def checkpoint_verify(note: bytes, policy: Policy) -> tuple[Checkpoint, Note]:
     return checkpoint, opened
 
 
-def _bundle_fetch(fetch: Fetch, index: int, width: int, held: Sequence[bytes]) -> list[bytes]:
-    """The entries of bundle `index` at `width`, checked to start with the `held` ones."""
-    tile = Tile(ENTRIES_LEVEL, index, width)
-    data = fetch(tile.path)
+def _bundle_check(tile: Tile, data: bytes, held: Sequence[bytes]) -> list[bytes]:
+    """The entries of the bundle `tile`, checked to be `tile.width` and to start with `held`."""
     try:
         entries = parse_entry_bundle(data)
     except TlogError as e:
         raise FollowError(f"entry bundle {tile.path} is malformed: {e}") from None
-    if len(entries) != width or format_entry_bundle(entries) != data:
+    if len(entries) != tile.width or format_entry_bundle(entries) != data:
         raise FollowError(
-            f"entry bundle {tile.path} holds {len(entries)} entries, not {width}, "
+            f"entry bundle {tile.path} holds {len(entries)} entries, not {tile.width}, "
             f"or is not in the bundle format"
         )
     for offset, (old, new) in enumerate(zip(held, entries, strict=False)):
         if old != new:
             raise FollowError(
-                f"entry {index * TILE_WIDTH + offset} in {tile.path} was rewritten: "
+                f"entry {tile.index * TILE_WIDTH + offset} in {tile.path} was rewritten: "
                 f"it differs from the entry the mirror holds"
             )
     return entries
@@ -114,10 +113,11 @@ def _bundle_fetch(fetch: Fetch, index: int, width: int, held: Sequence[bytes]) -
 
 def _first_differing(fetch: Fetch, tiles: Iterable[tuple[tuple[int, int], bytes]]) -> str | None:
     """The path of the first of `tiles` ((level, index), data) the log serves otherwise."""
-    for (level, index), data in tiles:
-        tile = Tile(level, index, len(data) // HASH_SIZE)
-        if fetch(tile.path) != data:
-            return tile.path
+    tiles = list(tiles)
+    paths = [Tile(level, index, len(data) // HASH_SIZE).path for (level, index), data in tiles]
+    for path, (_, data), served in zip(paths, tiles, fetch(paths), strict=True):
+        if served != data:
+            return path
     return None
 
 
@@ -145,13 +145,16 @@ def catch_up(
         last = min((checkpoint.size - 1) // TILE_WIDTH, first + chunk_bundles - 1)
         bundles: dict[int, bytes] = {}
         leaves: list[bytes] = []
-        for index in range(first, last + 1):
-            width = min(TILE_WIDTH, checkpoint.size - index * TILE_WIDTH)
-            entries = _bundle_fetch(fetch, index, width, tail if index == first else ())
-            bundles[index] = format_entry_bundle(entries)
-            skip = len(tail) if index == first else 0
-            leaves.extend(leaf_hash(entry) for entry in entries[skip:])
-            tail = entries if width < TILE_WIDTH else []
+        wanted = [
+            Tile(ENTRIES_LEVEL, index, min(TILE_WIDTH, checkpoint.size - index * TILE_WIDTH))
+            for index in range(first, last + 1)
+        ]
+        for tile, data in zip(wanted, fetch([t.path for t in wanted]), strict=True):
+            held_entries = tail if tile.index == first else []
+            entries = _bundle_check(tile, data, held_entries)
+            bundles[tile.index] = data
+            leaves.extend(leaf_hash(entry) for entry in entries[len(held_entries) :])
+            tail = entries if tile.width < TILE_WIDTH else []
         tiles = extend_tiles(size, edge, leaves)
         if differing is None:
             full = ((key, data) for key, data in tiles.items() if len(data) == FULL_TILE_BYTES)

@@ -60,7 +60,10 @@ def follow(files: Files, held: Held, checkpoint: Checkpoint, store: Store | None
     """Catches up as a mirror would, two bundles a chunk; returns what it would store."""
     store = dict(store or {})
     for chunk in catch_up(
-        fetch=files.__getitem__, held=held, checkpoint=checkpoint, chunk_bundles=2
+        fetch=lambda paths: [files[p] for p in paths],
+        held=held,
+        checkpoint=checkpoint,
+        chunk_bundles=2,
     ):
         store.update({(ENTRIES_LEVEL, i): data for i, data in chunk.bundles.items()})
         store.update(chunk.tiles)
@@ -104,7 +107,11 @@ def test_it_accepts_the_same_checkpoint_again_with_nothing_to_store() -> None:
     first = follow(served(ENTRIES[:300]), EMPTY, checkpoint_of(ENTRIES[:300]))
     held = held_from(first, ENTRIES[:300])
     files = served(ENTRIES[:300])
-    chunks = catch_up(fetch=files.__getitem__, held=held, checkpoint=checkpoint_of(ENTRIES[:300]))
+    chunks = catch_up(
+        fetch=lambda paths: [files[p] for p in paths],
+        held=held,
+        checkpoint=checkpoint_of(ENTRIES[:300]),
+    )
     assert list(chunks) == []
 
 
