@@ -119,9 +119,12 @@ def mirror_catch_up(*, fetch: Fetch, policy: Policy) -> CaughtUp:
     # Two catch-ups of one log take turns, each seeing what the last stored.
     log = MirroredLog.objects.select_for_update().get(pk=log.pk)
     held = _held(log)
-    if (checkpoint.size, checkpoint.root_hash) != (held.size, held.root_hash):
-        for chunk in catch_up(fetch=fetch, held=held, checkpoint=checkpoint):
-            _chunk_store(log, chunk)
+    for chunk in catch_up(fetch=fetch, held=held, checkpoint=checkpoint):
+        _chunk_store(log, chunk)
+    # The same tree signed again (a new key, more cosignatures) is kept too: the mirror
+    # serves what the log serves.
+    latest = log.checkpoints.order_by("-id").values_list("note", flat=True).first()
+    if latest is None or bytes(latest) != note:
         MirrorCheckpoint.objects.create(
             log=log, size=checkpoint.size, root_hash=checkpoint.root_hash, note=note
         )

@@ -1,11 +1,16 @@
 """manage.py mirror: a verified copy of a log, refused on any inconsistency."""
 
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from pytest_django.live_server_helper import LiveServer
 
 from judicial_verify.ledger.integrate import checkpoint_refresh
+from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.models import Entry, Tile
 from judicial_verify.ledger.sign import checkpoint_sign
 from judicial_verify.ledger.tile_store import tiles_write
@@ -49,6 +54,47 @@ def test_it_stores_nothing_new_when_the_log_did_not_grow(
     before = held()
     assert mirror(policy) == ""
     assert held() == before
+
+
+def test_it_keeps_the_same_tree_signed_again_as_the_log_serves_it(
+    grow: Grow, policy: Path, mirror: Mirror, client: Client
+) -> None:
+    grow(300)
+    mirror(policy)
+    log_key_rotate()
+    checkpoint_refresh()
+    policy.write_text(f"log {log_signer().verifier_key}\n{policy.read_text()}")
+    mirror(policy)
+    assert [c.size for c in MirrorCheckpoint.objects.all()] == [300, 300]
+    log = MirroredLog.objects.get()
+    served = client.get(f"/mirror/{log.origin_hash}/checkpoint").content
+    assert served == client.get("/log/checkpoint").content
+
+
+def test_it_follows_round_after_round_until_an_inconsistency(
+    grow: Grow, policy: Path, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grow(300)
+    rounds = []
+
+    def between_rounds(seconds: float) -> None:
+        # The log grows after the first round, and forks after the second.
+        rounds.append(seconds)
+        if len(rounds) == 1:
+            grow(100)
+        else:
+            checkpoint_sign(size=400, root_hash=root_from_leaves([leaf_hash(b"another tree")]))
+
+    monkeypatch.setattr(
+        "judicial_verify.mirror.management.commands.mirror.time.sleep", between_rounds
+    )
+    url = live_server.url + "/log/"
+    with pytest.raises(CommandError, match=r"fork: the log signed a tree of the same size"):
+        call_command(
+            "mirror", url, "--policy", str(policy), "--interval", "0.5", stdout=io.StringIO()
+        )
+    assert rounds == [0.5, 0.5]
+    assert [c.size for c in MirrorCheckpoint.objects.order_by("id")] == [300, 400]
 
 
 def test_it_stops_on_a_fork_of_the_same_size(grow: Grow, policy: Path, mirror: Mirror) -> None:
@@ -135,8 +181,6 @@ def test_it_refuses_a_checkpoint_of_a_key_not_in_the_policy(
 
 
 def test_it_names_a_log_it_cannot_reach(tmp_path: Path, policy: Path) -> None:
-    from django.core.management import call_command
-
     with pytest.raises(CommandError, match=r"GET http://127.0.0.1:9/checkpoint failed"):
         call_command("mirror", "http://127.0.0.1:9/", "--policy", str(policy), "--once")
 
