@@ -18,6 +18,8 @@ from .models import MirrorCheckpoint, MirroredLog, MirrorTile
 
 FETCH_TIMEOUT = 30.0
 """Seconds to wait for the followed log's answer to one request."""
+# The largest entry bundle: 256 entries of 65,535 bytes, each with its 2-byte length.
+MAX_RESPONSE_BYTES = TILE_WIDTH * (2 + 0xFFFF)
 FETCH_CONCURRENCY = 8
 """Requests to the followed log at once: a chunk's bundles or tiles are fetched together."""
 
@@ -36,12 +38,17 @@ def http_fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> Fetch:
     def get(path: str) -> bytes:
         try:
             with urllib.request.urlopen(base + path, timeout=timeout) as response:  # noqa: S310
-                data: bytes = response.read()
-                return data
+                data: bytes = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as e:
             raise FetchError(f"GET {base}{path} answered {e.code} {e.reason}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as e:
             raise FetchError(f"GET {base}{path} failed: {e}") from None
+        if len(data) > MAX_RESPONSE_BYTES:
+            raise FetchError(
+                f"GET {base}{path} answered more than {MAX_RESPONSE_BYTES} bytes, "
+                f"more than any checkpoint, tile or entry bundle"
+            )
+        return data
 
     def fetch(paths: Sequence[str]) -> list[bytes]:
         if len(paths) == 1:
