@@ -115,6 +115,8 @@ def _first_differing(fetch: Fetch, tiles: Iterable[tuple[tuple[int, int], bytes]
     """The path of the first of `tiles` ((level, index), data) the log serves otherwise."""
     tiles = list(tiles)
     paths = [Tile(level, index, len(data) // HASH_SIZE).path for (level, index), data in tiles]
+    if not paths:
+        return None
     for path, (_, data), served in zip(paths, tiles, fetch(paths), strict=True):
         if served != data:
             return path
