@@ -319,6 +319,7 @@ INSTALLED_APPS = [
     "judicial_verify.api",
     "judicial_verify.portal",
     "judicial_verify.witness",
+    "judicial_verify.mirror",
     "csp",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *admin_urls,
     path("log/", include("judicial_verify.ledger.urls")),
     path("witness/", include("judicial_verify.witness.urls")),
+    path("mirror/", include("judicial_verify.mirror.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("judicial_verify.portal.urls")),
 ]
