@@ -2,6 +2,7 @@
 person reading the printed page would, Chinese included; its first page is rendered to
 docs/screenshots/report-page1.png."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from django.urls import reverse
 from judicial_verify.ledger import read
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.rate_limits import rate_parse
+from judicial_verify.records.kinds import MAX_LIST_ITEMS, MAX_METADATA_BYTES
 from judicial_verify.records.selectors import entry_view
 from tests.anchoring import TITLE, anchor
 from tests.people import Actor, node_of, sha
@@ -270,15 +272,27 @@ def test_it_keeps_latin_text_its_size_after_a_chinese_line(
     assert heights["Scan"] == pytest.approx(heights["Log:"], abs=0.5)
 
 
+def _size(metadata: dict[str, object]) -> int:
+    return len(json.dumps(metadata, separators=(",", ":"), ensure_ascii=True))
+
+
 def test_it_prints_the_most_metadata_a_record_may_have_over_several_pages(
     judge: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
-    parties = [f"当事人{n:02d}" + "甲" * 495 for n in range(50)]  # 50 names of 500 characters
-    metadata = {"case_number": "(2026) 京0105民初1号", "title": "题" * 300, "parties": parties}
+    # ASCII names: a record's limit counts each other character as its six-byte \u escape,
+    # so the most text fits as ASCII; as many of the longest names as the limit allows.
+    metadata: dict[str, object] = {"case_number": "(2026) 0105-1", "title": "T" * 300}
+    parties: list[str] = []
+    while len(parties) < MAX_LIST_ITEMS:
+        name = f"Party {len(parties):02d} " + "x" * 491
+        if _size({**metadata, "parties": [*parties, name]}) > MAX_METADATA_BYTES:
+            break
+        parties.append(name)
+    metadata["parties"] = parties
     index = anchor(node_of(court), sha("a large case"), metadata=metadata)
     text = pdf_text(_report(judge.client, index))
-    assert "第 4/" in text
-    assert all(f"当事人{n:02d}" in text for n in range(50))
+    assert "第 2/" in text
+    assert all(f"Party {n:02d}" in text for n in range(len(parties)))
 
 
 def test_it_refuses_more_reports_than_the_rate_from_one_address(
