@@ -49,7 +49,7 @@ def test_another_file_differs_from_the_served_document(
     expect(
         page.get_by_role("heading", name="Content differs from the document that was served")
     ).to_be_visible()
-    expect(page.get_by_text("A printed, scanned or re-saved copy always has")).to_be_visible()
+    expect(page.get_by_text("A printed, scanned or re-saved copy (a PDF opened")).to_be_visible()
     expect(page.locator("[data-served-check] [data-browser-check]")).to_be_hidden()
     posts = [(url, body) for method, url, body in visit.requests if method == "POST"]
     assert len(posts) == 1
