@@ -295,7 +295,16 @@ def report(
     rows = table(
         FIGURES_HEADER,
         [
-            [name, f.name, f.target, f.shown + quick, verdict(f.met, args), date, commit, _cpu()]
+            [
+                name,
+                f.name,
+                f.target,
+                f.shown + quick,
+                "met" if f.met else "NOT met",
+                date,
+                commit,
+                _cpu(),
+            ]
             for f in figures
         ],
     )
@@ -307,7 +316,7 @@ def report(
         text = results.section_put(text, f"run {name}", ["", *section, ""])
         text = results.rows_put(text, rows[2:])
         RESULTS.write_text(text, encoding="utf-8")
-        print(f"\nRecorded in {RESULTS.relative_to(REPO)}.")
+        print(f"\nRecorded in {RESULTS}.")
     if args.figures is not None:
         out = {
             "figures": [asdict(f) for f in figures],

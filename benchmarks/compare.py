@@ -37,9 +37,7 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--before", required=True, metavar="REV", help="the commit measured first")
     p.add_argument("--pairs", type=int, default=1, help="runs of each, in turn (1)")
     p.add_argument("--print-only", action="store_true", help="record nothing in RESULTS.md")
-    p.add_argument(
-        "--quick", action="store_true", help="the benchmark's --quick runs"
-    )
+    p.add_argument("--quick", action="store_true", help="the benchmark's --quick runs")
     p.add_argument("script", help="a benchmark of benchmarks/, e.g. bench_api.py")
     p.add_argument("options", nargs=argparse.REMAINDER, help="the benchmark's own options")
     args = p.parse_args()
@@ -153,7 +151,7 @@ def main() -> None:
         text = results.section_put(RESULTS.read_text(encoding="utf-8"), f"compare {name}",
                                    ["", *section, ""])  # fmt: skip
         RESULTS.write_text(text, encoding="utf-8")
-        print(f"\nRecorded in {RESULTS.relative_to(REPO)}.")
+        print(f"\nRecorded in {RESULTS}.")
 
 
 if __name__ == "__main__":
