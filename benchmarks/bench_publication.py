@@ -49,18 +49,16 @@ def worker(state_dir: Path) -> Iterator[str]:
     queue = f"bench-{uuid.uuid4().hex}"
     with common.celery_worker(state_dir, queue):
         app.conf.task_always_eager, app.conf.task_default_queue = False, queue
-        try:
-            yield queue
-        finally:
-            queue_forget(queue)
+        yield queue
 
 
-def queue_forget(queue: str) -> None:
-    """Deletes the bindings kombu keeps in Redis for the run's queue, which outlive it."""
+def redis_flush() -> None:
+    """Empties the run's own Redis database: the bindings kombu keeps for a run's queue
+    outlive it, and a scheduling marker left by an interrupted run would delay the first
+    integration."""
     import redis
 
-    client = redis.Redis.from_url(common.REDIS_URL)
-    client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    redis.Redis.from_url(common.REDIS_URL).flushdb()
 
 
 def warm_up() -> None:
@@ -93,12 +91,11 @@ def offer_load(duration: int) -> list[Call]:
 def latencies(calls: Sequence[Call]) -> tuple[list[float], int]:
     """Seconds from each submission's return to the first checkpoint covering its entry; and
     how many checkpoints were signed while the load ran."""
-    from judicial_verify.ledger.models import Checkpoint, Entry
+    from judicial_verify.ledger.models import Checkpoint
     from judicial_verify.ledger.publication import entries_await
 
     ids = [i for call in calls for i in call.ids]
-    entries_await(submissions=ids, timeout=AWAIT_SECONDS)
-    index_of = dict(Entry.objects.values_list("submission", "index"))
+    index_of = dict(zip(ids, entries_await(submissions=ids, timeout=AWAIT_SECONDS), strict=True))
     checkpoints = list(Checkpoint.objects.order_by("id").values_list("size", "signed"))
     sizes = [size for size, _ in checkpoints]  # never decreasing, in signing order
     out = []
@@ -152,17 +149,17 @@ def main() -> None:
     args = common.arguments(parser)
     machine = common.machine_description()
     state_dir = common.django_setup("jv_bench_publication", redis=True)
-    from django.core.cache import cache
-
     from judicial_verify.ledger.integrate import log_initialize
-    from judicial_verify.ledger.tasks import scheduled_key
 
-    cache.delete(scheduled_key())  # a marker left by an interrupted run would delay the first task
+    redis_flush()
     log_initialize()  # the signing key and the first checkpoint, before the worker starts
-    with worker(state_dir):
-        warm_up()
-        calls = offer_load(QUICK_DURATION if args.quick else DURATION)
-        latency, checkpoints = latencies(calls)
+    try:
+        with worker(state_dir):
+            warm_up()
+            calls = offer_load(QUICK_DURATION if args.quick else DURATION)
+            latency, checkpoints = latencies(calls)
+    finally:
+        redis_flush()
     lines, figures = body(calls, latency, checkpoints, args)
     common.report("bench_publication", machine, lines, figures, args)
 
