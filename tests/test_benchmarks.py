@@ -82,6 +82,35 @@ def test_it_refuses_code_from_a_folder_without_judicial_verify(tmp_path: Path) -
     assert "holds no judicial_verify package" in result.stderr
 
 
+def test_code_makes_the_run_and_the_processes_it_starts_import_that_checkouts_code(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "judicial_verify"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    probe = (
+        "import argparse, os, subprocess, sys\n"
+        "import common\n"
+        "common.arguments(argparse.ArgumentParser())\n"
+        "import judicial_verify\n"
+        "print(judicial_verify.__file__)\n"
+        "child = 'import judicial_verify; print(judicial_verify.__file__)'\n"
+        "print(subprocess.run([sys.executable, '-c', child], capture_output=True, text=True,"
+        " check=True, cwd=os.sep).stdout.strip())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "--code", str(tmp_path)],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(package / "__init__.py")] * 2
+
+
 RESULTS = """# Benchmark results
 
 <!-- figures -->
