@@ -132,6 +132,8 @@ def arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
 
 
 def code_use(code: Path) -> None:
+    """Makes `code` the checkout measured: first on this process's sys.path, and on the
+    PYTHONPATH of every process the run starts."""
     global CODE
     CODE = code
     sys.path.insert(0, str(code))
