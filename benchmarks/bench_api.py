@@ -154,9 +154,8 @@ def log_build(size: int) -> str:
     app.conf.task_always_eager = False
     # Statistics for the planner, and the vacuum, that autovacuum would run within minutes
     # of such a load in service (and otherwise might run during the measurements). Without
-    # statistics the planner plans for tables of unknown size: the verification statement,
-    # prepared once per connection, hash-joined the whole record and node tables on every
-    # request.
+    # statistics the planner plans for tables of unknown size, and a statement prepared once
+    # per connection keeps that plan for every request.
     from django.db import connection
 
     with connection.cursor() as cursor:
