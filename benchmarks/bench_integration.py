@@ -1,6 +1,7 @@
 """Integration throughput against PostgreSQL, and the same leaves built in memory beside it.
 
-Run: .venv/bin/python benchmarks/bench_integration.py   (about 2-3 minutes)
+Run: .venv/bin/python benchmarks/bench_integration.py   (a few minutes; --quick for a smoke
+run of a tenth of the entries, --help for the options)
 
 For each batch size B it submits a fresh set of distinct pending entries (entries_submit,
 1,000 entries a call, timed as submission throughput), then times log_integrate(batch_size=B)
@@ -14,6 +15,7 @@ Submission here schedules integration on an in-memory broker nobody consumes, so
 timed log_integrate calls do all the integrating; with Redis each call adds one round trip.
 """
 
+import argparse
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,13 +24,12 @@ from hashlib import sha256
 import common
 from pymerkle import InmemoryTree
 
-from judicial_verify.tlog.tile import TileHashReader, edge_tiles, extend_tiles
-from judicial_verify.tlog.tree import leaf_hash, tree_hash
-
-# Modules that need Django are imported inside functions: only after common.django_setup().
+# judicial_verify is imported inside functions: only once common.arguments() has chosen the
+# code to measure, and what needs Django only after common.django_setup().
 
 # Pre-submitted entries per batch size: several seconds of work each on a 2-core machine.
 PLAN = {1: 2_000, 100: 20_000, 1_000: 100_000, 10_000: 100_000}
+QUICK_PLAN = {batch: count // 10 for batch, count in PLAN.items()}
 TARGET_BATCH, TARGET_RATE = 1_000, 10_000
 SUBMIT_CALL = 1_000
 LIMIT = "hashlib: leaf hashes + pairwise levels (the limit)"
@@ -84,10 +85,11 @@ def integrate_timed(batch: int, expected: int) -> Run:
     return run
 
 
-def database_phase() -> tuple[list[Run], float]:
-    """Submits and integrates PLAN; returns the runs and the seconds spent submitting."""
+def database_phase(plan: dict[int, int]) -> tuple[list[Run], float]:
+    """Submits and integrates `plan` (entries by batch size); returns the runs and the seconds
+    spent submitting."""
     runs, submitted, submit_seconds = [], 0, 0.0
-    for batch, count in PLAN.items():
+    for batch, count in plan.items():
         submit_seconds += submit_range(submitted, count)
         runs.append(integrate_timed(batch, count))
         submitted += count
@@ -124,6 +126,9 @@ def hashlib_build(data: Sequence[bytes]) -> bytes:
 def tiles_build(data: Sequence[bytes]) -> bytes:
     """What the integrator computes, without the database: leaf hashes, extend_tiles in
     batches of TARGET_BATCH carrying the right edge along, then the root from the tiles."""
+    from judicial_verify.tlog.tile import TileHashReader, edge_tiles, extend_tiles
+    from judicial_verify.tlog.tree import leaf_hash, tree_hash
+
     tiles: dict[tuple[int, int], bytes] = {}
     for size in range(0, len(data), TARGET_BATCH):
         edge = {t.level: tiles[(t.level, t.index)] for t in edge_tiles(size)}
@@ -157,6 +162,9 @@ def memory_phase(size: int, db_rate: float) -> list[str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    args = common.arguments(parser)
+    plan = QUICK_PLAN if args.quick else PLAN
     machine = common.machine_description()
     common.django_setup("jv_bench_integration")
     from judicial_verify.ledger.integrate import log_initialize
@@ -164,10 +172,10 @@ def main() -> None:
     common.integration_by_hand()  # the timed log_integrate calls do all the integrating
     log_initialize()
 
-    runs, submit_seconds = database_phase()
+    runs, submit_seconds = database_phase(plan)
     submitted = sum(run.entries for run in runs)
     target_rate = next(run.rate for run in runs if run.batch == TARGET_BATCH)
-    met = "met" if target_rate >= TARGET_RATE else "NOT met"
+    met = target_rate >= TARGET_RATE
     body = [
         "Integration, PostgreSQL (log_integrate: each batch is one transaction that assigns"
         " indices, writes tiles and signs a checkpoint):",
@@ -177,7 +185,8 @@ def main() -> None:
             [run.row for run in runs],
         ),
         "",
-        f"Target ≥{TARGET_RATE:,} entries/s at batch {TARGET_BATCH:,}: {met} ({target_rate:,.0f}).",
+        f"Target ≥{TARGET_RATE:,} entries/s at batch {TARGET_BATCH:,}:"
+        f" {common.verdict(met, args)} ({target_rate:,.0f}).",
         "",
         f"Submission: {submitted / submit_seconds:,.0f} entries/s (entries_submit,"
         f" {SUBMIT_CALL:,} entries a call, {submitted:,} entries).",
@@ -187,7 +196,14 @@ def main() -> None:
         "",
         *memory_phase(submitted, target_rate),
     ]
-    common.report("bench_integration", machine, body)
+    figure = common.Figure(
+        name=f"integration, batch {TARGET_BATCH:,}",
+        value=target_rate,
+        shown=f"{target_rate:,.0f} entries/s",
+        target=f"≥ {TARGET_RATE:,} entries/s",
+        met=met,
+    )
+    common.report("bench_integration", machine, body, [figure], args)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,19 @@
 tiles held in memory and from pymerkle 7.0.0.
 
 Run: .venv/bin/python benchmarks/bench_proofs.py [--large]   (up to about 25 minutes;
-about 45 with --large)
+about 45 with --large; --quick for a smoke run to 10^5 entries, --help for the options)
 
 One log grows through 10^4, 10^5 and 10^6 entries (submitted 1,000 a call and integrated in
 batches of 10,000), and on to 10^7 when the rates measured on the way to 10^6, the free
 disk and the free memory say it fits the time budget, or when --large asks for it whatever
 the budget. At each size, for the same random indices, it times:
 
-- read.inclusion_proof_published(index) in-process, cold: the process's tile cache emptied before
-  each proof, so the newest checkpoint's size and O(log n) tiles are read from the database
-  and hashed every time;
+- ledger.read.inclusion_proof_published(index) in-process, as the API proves an entry, cold:
+  the process's tile cache emptied before each proof, so the newest checkpoint and O(log n)
+  tiles are read from the database and hashed every time;
 - the same, warm: as a server runs once earlier proofs have filled its tile cache (one
   proof in every level-0 tile first; at 10^7 the cache holds only part of the tiles, so
-  some proofs still miss), reading the size and any tile not cached from the database;
+  some proofs still miss), reading the checkpoint and any tile not cached from the database;
 - the same tlog proof from every tile held in memory: the hashing alone, no database;
 - pymerkle's InmemoryTree.prove_inclusion on the same leaves.
 
@@ -35,18 +35,18 @@ from dataclasses import dataclass
 import common
 from pymerkle import InmemoryTree
 
-from judicial_verify.tlog.tile import TileHashReader
-from judicial_verify.tlog.tree import inclusion_proof, leaf_hash, verify_inclusion
-
-# Modules that need Django are imported inside functions: only after common.django_setup().
+# judicial_verify is imported inside functions: only once common.arguments() has chosen the
+# code to measure, and what needs Django only after common.django_setup().
 
 SIZES = [10**4, 10**5, 10**6]
+QUICK_SIZES = [10**4, 10**5]
 LARGE = 10**7  # measured only when the projection below fits the budget, or with --large
 BUDGET_SECONDS = 25 * 60
-# Rates fall as the log grows past memory: from 10^6 to 10^7 the fill rate fell from 7,900
-# to 6,400 entries/s and pymerkle's appends from 77,000 to 39,000/s (RESULTS.md, 2026-11-27).
+# Both rates fall as the log outgrows memory (the database's pages, pymerkle's nodes): the
+# projection to LARGE scales the rates measured on the way to 10^6 down by these factors.
 FILL_SLOWDOWN, PYMERKLE_SLOWDOWN = 0.75, 0.5
 SAMPLES, WARMUP = 2_000, 200
+QUICK_SAMPLES = 200
 SUBMIT_CALL, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
 TARGET_SIZE, TARGET_MEDIAN_MS = 10**6, 1.0
 SEED = 9162
@@ -118,6 +118,8 @@ def cache_warmed(size: int, prove: Prover) -> None:
 def memory_prover(size: int) -> Prover:
     """A tlog prover over every stored tile, loaded into a dict first."""
     from judicial_verify.ledger.models import Tile
+    from judicial_verify.tlog.tile import TileHashReader
+    from judicial_verify.tlog.tree import inclusion_proof
 
     tiles = {(lv, ix): bytes(d) for lv, ix, d in Tile.objects.values_list("level", "index", "data")}
     reader = TileHashReader(size, lambda wanted: [tiles[(t.level, t.index)] for t in wanted])
@@ -140,6 +142,7 @@ def latencies(prove: Prover, indices: Sequence[int], warmup: Sequence[int]) -> l
 def proofs_check(provers: dict[str, Prover], indices: Sequence[int], size: int) -> None:
     """The provers agree, and their proofs verify against the newest signed checkpoint."""
     from judicial_verify.ledger.read import checkpoint_latest
+    from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 
     root = bytes(checkpoint_latest().root_hash)
     for index in indices:
@@ -157,9 +160,10 @@ class Measured:
     pymerkle_rate: float
     load: float  # the 1-minute load average when the proofs were timed
     quantiles: dict[str, dict[str, float]]  # prover name -> median/p90/p99/max in ms
+    samples: int  # proofs timed per prover
 
 
-def measure(size: int, fill_rate: float, peer: Pymerkle) -> Measured:
+def measure(size: int, fill_rate: float, peer: Pymerkle, samples: int) -> Measured:
     peer.grow_to(size)
     provers = {
         "database, cold": database_prover(cold=True),
@@ -168,7 +172,7 @@ def measure(size: int, fill_rate: float, peer: Pymerkle) -> Measured:
         "pymerkle": peer.prove,
     }
     rng = random.Random(SEED + size)
-    indices = [rng.randrange(size) for _ in range(SAMPLES)]
+    indices = [rng.randrange(size) for _ in range(samples)]
     warmup = [rng.randrange(size) for _ in range(WARMUP)]
     proofs_check(provers, indices[:20], size)
     # pymerkle's tree is tens of millions of objects at 10^7; left to the collector, each full
@@ -188,7 +192,7 @@ def measure(size: int, fill_rate: float, peer: Pymerkle) -> Measured:
         f" {warm['median']:.3f} ms warm",
         flush=True,
     )
-    return Measured(size, fill_rate, peer.rate, load, quantiles)
+    return Measured(size, fill_rate, peer.rate, load, quantiles, samples)
 
 
 def database_bytes() -> int:
@@ -235,22 +239,29 @@ def _rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def run(started: float, *, large: bool) -> tuple[list[Measured], str]:
-    """Grows the log through SIZES (and LARGE if it fits or `large`); returns the
-    measurements and the reason LARGE was skipped ("" when measured)."""
+def run(started: float, args: argparse.Namespace) -> tuple[list[Measured], str]:
+    """Grows the log through SIZES (QUICK_SIZES with --quick; then LARGE if it fits or
+    --large asks); returns the measurements and the reason LARGE was skipped ("" when
+    measured)."""
     peer, results, size = Pymerkle(), [], 0
-    for target in SIZES:
+    samples = QUICK_SAMPLES if args.quick else SAMPLES
+    for target in QUICK_SIZES if args.quick else SIZES:
         rate = fill(size, target)
         size = target
-        results.append(measure(size, rate, peer))
-    skipped = "" if large else large_size_verdict(started, size, rate, peer)
+        results.append(measure(size, rate, peer, samples))
+    if args.quick:
+        skipped = "a --quick run"
+    elif args.large:
+        skipped = ""
+    else:
+        skipped = large_size_verdict(started, size, rate, peer)
     if not skipped:
         rate = fill(size, LARGE)
-        results.append(measure(LARGE, rate, peer))
+        results.append(measure(LARGE, rate, peer, samples))
     return results, skipped
 
 
-def body(results: Sequence[Measured], skipped: str) -> list[str]:
+def body(results: Sequence[Measured], skipped: str, args: argparse.Namespace) -> list[str]:
     def cells(q: dict[str, float]) -> str:
         return f"{q['median']:.3f} / {q['p90']:.3f} / {q['p99']:.3f}"
 
@@ -276,37 +287,61 @@ def body(results: Sequence[Measured], skipped: str) -> list[str]:
         "pymerkle appends/s",
         "load",
     ]
-    target = next(m for m in results if m.size == TARGET_SIZE).quantiles
+    at = target_measured(results)
     first, last = results[0], results[-1]
     growth = (
         last.quantiles["database, cold"]["median"] / first.quantiles["database, cold"]["median"]
     )
-
-    def verdict(q: dict[str, float]) -> str:
-        met = "met" if q["median"] <= TARGET_MEDIAN_MS else "NOT met"
-        return f"{met} ({q['median']:.3f} ms)"
-
+    said = {
+        cache: f"{common.verdict(f.met, args)} ({f.value:.3f} ms)"
+        for cache, f in zip(("cold", "warm"), figures(results, args), strict=True)
+    }
     return [
-        f"Inclusion proofs, {SAMPLES:,} random indices per size (same indices for all four),"
-        " median / p90 / p99 in ms; all proofs equal and verified against the signed root:",
+        f"Inclusion proofs, {at.samples:,} random indices per size (same indices for all"
+        " four), median / p90 / p99 in ms; all proofs equal and verified against the signed"
+        " root:",
         "",
         *common.table(header, rows),
         "",
-        f"Target median ≤{TARGET_MEDIAN_MS} ms from the database at {TARGET_SIZE:,}:"
-        f" warm cache {verdict(target['database, warm'])},"
-        f" cold cache {verdict(target['database, cold'])}.",
+        f"Target median ≤{TARGET_MEDIAN_MS} ms from the database at {TARGET_SIZE:,}"
+        f" (measured at {at.size:,}): warm cache {said['warm']}, cold cache {said['cold']}.",
         f"Growth: cold median ×{growth:.2f} from {first.size:,} to {last.size:,} entries"
         f" (log2 n ×{math.log2(last.size) / math.log2(first.size):.2f}).",
         f"{LARGE:,} not measured: {skipped}." if skipped else f"{LARGE:,} measured.",
     ]
 
 
+def target_measured(results: Sequence[Measured]) -> Measured:
+    """The measurement at TARGET_SIZE; a --quick run's largest, which stops short of it."""
+    return next((m for m in results if m.size == TARGET_SIZE), results[-1])
+
+
+def figures(results: Sequence[Measured], args: argparse.Namespace) -> list[common.Figure]:
+    at = target_measured(results)
+    out = []
+    for cache in ("cold", "warm"):
+        median_ms = at.quantiles[f"database, {cache}"]["median"]
+        out.append(
+            common.Figure(
+                name=f"inclusion proof from PostgreSQL, {cache} tile cache, median",
+                value=median_ms,
+                shown=f"{median_ms:.3f} ms at {at.size:,} entries",
+                target=f"≤ {TARGET_MEDIAN_MS:g} ms at {TARGET_SIZE:,}",
+                met=median_ms <= TARGET_MEDIAN_MS and at.size == TARGET_SIZE,
+                higher_is_better=False,
+            )
+        )
+    return out
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Inclusion-proof latency, beside peers.")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--large", action="store_true", help=f"grow to {LARGE:,} whatever the time budget"
     )
-    large = parser.parse_args().large
+    args = common.arguments(parser)
+    if args.quick and args.large:
+        parser.error("--large and --quick exclude each other")
     started = time.monotonic()
     machine = common.machine_description()
     common.django_setup("jv_bench_proofs")
@@ -314,8 +349,10 @@ def main() -> None:
 
     common.integration_by_hand()  # fill() integrates, in batches of FILL_BATCH
     log_initialize()
-    results, skipped = run(started, large=large)
-    common.report("bench_proofs", machine, body(results, skipped))
+    results, skipped = run(started, args)
+    common.report(
+        "bench_proofs", machine, body(results, skipped, args), figures(results, args), args
+    )
 
 
 if __name__ == "__main__":

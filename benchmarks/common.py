@@ -1,14 +1,17 @@
-"""What every benchmark shares: its own database, Django set up on it, entries, the machine
-description and the RESULTS.md section.
+"""What every benchmark shares: its arguments, its own database, Django set up on it,
+entries, the machine description and its part of RESULTS.md.
 
 A benchmark never touches the test databases others use: it drops and recreates its own
 (`jv_bench_<name>`) through the `postgres` maintenance database before each run, so every run
-starts from an empty log. Import this module before anything from Django or judicial_verify:
-it puts the repository on sys.path (the scripts run as `python benchmarks/<name>.py`).
+starts from an empty log. Nothing from Django or judicial_verify is imported before
+`arguments()` has put the code measured on sys.path: this checkout's, or another's with
+`--code DIR` (compare.py measures an older commit so, with this checkout's scripts).
 """
 
+import argparse
 import atexit
 import hashlib
+import json
 import logging
 import os
 import platform
@@ -20,15 +23,20 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import results
+
+if TYPE_CHECKING:
+    from judicial_verify.tlog.entry import Entry
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from judicial_verify.tlog.entry import Entry, encode_entry  # noqa: E402  (needs sys.path)
+# The checkout whose judicial_verify is measured: this one unless --code names another.
+CODE = REPO
 
 # The server, without a database name; BENCH_POSTGRES overrides it on another machine.
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -81,7 +89,7 @@ def celery_worker(state_dir: Path, queue: str, **env: str) -> Iterator[subproces
     log = (state_dir / "worker.log").open("w")
     command = [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker", "--pool=solo",
                "-Q", queue, "-n", f"{queue}@%h", "--loglevel=WARNING"]  # fmt: skip
-    proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+    proc = subprocess.Popen(command, cwd=CODE, env={**os.environ, "LOG_LEVEL": "WARNING", **env},
                             stdout=log, stderr=log)  # fmt: skip
     try:
         yield proc
@@ -89,6 +97,54 @@ def celery_worker(state_dir: Path, queue: str, **env: str) -> Iterator[subproces
         proc.terminate()
         proc.wait(timeout=60)
         log.close()
+
+
+def arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Adds the options every benchmark has, parses the command line, and puts the code to
+    measure on sys.path (and on PYTHONPATH, for the servers and workers a run starts)."""
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run with smaller sizes and durations, under two minutes; printed, and"
+        " recorded only with --record (its figures are not at the targets' conditions)",
+    )
+    parser.add_argument(
+        "--print-only", action="store_true", help="print the run, record nothing in RESULTS.md"
+    )
+    parser.add_argument("--record", action="store_true", help="record a --quick run too")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        metavar="DIR",
+        help="measure the judicial_verify of another checkout (a git worktree of an older"
+        " commit) with these scripts; such a run is printed, never recorded",
+    )
+    parser.add_argument(
+        "--figures", type=Path, metavar="FILE", help="also write the run's figures as JSON here"
+    )
+    args = parser.parse_args()
+    if args.code is not None and args.record:
+        parser.error("a run of another checkout's code (--code) is never recorded")
+    if args.code is not None and not (args.code / "judicial_verify").is_dir():
+        parser.error(f"{args.code} holds no judicial_verify package")
+    code_use((args.code or REPO).resolve())
+    return args
+
+
+def code_use(code: Path) -> None:
+    """Makes `code` the checkout measured: first on this process's sys.path, and on the
+    PYTHONPATH of every process the run starts."""
+    global CODE
+    CODE = code
+    sys.path.insert(0, str(code))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(code), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+
+
+def recorded(args: argparse.Namespace) -> bool:
+    """Whether this run's figures go into RESULTS.md."""
+    return not args.print_only and args.code is None and (args.record or not args.quick)
 
 
 def integration_by_hand() -> None:
@@ -101,23 +157,26 @@ def integration_by_hand() -> None:
     logging.getLogger("kombu").setLevel(logging.ERROR)  # memory:// warns "no hostname"
 
 
-def document_entry(n: int) -> Entry:
-    """Entry number n: a distinct document hash, otherwise like every other entry."""
-    return Entry(
-        kind="evidence",
-        sha256=hashlib.sha256(f"document {n}".encode()).hexdigest(),
-        node="bench-court",
-        time=_TIME,
-        meta=_META,
-    )
+def entries_make(start: int, count: int) -> list["Entry"]:
+    """Entries start..start+count-1: each a distinct document hash, otherwise alike."""
+    from judicial_verify.tlog.entry import Entry
 
-
-def entries_make(start: int, count: int) -> list[Entry]:
-    return [document_entry(n) for n in range(start, start + count)]
+    return [
+        Entry(
+            kind="evidence",
+            sha256=hashlib.sha256(f"document {n}".encode()).hexdigest(),
+            node="bench-court",
+            time=_TIME,
+            meta=_META,
+        )
+        for n in range(start, start + count)
+    ]
 
 
 def entry_bytes(start: int, count: int) -> list[bytes]:
     """The leaf data of entries start..start+count-1, exactly as the ledger stores them."""
+    from judicial_verify.tlog.entry import encode_entry
+
     return [encode_entry(e) for e in entries_make(start, count)]
 
 
@@ -162,19 +221,23 @@ def _versions() -> tuple[str, str]:
 
 
 def _git(*args: str) -> str:
-    out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)  # noqa: S607
+    out = subprocess.run(["git", *args], cwd=CODE, capture_output=True, text=True, check=True)  # noqa: S607
     return out.stdout.strip()
 
 
 def _commit() -> str:
-    """The commit measured, marked when the product code differs from it (others' work in
-    progress elsewhere in the tree does not count)."""
+    """The commit measured (--code's, if given), marked when the product code differs from it
+    (others' work in progress elsewhere in the tree does not count)."""
     try:
         commit = _git("rev-parse", "--short", "HEAD")
         changed = _git("status", "--porcelain", "--", "judicial_verify")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + (" with uncommitted changes in judicial_verify/" if changed else "")
+
+
+def _cpu() -> str:
+    return f"{_first_line('/proc/cpuinfo', 'model name')}, {os.cpu_count()} cores"
 
 
 def machine_description() -> list[str]:
@@ -184,7 +247,7 @@ def machine_description() -> list[str]:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
         f"- Date: {datetime.now(UTC).isoformat(timespec='seconds')}",
-        f"- CPU: {_first_line('/proc/cpuinfo', 'model name')}, {os.cpu_count()} cores",
+        f"- CPU: {_cpu()}",
         f"- RAM: {mem_kib / 2**20:.1f} GiB",
         f"- Python {platform.python_version()}, PostgreSQL {postgres}, Redis {redis_version}",
         f"- Code: {_commit()}; load average before the run: {load}",
@@ -198,11 +261,70 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
     return lines
 
 
-def report(title: str, machine: Sequence[str], body: Sequence[str]) -> None:
-    """Prints a run's figures and appends them, with the machine, to RESULTS.md."""
+@dataclass(frozen=True)
+class Figure:
+    """A run's figure for one target: `value`, shown as `shown`, against `target`."""
+
+    name: str
+    value: float
+    shown: str
+    target: str
+    met: bool
+    higher_is_better: bool = True
+
+
+def verdict(met: bool, args: argparse.Namespace) -> str:
+    """How a target's line says whether it was met."""
+    said = "met" if met else "NOT met"
+    return f"{said} (a --quick run: not the target's conditions)" if args.quick else said
+
+
+FIGURES_HEADER = ["benchmark", "figure", "target", "measured", "met?", "date", "commit", "machine"]
+
+
+def report(
+    name: str,
+    machine: Sequence[str],
+    body: Sequence[str],
+    figures: Sequence[Figure],
+    args: argparse.Namespace,
+) -> None:
+    """Prints a run; unless it is not to be recorded (see `recorded`), makes it `name`'s
+    section of RESULTS.md and its figures `name`'s rows of the table of current figures."""
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = [f"## {title}, {date}", "", *machine, "", *body, ""]
-    text = "\n".join(section)
-    print("\n" + text)
-    with RESULTS.open("a", encoding="utf-8") as f:
-        f.write("\n" + text)
+    commit = _commit()
+    quick = " (--quick)" if args.quick else ""
+    rows = table(
+        FIGURES_HEADER,
+        [
+            [
+                name,
+                f.name,
+                f.target,
+                f.shown + quick,
+                "met" if f.met else "NOT met",
+                date,
+                commit,
+                _cpu(),
+            ]
+            for f in figures
+        ],
+    )
+    section = [f"## {name}: last run, {date}", "", *machine, "", *body]
+    print("\n" + "\n".join([*section, "", *rows]))
+    record = recorded(args)
+    if record:
+        text = RESULTS.read_text(encoding="utf-8")
+        text = results.section_put(text, f"run {name}", ["", *section, ""])
+        text = results.rows_put(text, rows[2:])
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"\nRecorded in {RESULTS}.")
+    if args.figures is not None:
+        out = {
+            "figures": [asdict(f) for f in figures],
+            "commit": commit,
+            "date": date,
+            "machine": _cpu(),
+            "recorded": record,
+        }
+        args.figures.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
