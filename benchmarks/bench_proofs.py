@@ -251,6 +251,8 @@ def run(started: float, args: argparse.Namespace) -> tuple[list[Measured], str]:
         results.append(measure(size, rate, peer, samples))
     if args.quick:
         skipped = "a --quick run"
+    elif args.no_large:
+        skipped = "--no-large asked to stop at the target's size"
     elif args.large:
         skipped = ""
     else:
@@ -339,9 +341,12 @@ def main() -> None:
     parser.add_argument(
         "--large", action="store_true", help=f"grow to {LARGE:,} whatever the time budget"
     )
+    parser.add_argument(
+        "--no-large", action="store_true", help=f"stop at {TARGET_SIZE:,}, the target's size"
+    )
     args = common.arguments(parser)
-    if args.quick and args.large:
-        parser.error("--large and --quick exclude each other")
+    if sum([args.quick, args.large, args.no_large]) > 1:
+        parser.error("--large, --no-large and --quick exclude each other")
     started = time.monotonic()
     machine = common.machine_description()
     common.django_setup("jv_bench_proofs")
