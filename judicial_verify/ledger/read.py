@@ -32,7 +32,7 @@ from judicial_verify.tlog.tree import (
 )
 from judicial_verify.tlog.tree import inclusion_proofs as inclusion_proofs_batch
 
-from .models import Checkpoint, Entry, VerifierKey
+from .models import Checkpoint, Entry, PendingEntry, VerifierKey
 from .tile_store import hash_reader, tiles_read
 
 logger = logging.getLogger(__name__)
@@ -335,8 +335,27 @@ def submission_indices(submissions: Sequence[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def entries_at(indices: Sequence[int]) -> dict[int, Entry]:
-    """Returns the integrated entries at these indices, by index; absent ones are left out."""
+def entries_at(indices: Sequence[int]) -> dict[int, StoredEntry]:
+    """Returns the integrated entries at these indices, by index, each checked as entry_get
+    checks it; absent ones are left out."""
     if not indices:
         return {}
-    return {entry.index: entry for entry in Entry.objects.filter(index__any=indices)}
+    rows = Entry.objects.filter(index__any=indices).values_list(*_ENTRY_COLUMNS)
+    return {stored.index: stored for stored in _stored(rows)}
+
+
+def submissions_as_stored(submissions: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+    """Returns each submission's entry bytes exactly as stored, integrated or still pending,
+    with how to name that entry ("entry N", "pending entry N"): unchecked, for an audit that
+    checks them itself; a submission stored nowhere is left out."""
+    found = {
+        submission: (f"entry {index}", bytes(data))
+        for submission, index, data in Entry.objects.filter(
+            submission__any=submissions
+        ).values_list("submission", "index", "data")
+    }
+    waiting = [s for s in submissions if s not in found]
+    if waiting:
+        for pid, data in PendingEntry.objects.filter(id__in=waiting).values_list("id", "data"):
+            found[pid] = (f"pending entry {pid}", bytes(data))
+    return found

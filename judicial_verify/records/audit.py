@@ -10,9 +10,8 @@ metadata value.
 
 from collections.abc import Iterator
 
+from judicial_verify.ledger import read
 from judicial_verify.ledger.audit import CHUNK, AuditFailure
-from judicial_verify.ledger.models import Entry as EntryRow
-from judicial_verify.ledger.models import PendingEntry
 from judicial_verify.tlog.entry import Entry, decode_entry, metadata_commitment
 from judicial_verify.tlog.errors import TlogError
 
@@ -31,21 +30,6 @@ def _pages() -> Iterator[list[RecordRow]]:
         if len(page) < CHUNK:
             return
         page = list(rows.filter(submission__gt=page[-1][1])[:CHUNK])
-
-
-def _entries_of(submissions: list[int]) -> dict[int, tuple[str, bytes]]:
-    """Each submission's entry bytes, and how to name that entry."""
-    found = {
-        submission: (f"entry {index}", bytes(data))
-        for submission, index, data in EntryRow.objects.filter(
-            submission__any=submissions
-        ).values_list("submission", "index", "data")
-    }
-    waiting = [s for s in submissions if s not in found]
-    if waiting:
-        for pid, data in PendingEntry.objects.filter(id__in=waiting).values_list("id", "data"):
-            found[pid] = (f"pending entry {pid}", bytes(data))
-    return found
 
 
 def _check(row: RecordRow, entry: Entry, what: str) -> None:
@@ -75,7 +59,7 @@ def records_audit() -> int:
     ledger.audit.audit_snapshot, with log_audit, for one consistent view."""
     checked = 0
     for page in _pages():
-        entries = _entries_of([row[1] for row in page])
+        entries = read.submissions_as_stored([row[1] for row in page])
         for row in page:
             record_id, submission = row[0], row[1]
             if submission not in entries:

@@ -9,7 +9,6 @@ ledger together.
 
 import hashlib
 import json
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +23,8 @@ from judicial_verify.ledger import read
 from judicial_verify.ledger.bulk import CopyInto, rows_insert
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import (
+    SHA256_HEX,
     Entry,
-    decode_entry,
     format_entry_time,
     metadata_commitment,
 )
@@ -36,7 +35,6 @@ from .kinds import KINDS, MetadataError, metadata_clean
 from .models import NODE_CODE, IdempotencyKey, Node, Record
 
 MAX_BATCH = 1000
-SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SALT_BYTES = 32
 
 RECORD_COPY = CopyInto[Record](
@@ -148,10 +146,10 @@ def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
     for index, item in enumerate(items):
         if item.ref is None:
             continue
-        entry = targets.get(item.ref)
-        if entry is None:
+        stored = targets.get(item.ref)
+        if stored is None:
             raise RefNotFound(f"no entry at index {item.ref}", item=index, field="ref")
-        target = decode_entry(bytes(entry.data))
+        target = stored.entry
         if target.node != node.code:
             raise RefForbidden(
                 f"entry {item.ref} was anchored by another node; a node refers only to its own",

@@ -39,6 +39,7 @@ from judicial_verify.records.services import (
 from judicial_verify.tlog.entry import MAX_REF
 
 from ..errors import ApiError, ErrorOutput
+from ..params import SHA256_PATTERN
 from ..permissions import IsNode, request_node
 
 MAX_WAIT_SECONDS = 30.0
@@ -85,7 +86,7 @@ def _item_schema(kind: RecordKind) -> dict[str, Any]:
             "kind": {"type": "string", "enum": [kind.code]},
             "sha256": {
                 "type": "string",
-                "pattern": "^[0-9a-f]{64}$",
+                "pattern": SHA256_PATTERN,
                 "description": "SHA-256 of the document, hex",
             },
             "metadata": {

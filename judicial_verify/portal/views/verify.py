@@ -5,7 +5,6 @@ record number it should match); with it, files are hashed on the device and
 only their hashes are sent (static/portal/js/).
 """
 
-import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,8 +13,7 @@ from django.views.decorators.http import require_safe
 from judicial_verify.ledger import read
 from judicial_verify.records.codes import CodeError, code_normalize
 from judicial_verify.records.selectors import entry_view, verification_by_sha256
-
-SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+from judicial_verify.tlog.entry import SHA256_HEX
 
 
 @require_safe
@@ -29,7 +27,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     sha256 = request.GET.get("sha256", "").strip()
     if not sha256:
         return render(request, "portal/verify.html")
-    if not SHA256_HEX.fullmatch(sha256):
+    if not SHA256_HEX.fullmatch(sha256.lower()):
         return render(request, "portal/verify.html", {"sha256_error": True, "sha256": sha256})
     return _result(request, sha256.lower(), request.GET.get("index", "").strip())
 
