@@ -1,11 +1,13 @@
 """The C2SP tlog-tiles HTTP API and the published verifier keys. Thin: read.py does the work."""
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from judicial_verify.tlog.errors import TileError
-from judicial_verify.tlog.tile import parse_tile_path
+from judicial_verify.tlog.tile import Tile, parse_tile_path
 
 from . import read
 
@@ -18,9 +20,25 @@ MUTABLE = "public, max-age=2"
 ERROR = "no-store"
 
 
-def _text(body: str, status: int = 200, cache: str = MUTABLE) -> HttpResponse:
+def text_response(body: str, status: int = 200, cache: str = MUTABLE) -> HttpResponse:
     response = HttpResponse(body, content_type=TEXT, status=status)
     response["Cache-Control"] = cache
+    return response
+
+
+def tile_response(
+    path: str, tile_read: Callable[[Tile], bytes], not_found: type[Exception]
+) -> HttpResponse:
+    """A tile's bytes by its tlog-tiles path, from `tile_read` (which raises `not_found` for
+    a tile it lacks): the log's own tiles and a mirror's copies answer alike."""
+    try:
+        data = tile_read(parse_tile_path(path))
+    except TileError as e:
+        return text_response(f"{e}\n", status=400, cache=ERROR)
+    except not_found as e:
+        return text_response(f"{e}\n", status=404, cache=ERROR)
+    response = HttpResponse(data, content_type=BINARY)
+    response["Cache-Control"] = IMMUTABLE
     return response
 
 
@@ -29,23 +47,14 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     try:
         note = read.checkpoint_latest().note
     except read.NotFound as e:
-        return _text(f"{e}\n", status=404, cache=ERROR)
-    return _text(bytes(note).decode())
+        return text_response(f"{e}\n", status=404, cache=ERROR)
+    return text_response(bytes(note).decode())
 
 
 @require_safe
 @gzip_page
 def tile(request: HttpRequest, path: str) -> HttpResponse:
-    try:
-        coords = parse_tile_path(path)
-        data = read.tile_get(coords)
-    except TileError as e:
-        return _text(f"{e}\n", status=400, cache=ERROR)
-    except read.NotFound as e:
-        return _text(f"{e}\n", status=404, cache=ERROR)
-    response = HttpResponse(data, content_type=BINARY)
-    response["Cache-Control"] = IMMUTABLE
-    return response
+    return tile_response(path, read.tile_get, read.NotFound)
 
 
 @require_safe
@@ -54,11 +63,11 @@ def key(request: HttpRequest) -> HttpResponse:
     try:
         vkey = read.checkpoint_latest().key.vkey
     except read.NotFound as e:
-        return _text(f"{e}\n", status=404, cache=ERROR)
-    return _text(f"{vkey}\n")
+        return text_response(f"{e}\n", status=404, cache=ERROR)
+    return text_response(f"{vkey}\n")
 
 
 @require_safe
 def keys(request: HttpRequest) -> HttpResponse:
     """Every verifier key that ever signed a checkpoint, newest first, one a line."""
-    return _text("".join(f"{vkey}\n" for vkey in read.verifier_keys()))
+    return text_response("".join(f"{vkey}\n" for vkey in read.verifier_keys()))
