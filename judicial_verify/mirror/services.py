@@ -1,6 +1,5 @@
 """Catching up with a followed log: fetch, verify (tlog.follow), store in one transaction."""
 
-import hashlib
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -9,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from judicial_verify.tlog.checkpoint import origin_hash
 from judicial_verify.tlog.follow import Chunk, Fetch, Held, catch_up, checkpoint_verify
 from judicial_verify.tlog.policy import Policy
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, edge_tiles, parse_entry_bundle
@@ -57,11 +57,6 @@ def http_fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> Fetch:
             return list(pool.map(get, paths))
 
     return fetch
-
-
-def origin_hash(origin: str) -> str:
-    """The lowercase hex SHA-256 of a log's origin, the key of its mirror URLs."""
-    return hashlib.sha256(origin.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ The text is signed as a signed note (see note.py); this module only formats
 and parses it, strictly, so one checkpoint has exactly one spelling.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -70,3 +71,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
     except ValueError as e:
         raise MalformedError(f"checkpoint root hash: {e}") from None
     return Checkpoint(origin, size, root_hash, tuple(extensions))
+
+
+def origin_hash(origin: str) -> str:
+    """Returns the lower-case hex SHA-256 of a log's origin: how tlog-witness and mirror URLs
+    name a log (its origin may hold characters a URL cannot)."""
+    return hashlib.sha256(origin.encode("utf-8")).hexdigest()

@@ -6,13 +6,12 @@ check of the old size and the write are one atomic step, so a slower request
 for a smaller tree can never overwrite a larger one it raced with.
 """
 
-import hashlib
 import time
 
 from django.db import transaction
 from django.utils import timezone
 
-from judicial_verify.tlog.checkpoint import Checkpoint, parse_checkpoint
+from judicial_verify.tlog.checkpoint import Checkpoint, origin_hash, parse_checkpoint
 from judicial_verify.tlog.cosignature import (
     AddCheckpoint,
     format_signature_line,
@@ -55,11 +54,6 @@ class OldSizeConflict(WitnessRefusal):
 
 class Inconsistent(WitnessRefusal):
     """The checkpoint is not consistent with the one cosigned before: a fork, or a bad proof."""
-
-
-def origin_hash(origin: str) -> str:
-    """Returns the lowercase hex SHA-256 of the origin, as the monitoring URL names a log."""
-    return hashlib.sha256(origin.encode("utf-8")).hexdigest()
 
 
 def log_trust(*, vkey: str) -> WitnessedLog:

@@ -6,8 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from judicial_verify.ledger.read import receipt_get
-from judicial_verify.mirror.services import origin_hash
-from judicial_verify.tlog.checkpoint import Checkpoint
+from judicial_verify.tlog.checkpoint import Checkpoint, origin_hash
 from judicial_verify.tlog.follow import checkpoint_verify
 from judicial_verify.tlog.policy import parse_policy
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt

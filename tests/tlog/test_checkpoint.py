@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from judicial_verify.tlog.checkpoint import (
     Checkpoint,
     format_checkpoint,
+    origin_hash,
     parse_checkpoint,
 )
 from judicial_verify.tlog.errors import MalformedError
@@ -109,3 +110,14 @@ def test_it_refuses_to_build_a_checkpoint_with_an_empty_extension_line() -> None
 def test_it_raises_only_malformed_errors_on_arbitrary_text(text: str) -> None:
     with contextlib.suppress(MalformedError):
         parse_checkpoint(text)
+
+
+
+def test_it_names_a_log_by_the_hex_sha256_of_its_origin_s_utf8() -> None:
+    # The C2SP tlog-witness monitoring URL's form: lower-case hex of SHA-256(origin).
+    assert origin_hash("example.com/log") == (
+        "4d3203c8f35cdf600e475f55fede6081a703d3d322f208865fca2ec4f0e030f8"
+    )
+    assert origin_hash("法院.example/log") == (
+        "3d8b2a80c18702ef0bc776bd2e606d636b68e4a0e305cfde2b39053365776684"
+    )

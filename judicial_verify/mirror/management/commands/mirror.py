@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from judicial_verify.mirror.services import FetchError, http_fetch, mirror_catch_up, origin_hash
+from judicial_verify.mirror.services import FetchError, http_fetch, mirror_catch_up
+from judicial_verify.tlog.checkpoint import origin_hash
 from judicial_verify.tlog.errors import TlogError
 from judicial_verify.tlog.policy import parse_policy
 
