@@ -2,7 +2,6 @@
 with its API token and another node, a judge of each court, a lawyer signed in and holding a
 personal token, and the public), and the service discipline (tests/service_discipline.py)."""
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from rest_framework.test import APIClient
 
 from judicial_verify.records.credentials import node_create, personal_token_issue
 from judicial_verify.records.models import Node, Profile
+from tests import cache_keys
 from tests.people import PASSWORD, Actor, node_of
 
 pytest_plugins = ["tests.service_discipline"]
@@ -20,9 +20,13 @@ pytest_plugins = ["tests.service_discipline"]
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Compiles the translations as the set-up commands do, so that pytest run on its own
-    renders the pages in Chinese too."""
+    renders the pages in Chinese too; gives the caches the tests' key function before any
+    cache is made."""
+    from django.conf import settings
     from django.core.management import call_command
 
+    for config in settings.CACHES.values():
+        config["KEY_FUNCTION"] = "tests.cache_keys.test_key"
     call_command("compile_translations", verbosity=0)
 
 
@@ -46,14 +50,9 @@ def tasks_in_process() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def cache_per_test(settings: LazySettings) -> None:
-    """Each test gets an empty cache of its own: a fresh key prefix, so throttle counts (and
-    anything else cached) never carry over from another test, nor another run, and nothing
-    is flushed from a Redis that the Celery broker shares."""
-    settings.CACHES = {
-        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
-        for alias, config in settings.CACHES.items()
-    }
+def cache_per_test() -> None:
+    """Each test gets an empty cache of its own (tests/cache_keys.py)."""
+    cache_keys.prefix_new()
 
 
 @pytest.fixture(autouse=True)
