@@ -1,4 +1,4 @@
-"""Running SQL in a migration on PostgreSQL only: the ledger's triggers are written in plpgsql,
+"""Running SQL in a migration on PostgreSQL only: the append-only triggers are written in plpgsql,
 and the embedded SQLite default goes without them."""
 
 from collections.abc import Callable

@@ -8,6 +8,8 @@ ledger's; TRUNCATE is not guarded by row triggers.
 
 from django.db import migrations
 
+from judicial_verify.postgresql_only import postgresql_sql
+
 INSTALL = """
 CREATE FUNCTION mirror_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -46,16 +48,7 @@ DROP FUNCTION mirror_refuse_change();
 """
 
 
-def _on_postgresql(sql: str):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            # No parameters: plpgsql's % placeholders must reach the server as they are.
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("mirror", "0001_mirror_initial")]
 
-    operations = [migrations.RunPython(_on_postgresql(INSTALL), _on_postgresql(UNINSTALL))]
+    operations = [migrations.RunPython(postgresql_sql(INSTALL), postgresql_sql(UNINSTALL))]
