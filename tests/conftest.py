@@ -57,13 +57,16 @@ def cache_per_test() -> None:
 
 @pytest.fixture(autouse=True)
 def tile_cache_cleared() -> Iterator[None]:
-    """Each test's log starts anew, so no tile rows may carry over from another test's
-    (sizes repeat between tests' logs)."""
+    """Each test's log starts anew, so no tile rows nor checkpoints may carry over from
+    another test's (sizes and ids repeat between tests' logs)."""
+    from judicial_verify.ledger.read import checkpoints_forget
     from judicial_verify.ledger.tile_store import TILE_CACHE
 
     TILE_CACHE.clear()
+    checkpoints_forget()
     yield
     TILE_CACHE.clear()
+    checkpoints_forget()
 
 
 @pytest.fixture

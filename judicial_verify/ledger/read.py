@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db import connection
+
 from judicial_verify.tlog.checkpoint import parse_checkpoint
 from judicial_verify.tlog.entry import Entry as LogEntry
 from judicial_verify.tlog.entry import decode_entry
@@ -89,12 +91,45 @@ def _checked(checkpoint: Checkpoint) -> Checkpoint:
     return checkpoint
 
 
+# The newest checkpoint's id: the one thing about the newest checkpoint a process cannot keep.
+NEWEST_CHECKPOINT_ID = "SELECT max(id) FROM ledger_checkpoint"
+
+
+def _newest_checkpoint_id() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST_CHECKPOINT_ID)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+@lru_cache(maxsize=16)
+def _checkpoint_by_id(checkpoint_id: int) -> Checkpoint:
+    # A checkpoint row never changes (PostgreSQL's triggers refuse it), so a process keeps
+    # the few newest it read, checked once, rather than building them anew for every answer.
+    return _checked(Checkpoint.objects.select_related("key").get(id=checkpoint_id))
+
+
+@lru_cache(maxsize=16)
+def _keys_as_of(checkpoint_id: int) -> tuple[str, ...]:
+    # A key is listed from the first checkpoint it signs, so the list changes only with a
+    # newer checkpoint: it is kept by the newest checkpoint's id.
+    keys = VerifierKey.objects.order_by("-first_used", "-id").values_list("vkey", flat=True)
+    return tuple(keys)
+
+
+def checkpoints_forget() -> None:
+    """Forgets the checkpoints and key lists this process keeps (a test's log starts anew,
+    and ids repeat between tests' logs)."""
+    _checkpoint_by_id.cache_clear()
+    _keys_as_of.cache_clear()
+
+
 def checkpoint_latest() -> Checkpoint:
     """Returns the newest signed checkpoint, its key loaded and its signature checked."""
-    checkpoint = Checkpoint.objects.select_related("key").order_by("-id").first()
-    if checkpoint is None:
+    checkpoint_id = _newest_checkpoint_id()
+    if checkpoint_id is None:
         raise NotFound("the log has not signed a checkpoint yet")
-    return _checked(checkpoint)
+    return _checkpoint_by_id(checkpoint_id)
 
 
 def checkpoint_for_size(size: int) -> Checkpoint:
@@ -107,8 +142,14 @@ def checkpoint_for_size(size: int) -> Checkpoint:
 
 def verifier_keys() -> list[str]:
     """Returns every verifier key that ever signed a checkpoint, newest first."""
-    keys = VerifierKey.objects.order_by("-first_used", "-id").values_list("vkey", flat=True)
-    return list(keys)
+    checkpoint_id = _newest_checkpoint_id()
+    return [] if checkpoint_id is None else list(_keys_as_of(checkpoint_id))
+
+
+def verifier_keys_as_of(checkpoint: Checkpoint) -> list[str]:
+    """Returns every verifier key that had signed a checkpoint by `checkpoint`, the newest
+    one read, newest first."""
+    return list(_keys_as_of(checkpoint.id))
 
 
 @dataclass(frozen=True)

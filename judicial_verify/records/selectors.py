@@ -131,7 +131,7 @@ def verification_by_sha256(sha256: str) -> Verification:
         checkpoint = read.checkpoint_latest()
     except read.NotFound:  # an empty log: nothing is anchored, and no key has signed
         return Verification(entries=[], verifier_keys=())
-    keys = tuple(read.verifier_keys())
+    keys = tuple(read.verifier_keys_as_of(checkpoint))
     # Only entries this checkpoint covers, so each has a proof in it.
     stored = read.entries_by_sha256(sha256, size=checkpoint.size)
     if not stored:

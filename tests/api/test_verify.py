@@ -457,11 +457,14 @@ def test_a_verification_reads_a_handful_of_rows_however_many_entries_anchor_it(
 ) -> None:
     anchor(court, sha("evidence"), kind="evidence", metadata={})
     anchor(other_court, sha("evidence"), kind="evidence", metadata={})
-    # The newest checkpoint with its key, the verifier keys, the entries, their records
-    # with their nodes, and the tiles of the proofs (one query, not one an entry).
-    with django_assert_max_num_queries(5):
+    # The newest checkpoint's id, then that checkpoint with its key and the verifier keys
+    # (read once a process, and kept), the entries, their records with their nodes, and the
+    # tiles of the proofs (one query, not one an entry; then kept too).
+    with django_assert_max_num_queries(6):
         answer = verify(public, sha("evidence")).json()
     assert len(answer["entries"]) == 2
+    with django_assert_max_num_queries(3):
+        assert verify(public, sha("evidence")).json() == answer
 
 
 def test_a_record_row_moved_to_another_node_shows_that_node_nothing_but_an_alarm(
