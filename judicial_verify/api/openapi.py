@@ -52,6 +52,9 @@ class ApiAutoSchema(AutoSchema):
             413: ("the request body is too large", unsafe),
             415: ("the request body's media type is not accepted", unsafe),
             429: ("too many requests: retry after Retry-After seconds", throttled),
+            # Stored data that fails its own checks (integrity_alarm), or a blocked log that
+            # a waiting submission learns of (log_blocked): any operation may meet either.
+            503: ("the log cannot answer now: integrity_alarm or log_blocked", True),
         }
         return {status: text for status, (text, applies) in candidates.items() if applies}
 

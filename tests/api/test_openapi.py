@@ -39,12 +39,20 @@ def test_it_describes_the_token_scheme(schema: dict[str, Any]) -> None:
 
 def test_it_documents_the_error_answers_in_the_one_error_shape(schema: dict[str, Any]) -> None:
     responses = schema["paths"]["/api/v1/entries"]["post"]["responses"]
-    for status in ("400", "401", "403", "406", "413", "415", "429"):
+    for status in ("400", "401", "403", "406", "413", "415", "429", "503"):
         body = responses[status]["content"]["application/json"]["schema"]
         assert body == {"$ref": "#/components/schemas/ErrorOutput"}, status
     error = schema["components"]["schemas"]["ErrorOutput"]["properties"]["error"]
     assert error == {"$ref": "#/components/schemas/ErrorDetail"}
     assert schema["components"]["schemas"]["ErrorDetail"]["required"] == ["code", "message"]
+
+
+def test_every_operation_documents_the_503_of_stored_data_failing_its_checks(
+    schema: dict[str, Any],
+) -> None:
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert operations
+    assert all("503" in op["responses"] for op in operations)
 
 
 def test_it_serves_swagger_ui_from_its_own_static_files() -> None:
