@@ -58,7 +58,7 @@ class LogView(APIView):
             "size": checkpoint.size if checkpoint else 0,
             "checkpoint": checkpoint_data(checkpoint) if checkpoint else None,
             "verifier_key": checkpoint.key.vkey if checkpoint else None,
-            "verifier_keys": read.verifier_keys(),
+            "verifier_keys": read.verifier_keys_as_of(checkpoint) if checkpoint else [],
         }
         return Response(LogOut(answer).data)
 

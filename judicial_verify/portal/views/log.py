@@ -19,7 +19,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
         "origin": settings.LOG_ORIGIN,
         "checkpoint": checkpoint,
         "note": bytes(checkpoint.note).decode() if checkpoint else "",
-        "keys": read.verifier_keys(),
+        "keys": read.verifier_keys_as_of(checkpoint) if checkpoint else [],
         "current_key": checkpoint.key.vkey if checkpoint else None,
     }
     return render(request, "portal/log.html", context)
