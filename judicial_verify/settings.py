@@ -104,6 +104,16 @@ def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     return int(value)
 
 
+def _seconds(name: str, *, default: float) -> float:
+    """A number of seconds, 0 or more, such as `1` or `0.25`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a number of seconds, such as 0.5")
+    return float(value)
+
+
 def _url(name: str, schemes: tuple[str, ...]) -> str:
     """The URL in `name`, or "" when unset. The URL itself never goes into an error message:
     it may hold a password."""
@@ -480,6 +490,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds the oldest pending entry may wait for integration before /status answers 503
 # "degraded"; workers sweep for pending entries four times within it.
 INTEGRATION_BACKLOG_MAX_AGE = _whole_number("INTEGRATION_BACKLOG_MAX_AGE", default=60)
+
+# Checkpoints are signed and published at most once per this many seconds, each covering
+# everything integrated by then (ledger/publish.py); 0 publishes after every integration.
+CHECKPOINT_INTERVAL = _seconds("CHECKPOINT_INTERVAL", default=1.0)
 
 # Logging: one line a record on stderr, for the web process and the worker alike.
 
