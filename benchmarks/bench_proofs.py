@@ -59,6 +59,7 @@ def fill(start: int, stop: int) -> float:
     """Grows the log from `start` to `stop` entries through the real write path; returns the
     fill rate in entries/s. Pending rows are kept to FILL_CHUNK at a time."""
     from judicial_verify.ledger.integrate import log_integrate
+    from judicial_verify.ledger.publish import log_publish
     from judicial_verify.ledger.submit import entries_submit
 
     began = time.perf_counter()
@@ -68,6 +69,7 @@ def fill(start: int, stop: int) -> float:
             entries_submit(entries=common.entries_make(at, min(SUBMIT_CALL, chunk_stop - at)))
         log_integrate(batch_size=FILL_BATCH)
     rate = (stop - start) / (time.perf_counter() - began)
+    log_publish()  # the proofs are against the newest published checkpoint
     print(f"filled {start:,} -> {stop:,} at {rate:,.0f} entries/s", flush=True)
     return rate
 
@@ -350,10 +352,10 @@ def main() -> None:
     started = time.monotonic()
     machine = common.machine_description()
     common.django_setup("jv_bench_proofs")
-    from judicial_verify.ledger.integrate import log_initialize
+    from judicial_verify.ledger.publish import checkpoint_publish
 
-    common.integration_by_hand()  # fill() integrates, in batches of FILL_BATCH
-    log_initialize()
+    common.integration_by_hand()  # fill() integrates, in batches of FILL_BATCH, and publishes
+    checkpoint_publish()
     results, skipped = run(started, args)
     common.report(
         "bench_proofs", machine, body(results, skipped, args), figures(results, args), args

@@ -472,7 +472,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# No result backend: callers wait for a signed checkpoint in the database, not for a task.
+# No result backend: callers wait for a published checkpoint in the database, not for a task.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -24,6 +24,7 @@ from judicial_verify.status import REQUESTS_PER_MINUTE
 from tests.celery_worker import new_queue, worker_start, worker_stop
 from tests.ledger.conftest import document_entry
 from tests.ledger.tamper import flip_byte, guards_lifted
+from tests.publishing import integrate_and_publish
 
 
 def get_status(expected: int) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def test_it_is_up_with_the_database_and_tasks_in_process() -> None:
 @pytest.mark.usefixtures("embedded")
 def test_it_reports_the_log_size_and_the_age_of_the_newest_checkpoint() -> None:
     entries_submit(entries=[document_entry(i) for i in range(3)])
-    log_integrate()
+    integrate_and_publish()
     later = Checkpoint.objects.latest().signed + timedelta(seconds=90)
     with mock.patch("django.utils.timezone.now", return_value=later):
         log = get_status(200)["log"]
@@ -211,7 +212,7 @@ def test_it_is_degraded_with_503_when_the_oldest_pending_entry_waits_too_long(
 @pytest.mark.usefixtures("embedded")
 def test_it_is_down_with_503_in_json_when_the_newest_checkpoint_fails_its_checks() -> None:
     entries_submit(entries=[document_entry(0)])
-    log_integrate()
+    integrate_and_publish()
     checkpoint = Checkpoint.objects.order_by("-id")[0]
     note = bytes(checkpoint.note)
     with guards_lifted("ledger_checkpoint"):

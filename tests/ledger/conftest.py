@@ -3,9 +3,9 @@ from collections.abc import Callable
 
 import pytest
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import Entry, metadata_commitment
+from tests.publishing import integrate_and_publish
 
 Submit = Callable[..., list[int]]
 
@@ -33,7 +33,8 @@ def submit() -> Submit:
 
 @pytest.fixture
 def grow(submit: Submit) -> Callable[..., int]:
-    """Submits and integrates entries in batches of `batch`; returns the new tree size."""
+    """Submits, integrates in batches of `batch` and publishes entries; returns the new tree
+    size."""
 
     def _grow(count: int, batch: int = 1000) -> int:
         from judicial_verify.ledger.models import LogHead
@@ -41,7 +42,7 @@ def grow(submit: Submit) -> Callable[..., int]:
         head = LogHead.objects.filter(pk=1).first()
         start = head.size if head else 0
         submit(count, start)
-        log_integrate(batch_size=batch)
+        integrate_and_publish(batch_size=batch)
         return start + count
 
     return _grow

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from judicial_verify.ledger import audit
 from judicial_verify.ledger.audit import AuditFailure, log_audit
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry, Tile, VerifierKey
+from judicial_verify.ledger.publish import checkpoint_refresh
 from judicial_verify.tlog.entry import encode_entry
 from judicial_verify.tlog.note import Signer, generate_signer_key
 
