@@ -379,3 +379,46 @@ def checkpoint_cosign(note: bytes, size: int, old_size: int, proof: Proof) -> by
         raise QuorumNotMet(quorum_rule(policy), failures) from None
     return note + "".join(format_signature_line(s) for s in sigs).encode("utf-8")
 
+
+@dataclass(frozen=True)
+class FailingWitness:
+    """A witness whose last answer was a failure: its name in the policy, why, since when."""
+
+    name: str
+    error: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class WitnessingState:
+    """How the witnessing stands, from each witness's last answer.
+
+    "ok": none fails; "degraded": some fail, but the others still make the quorum;
+    "failing": those not failing cannot make the quorum, so nothing new is published.
+    A witness never asked yet counts as not failing.
+    """
+
+    state: str
+    failing: tuple[FailingWitness, ...]
+
+
+def witnessing_state() -> WitnessingState | None:
+    """Returns how the witnessing stands, or None without WITNESS_POLICY; raises
+    ImproperlyConfigured as witness_policy does."""
+    loaded = witness_policy()
+    if loaded is None:
+        return None
+    policy = loaded.policy
+    witnesses = [w for w in policy.witnesses if w.url is not None]
+    known = read.witness_statuses([w.verifier.vkey for w in witnesses])
+    failing = []
+    for witness in witnesses:
+        status = known.get(witness.verifier.vkey)
+        if status is not None and status.failing and status.failed is not None:
+            failing.append(FailingWitness(witness.name, status.error, status.failed))
+    up = {w.name for w in witnesses} - {f.name for f in failing}
+    if not quorum_met(policy, up):
+        state = "failing"
+    else:
+        state = "degraded" if failing else "ok"
+    return WitnessingState(state=state, failing=tuple(failing))
