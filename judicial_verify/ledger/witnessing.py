@@ -195,8 +195,8 @@ class _Outcome:
 
 
 @dataclass
-class _Round:
-    """One checkpoint's requests: the note, its size and the proofs made for it so far."""
+class _Cosigning:
+    """One checkpoint going to the witnesses: the note, its size and the proofs made so far."""
 
     note: bytes
     text: str
@@ -215,7 +215,7 @@ class _Round:
 
 
 def _ask(
-    pool: ThreadPoolExecutor, checkpoint: _Round, asking: Sequence[tuple[PolicyWitness, int]]
+    pool: ThreadPoolExecutor, checkpoint: _Cosigning, asking: Sequence[tuple[PolicyWitness, int]]
 ) -> list[tuple[PolicyWitness, Cosigned | Conflict | str]]:
     """Sends the requests at once; returns each witness's answer, or why it has none.
 
@@ -251,7 +251,7 @@ def _ask(
 
 
 def _outcomes(
-    checkpoint: _Round, witnesses: Sequence[PolicyWitness], old_size: int
+    checkpoint: _Cosigning, witnesses: Sequence[PolicyWitness], old_size: int
 ) -> list[_Outcome]:
     """Asks every witness; re-asks once, from the size it names, each that answers 409."""
     known = read.witness_statuses([w.verifier.vkey for w in witnesses])
@@ -260,7 +260,8 @@ def _outcomes(
     for witness in witnesses:
         status = known.get(witness.verifier.vkey)
         guess = old_size if status is None or status.size is None else status.size
-        # A witness cannot have cosigned beyond the log; if it says so, its 409 will tell.
+        # Recorded beyond this tree (a witness's reset, a tree the log rolled back): from 0,
+        # which a witness that has cosigned anything answers with its size.
         asking.append((witness, guess if guess <= checkpoint.size else 0))
     pool = ThreadPoolExecutor(max_workers=len(witnesses), thread_name_prefix="witness")
     try:
@@ -364,7 +365,7 @@ def checkpoint_cosign(note: bytes, size: int, old_size: int, proof: Proof) -> by
     witnesses = [w for w in policy.witnesses if w.url is not None]
     if not witnesses:
         return note
-    checkpoint = _Round(note, text, size, proof, settings.WITNESS_TIMEOUT)
+    checkpoint = _Cosigning(note, text, size, proof, settings.WITNESS_TIMEOUT)
     outcomes = _outcomes(checkpoint, witnesses, old_size)
     _statuses_record(outcomes)
     for o in outcomes:

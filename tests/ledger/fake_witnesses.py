@@ -7,7 +7,7 @@ witness that checks nothing would; tests/witness_servers.py runs the real witnes
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,7 +18,6 @@ from judicial_verify.tlog.cosignature import (
     generate_cosigner_key,
     parse_add_checkpoint,
 )
-from judicial_verify.tlog.note import Verifier, open_note
 
 
 @dataclass(frozen=True)
@@ -125,9 +124,3 @@ def policy_write(
     lines += [*groups, f"quorum {quorum}"]
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-def cosigned_by(note: bytes, log_vkeys: Sequence[str]) -> Iterator[str]:
-    """The names on the note's signature lines that are not the log's."""
-    opened = open_note(note, [Verifier(v) for v in log_vkeys])
-    return (sig.name for sig in opened.unverified_sigs)
