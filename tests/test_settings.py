@@ -198,6 +198,20 @@ def test_it_reads_the_witness_policy_and_timeout_from_the_environment(tmp_path: 
     assert printed(tmp_path, expression, **env) == "('/etc/judicial-verify/court.policy', 0.5)"
 
 
+def test_the_system_check_refuses_a_witness_policy_without_the_log_s_key(tmp_path: Path) -> None:
+    made = run(tmp_path, "manage.py", "log_key")
+    assert made.returncode == 0, made.stderr
+    policy = tmp_path / "log.policy"
+    other = "judicial-verify.localhost/log+c752d5b0+Aa2usu20W23ZB3VGmrsQlPu/82rJ8pyfsYmW+LqDxhnY"
+    policy.write_text(f"log {other}\nquorum none\n")
+    result = run(tmp_path, "manage.py", "check", WITNESS_POLICY=str(policy))
+    assert result.returncode != 0
+    assert (
+        f"(ledger.E004) WITNESS_POLICY: it does not name the log's key {made.stdout.strip()} "
+        in (result.stderr)
+    )
+
+
 def test_it_selects_postgresql_through_psycopg_3_with_database_url(tmp_path: Path) -> None:
     url = "postgres://jv:pw@db.internal:5433/judicial_verify"
     expression = (
