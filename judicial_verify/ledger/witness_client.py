@@ -88,8 +88,12 @@ def _post(url: str, body: bytes, timeout: float) -> tuple[int, str, bytes]:
     except urllib.error.URLError as e:
         if isinstance(e.reason, TimeoutError):
             raise WitnessFailure(f"no answer within {timeout:g} s") from None
-        reason = e.reason.strerror if isinstance(e.reason, OSError) else e.reason
-        raise WitnessFailure(f"cannot connect ({reason or e.reason})") from None
+        # The system's words ("Connection refused"), else the error's kind: never its
+        # repr, which can carry the address.
+        reason = e.reason if isinstance(e.reason, str) else None
+        if isinstance(e.reason, OSError):
+            reason = e.reason.strerror or type(e.reason).__name__
+        raise WitnessFailure(f"cannot connect ({reason})") from None
     except (http.client.HTTPException, OSError) as e:
         raise WitnessFailure(f"the connection failed ({type(e).__name__})") from None
 
