@@ -34,7 +34,7 @@ from judicial_verify.tlog.tree import (
 )
 from judicial_verify.tlog.tree import inclusion_proofs as inclusion_proofs_batch
 
-from .models import Checkpoint, Entry, PendingEntry, VerifierKey
+from .models import Checkpoint, Entry, PendingEntry, VerifierKey, WitnessStatus
 from .tile_store import hash_reader, tiles_read
 
 logger = logging.getLogger(__name__)
@@ -417,3 +417,9 @@ def submissions_as_stored(submissions: Sequence[int]) -> dict[int, tuple[str, by
         for pid, data in PendingEntry.objects.filter(id__in=waiting).values_list("id", "data"):
             found[pid] = (f"pending entry {pid}", bytes(data))
     return found
+
+
+def witness_statuses(vkeys: Sequence[str]) -> dict[str, WitnessStatus]:
+    """Returns what the log knows of each witness with these cosigning keys, by key; a
+    witness never asked is left out."""
+    return {row.vkey: row for row in WitnessStatus.objects.filter(vkey__in=vkeys)}
