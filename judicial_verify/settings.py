@@ -104,14 +104,30 @@ def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     return int(value)
 
 
-def _seconds(name: str, *, default: float) -> float:
-    """A number of seconds, 0 or more, such as `1` or `0.25`."""
+def _seconds(name: str, *, default: float, zero: bool = False) -> float:
+    """A number of seconds, such as `5` or `0.5`: positive, or 0 too where `zero` says."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a number of seconds, such as 0.5")
-    return float(value)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not (seconds >= 0 if zero else seconds > 0) or seconds == float("inf"):
+        least = "0 or more" if zero else "positive"
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a {least} number of seconds")
+    return seconds
+
+
+def _absolute_path(name: str) -> Path | None:
+    """The absolute path in `name`, or None when unset; what it names is checked where used."""
+    value = os.environ.get(name, "")
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name}={value!r}: must be an absolute path")
+    return path
 
 
 def _url(name: str, schemes: tuple[str, ...]) -> str:
@@ -307,6 +323,13 @@ LOG_TILE_CACHE_TILES = _whole_number("LOG_TILE_CACHE_TILES", default=4096, least
 WITNESS_NAME = os.environ.get("WITNESS_NAME", "") or LOG_ORIGIN.split("/")[0] + "/witness"
 WITNESS_SIGNING_KEY = _secret("WITNESS_SIGNING_KEY")
 
+# The log's alliance: a C2SP tlog-policy file naming the log's key, the witnesses (key and
+# URL) and the quorum of cosignatures a checkpoint needs before it is published
+# (judicial_verify.ledger.witnessing reads and checks it). Unset: quorum none, no witness.
+WITNESS_POLICY = _absolute_path("WITNESS_POLICY")
+# How long the log waits for one witness's answer to one add-checkpoint request.
+WITNESS_TIMEOUT = _seconds("WITNESS_TIMEOUT", default=5.0)
+
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
 VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 
@@ -493,7 +516,7 @@ INTEGRATION_BACKLOG_MAX_AGE = _whole_number("INTEGRATION_BACKLOG_MAX_AGE", defau
 
 # Checkpoints are signed and published at most once per this many seconds, each covering
 # everything integrated by then (ledger/publish.py); 0 publishes after every integration.
-CHECKPOINT_INTERVAL = _seconds("CHECKPOINT_INTERVAL", default=1.0)
+CHECKPOINT_INTERVAL = _seconds("CHECKPOINT_INTERVAL", default=1.0, zero=True)
 
 # Logging: one line a record on stderr, for the web process and the worker alike.
 

@@ -24,7 +24,6 @@ from . import read
 from .locks import publisher_lock
 from .models import Checkpoint
 from .sign import checkpoint_sign
-from .witnessing import checkpoint_cosign
 
 
 def _newest() -> Checkpoint | None:
@@ -39,16 +38,8 @@ def _wait(newest: Checkpoint | None) -> float:
     return max(0.0, settings.CHECKPOINT_INTERVAL - age)
 
 
-def _sign(size: int, newest: Checkpoint | None) -> Checkpoint:
-    old_size = 0 if newest is None else newest.size
-
-    def proof(old: int) -> list[bytes]:
-        return read.integrated_consistency_proof(old, size)
-
-    def cosign(note: bytes) -> bytes:
-        return checkpoint_cosign(note=note, size=size, old_size=old_size, proof=proof)
-
-    return checkpoint_sign(size=size, root_hash=read.integrated_root(size), cosign=cosign)
+def _sign(size: int) -> Checkpoint:
+    return checkpoint_sign(size=size, root_hash=read.integrated_root(size))
 
 
 @transaction.atomic
@@ -56,21 +47,23 @@ def checkpoint_publish() -> Checkpoint | None:
     """Publishes a checkpoint of everything integrated and returns it; None, signing
     nothing, when the newest checkpoint covers it all already or was signed less than
     CHECKPOINT_INTERVAL ago. A new log's first checkpoint (its empty tree, so that it shows
-    a checkpoint and its key from the start) is published at once."""
+    a checkpoint and its key from the start) is published at once. Raises QuorumNotMet,
+    storing nothing, when the witnesses' cosignatures do not make the policy's quorum."""
     publisher_lock()
     newest = _newest()
     size = read.integrated_size()
     if newest is not None and (newest.size >= size or _wait(newest) > 0):
         return None
-    return _sign(size, newest)
+    return _sign(size)
 
 
 @transaction.atomic
 def checkpoint_refresh() -> Checkpoint:
     """Publishes the tree as integrated now, signed with the current key, whatever the
-    interval (after a key rotation, so that the new key shows at once)."""
+    interval (after a key rotation, so that the new key shows at once); raises QuorumNotMet
+    as checkpoint_publish does."""
     publisher_lock()
-    return _sign(read.integrated_size(), _newest())
+    return _sign(read.integrated_size())
 
 
 def publication_delay() -> float | None:
@@ -85,7 +78,8 @@ def publication_delay() -> float | None:
 def log_publish() -> None:
     """Returns once a checkpoint covers everything integrated when called: publishes it in
     this process, waiting out the rest of the interval first. For callers that have no
-    worker to leave it to (the embedded default's tasks, manage.py integrate)."""
+    worker to leave it to (the embedded default's tasks, manage.py integrate). Raises
+    QuorumNotMet as checkpoint_publish does, rather than ask the witnesses again at once."""
     size = read.integrated_size()
     while (newest := _newest()) is None or newest.size < size:
         time.sleep(_wait(newest))

@@ -27,6 +27,7 @@ from django.db import connection
 
 from .integrate import LogBlocked, log_integrate
 from .publish import checkpoint_publish, log_publish, publication_delay
+from .witnessing import QuorumNotMet
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,13 @@ def publish_integrated(self: Task) -> None:
     """Publishes everything integrated, if the interval allows, and queues the next
     publication if anything integrated is left unpublished."""
     cache.delete(publication_key())
-    checkpoint_publish()
+    try:
+        checkpoint_publish()
+    except QuorumNotMet as e:
+        # The entries stay integrated and unpublished; the next integration, or the next
+        # sweep, asks the witnesses again, rather than this task at once and again.
+        log.error("not published: %s", e)
+        return
     publication_schedule(queue=_queue(self))
 
 
@@ -83,7 +90,12 @@ def publication_schedule(*, queue: str | None = None) -> None:
     for then on `queue` (default: the default queue) unless one is queued already, or
     nothing waits for one. In-process, publishes here, waiting out the interval first."""
     if publish_integrated.app.conf.task_always_eager:
-        log_publish()
+        try:
+            log_publish()
+        except QuorumNotMet as e:
+            # As in publish_integrated; and the submission that queued this must not fail
+            # for it.
+            log.error("not published: %s", e)
         return
     delay = publication_delay()
     if delay is None:

@@ -12,16 +12,19 @@ from unittest import mock
 
 import pytest
 from django.conf import LazySettings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from judicial_verify.ledger import read
 from judicial_verify.ledger.integrate import batch_integrate, log_integrate
 from judicial_verify.ledger.keys import log_signer
-from judicial_verify.ledger.models import Checkpoint, LogHead, PendingEntry
+from judicial_verify.ledger.models import Checkpoint, LogHead
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
 from judicial_verify.ledger.publish import checkpoint_publish, log_publish
+from judicial_verify.ledger.tasks import publish_integrated
+from judicial_verify.ledger.witnessing import QuorumNotMet
 from judicial_verify.tlog.checkpoint import parse_checkpoint
 from judicial_verify.tlog.cosignature import (
     CosignatureVerifier,
@@ -30,36 +33,18 @@ from judicial_verify.tlog.cosignature import (
     generate_cosigner_key,
     verify_cosignatures,
 )
-from judicial_verify.tlog.entry import encode_entry
 from judicial_verify.tlog.note import Verifier, open_note
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
 from judicial_verify.tlog.tile import TILE_WIDTH, parse_entry_bundle
 from judicial_verify.tlog.tree import verify_consistency
 from tests.publishing import publication_held_back
 
-from .conftest import Submit, document_entry
+from .conftest import Submit, integrated_unpublished, pending_stored
 from .test_concurrency import run_threads
 
 pytestmark = pytest.mark.django_db
 
 Grow = Callable[..., int]
-
-
-def stored_pending(count: int, start: int) -> list[int]:
-    """Stores entries start..start+count-1 as pending with no task queued for them (in a
-    transactional test one would integrate and publish them in-process); returns their
-    submission ids."""
-    entries = [document_entry(start + n) for n in range(count)]
-    pending = PendingEntry.objects.bulk_create(
-        PendingEntry(data=encode_entry(e), sha256=e.sha256) for e in entries
-    )
-    return [p.pk for p in pending]
-
-
-def integrated_only(count: int) -> None:
-    """Stores `count` more entries and integrates them, publishing nothing."""
-    stored_pending(count, read.integrated_size())
-    log_integrate()
 
 
 def test_it_publishes_nothing_when_the_newest_checkpoint_covers_everything(grow: Grow) -> None:
@@ -73,9 +58,9 @@ def test_it_publishes_nothing_within_the_interval_then_everything_integrated_mea
 ) -> None:
     settings.CHECKPOINT_INTERVAL = 60
     grow(3)
-    integrated_only(2)
+    integrated_unpublished(2)
     assert checkpoint_publish() is None
-    integrated_only(4)
+    integrated_unpublished(4)
     signed = Checkpoint.objects.latest().signed
     with mock.patch("django.utils.timezone.now", return_value=signed + timedelta(seconds=59.9)):
         assert checkpoint_publish() is None
@@ -90,7 +75,7 @@ def test_a_key_rotation_publishes_at_once_within_the_interval(
 ) -> None:
     settings.CHECKPOINT_INTERVAL = 3600
     grow(3)
-    integrated_only(2)
+    integrated_unpublished(2)
     call_command("rotate_log_key", stdout=StringIO())
     newest = read.checkpoint_latest()
     assert (newest.size, newest.key.vkey) == (5, log_signer().verifier_key)
@@ -101,7 +86,7 @@ def test_waiting_in_process_waits_out_the_rest_of_the_interval(
 ) -> None:
     settings.CHECKPOINT_INTERVAL = 0.5
     grow(3)
-    integrated_only(2)
+    integrated_unpublished(2)
     log_publish()
     first, second = Checkpoint.objects.order_by("id")
     assert second.size == 5
@@ -124,7 +109,7 @@ def test_a_wait_times_out_on_entries_integrated_but_not_published(
 @pytest.mark.django_db(transaction=True)
 def test_a_wait_ends_only_once_a_published_checkpoint_covers_the_entries() -> None:
     with publication_held_back(0.3) as publishing:
-        ids = stored_pending(3, 0)
+        ids = pending_stored(3, 0)
         assert entries_await(submissions=ids, timeout=10) == [0, 1, 2]
         returned = time.monotonic()
     assert returned >= publishing[0]
@@ -137,7 +122,7 @@ def witness(cosigner: Cosigner, seen: list[tuple[int, int]]) -> Callable[..., by
     roots = {c.size: bytes(c.root_hash) for c in Checkpoint.objects.all()}
 
     def cosign(
-        *, note: bytes, size: int, old_size: int, proof: Callable[[int], Sequence[bytes]]
+        note: bytes, size: int, old_size: int, proof: Callable[[int], Sequence[bytes]]
     ) -> bytes:
         body = open_note(note, [Verifier(log_signer().verifier_key)])
         new_root = parse_checkpoint(body.text).root_hash
@@ -164,10 +149,8 @@ def test_each_checkpoint_is_cosigned_before_it_is_stored_with_proofs_from_older_
     grow(TILE_WIDTH)
     skey, vkey = generate_cosigner_key("witness.example/w1")
     seen: list[tuple[int, int]] = []
-    integrated_only(3 * TILE_WIDTH)
-    with mock.patch(
-        "judicial_verify.ledger.publish.checkpoint_cosign", witness(Cosigner(skey), seen)
-    ):
+    integrated_unpublished(3 * TILE_WIDTH)
+    with mock.patch("judicial_verify.ledger.sign.checkpoint_cosign", witness(Cosigner(skey), seen)):
         published = checkpoint_publish()
     assert published is not None
     assert seen == [(TILE_WIDTH + 1, 4 * TILE_WIDTH + 1)]
@@ -181,10 +164,10 @@ def test_each_checkpoint_is_cosigned_before_it_is_stored_with_proofs_from_older_
 
 def test_nothing_is_stored_when_the_witnesses_do_not_cosign(grow: Grow) -> None:
     grow(3)
-    integrated_only(2)
+    integrated_unpublished(2)
     refused = RuntimeError("no quorum")
     with (
-        mock.patch("judicial_verify.ledger.publish.checkpoint_cosign", side_effect=refused),
+        mock.patch("judicial_verify.ledger.sign.checkpoint_cosign", side_effect=refused),
         pytest.raises(RuntimeError, match="no quorum"),
     ):
         checkpoint_publish()
@@ -192,27 +175,66 @@ def test_nothing_is_stored_when_the_witnesses_do_not_cosign(grow: Grow) -> None:
     assert read.integrated_size() == 5
 
 
+def test_a_submission_in_process_is_accepted_though_the_quorum_is_not_met(
+    submit: Submit,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    refused = QuorumNotMet("2 of (w1, w2, w3)", {"w2": "cannot connect"})
+    with (
+        mock.patch("judicial_verify.ledger.sign.checkpoint_cosign", side_effect=refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit(2)
+    assert (read.integrated_size(), read.published_size()) == (2, 0)
+    assert "not published: the witness quorum 2 of (w1, w2, w3) is not met" in caplog.text
+
+
+def test_a_publication_task_short_of_the_quorum_says_so_and_ends(
+    grow: Grow, caplog: pytest.LogCaptureFixture
+) -> None:
+    grow(3)
+    integrated_unpublished(2)
+    refused = QuorumNotMet("2 of (w1, w2, w3)", {"w2": "cannot connect"})
+    with mock.patch("judicial_verify.ledger.sign.checkpoint_cosign", side_effect=refused):
+        publish_integrated.apply()
+    assert (read.integrated_size(), read.published_size()) == (5, 3)
+    assert "not published: the witness quorum 2 of (w1, w2, w3) is not met" in caplog.text
+
+
+def test_the_command_says_what_it_integrated_but_could_not_publish(grow: Grow) -> None:
+    grow(3)
+    pending_stored(2, 3)
+    refused = QuorumNotMet("2 of (w1, w2, w3)", {"w2": "cannot connect"})
+    with (
+        mock.patch("judicial_verify.ledger.sign.checkpoint_cosign", side_effect=refused),
+        pytest.raises(CommandError, match=r"integrated, not published: .*\(w2: cannot connect\)"),
+    ):
+        call_command("integrate", stdout=StringIO())
+    assert (read.integrated_size(), read.published_size()) == (5, 3)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_integration_goes_on_while_a_publisher_waits_for_its_witnesses(grow: Grow) -> None:
     grow(3)
-    integrated_only(2)
+    integrated_unpublished(2)
     asked, answer = threading.Event(), threading.Event()
 
-    def slow_witness(*, note: bytes, **kwargs: object) -> bytes:
+    def slow_witness(note: bytes, *args: object) -> bytes:
         asked.set()
         assert answer.wait(30)
         return note
 
     def publisher() -> None:
-        with mock.patch("judicial_verify.ledger.publish.checkpoint_cosign", slow_witness):
+        with mock.patch("judicial_verify.ledger.sign.checkpoint_cosign", slow_witness):
             checkpoint_publish()
 
     thread = threading.Thread(target=lambda: run_threads([publisher]))
     thread.start()
     try:
         assert asked.wait(30)
-        stored_pending(4, 5)
+        pending_stored(4, 5)
         started = time.monotonic()
         done = batch_integrate()
         assert done is not None
@@ -239,7 +261,7 @@ def test_publishers_racing_each_other_publish_once_an_interval(settings: LazySet
         while time.monotonic() < end:
             with lock:
                 start = next(counter) * 10
-            stored_pending(10, start)
+            pending_stored(10, start)
             log_integrate()
 
     def publisher() -> None:
@@ -263,7 +285,7 @@ def test_publishers_racing_each_other_publish_once_an_interval(settings: LazySet
 def tile_client_with_published_and_integrated(grow: Grow) -> Client:
     """A log with 300 entries published and 300 more integrated; a client to read it."""
     grow(300)
-    integrated_only(300)
+    integrated_unpublished(300)
     assert LogHead.objects.get().size == 600
     return Client()
 

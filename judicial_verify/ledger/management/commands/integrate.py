@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from judicial_verify.ledger.integrate import DEFAULT_BATCH_SIZE, LogBlocked, log_integrate
 from judicial_verify.ledger.publish import log_publish
+from judicial_verify.ledger.witnessing import QuorumNotMet
 
 
 class Command(BaseCommand):
@@ -26,10 +27,17 @@ class Command(BaseCommand):
             except LogBlocked as e:
                 # Following or not: a blocked log needs an operator, not another try. What
                 # was integrated before the block is published all the same.
-                log_publish()
+                self._publish()
                 raise CommandError(f"the log is blocked: {e}") from None
-            log_publish()
+            self._publish()
             self.stdout.write(f"integrated {added} entries")
             if options["follow"] is None:
                 return
             time.sleep(options["follow"])
+
+    @staticmethod
+    def _publish() -> None:
+        try:
+            log_publish()
+        except QuorumNotMet as e:
+            raise CommandError(f"integrated, not published: {e}") from None
