@@ -564,11 +564,8 @@ def submit_body(
 
 
 def arguments() -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--workers", type=int, default=2 * cores + 1, help="gunicorn sync workers (2 × cores + 1)"
-    )
+    common.workers_option(p)
     p.add_argument("--connections", type=int, default=10, help="wrk's, in the GET rounds (10)")
     sized = {
         "seconds": "seconds of each GET round",
@@ -576,20 +573,13 @@ def arguments() -> argparse.Namespace:
         "submit_seconds": "seconds of the submission phase",
         "log_size": "entries in the log built first",
     }
-    for name, what in sized.items():
-        p.add_argument(
-            f"--{name.replace('_', '-')}",
-            type=type(FULL[name]),
-            help=f"{what} ({FULL[name]:,g}; {QUICK[name]:,g} with --quick)",
-        )
+    common.sized_options(p, FULL, QUICK, sized)
     p.add_argument("--clients", type=int, default=4, help="submitting threads (4)")
     p.add_argument("--only", choices=["get", "submit"], help="one of the two phases")
     p.add_argument("--py-spy", type=Path, help="a folder for py-spy profiles of the server")
     p.add_argument("--client", nargs=4, help=argparse.SUPPRESS)  # the load process
     args = common.arguments(p)
-    for name, value in (QUICK if args.quick else FULL).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    common.sized_defaults(args, FULL, QUICK)
     if not args.quick and (args.seconds < 10 or args.submit_seconds < 20 or args.rounds < 2):
         p.error("rounds last at least 10 s, two pairs of them, and the submission phase 20 s")
     return args

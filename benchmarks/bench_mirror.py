@@ -26,7 +26,6 @@ databases are reported beside the times. --profile DIR runs the mirror under cPr
 
 import argparse
 import hashlib
-import os
 import resource
 import subprocess
 import sys
@@ -48,7 +47,8 @@ TARGET_RATE, TARGET_SIZE = 20_000.0, 10**6
 FULL = {"log_size": TARGET_SIZE, "increment": 10_000}
 QUICK = {"log_size": 10**5, "increment": 1_000}
 MIRROR_TIMEOUT = 1_800
-SAMPLE_SECONDS = 0.1
+# Often enough to see most of a backend's CPU before it ends; seldom enough to cost little.
+SAMPLE_SECONDS = 0.25
 
 # The copy and the log, read in the same order and hashed, so that equal digests mean equal
 # bytes: a mirror's bundle is its entries, each after its length as a big-endian uint16.
@@ -251,24 +251,13 @@ def body(runs: list[CatchUp], args: argparse.Namespace, figure: common.Figure) -
 
 
 def arguments() -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--workers", type=int, default=2 * cores + 1, help="gunicorn sync workers (2 × cores + 1)"
-    )
-    p.add_argument(
-        "--log-size", type=int, help=f"entries of the log ({FULL['log_size']:,}; --quick"
-        f" {QUICK['log_size']:,})"
-    )  # fmt: skip
-    p.add_argument(
-        "--increment", type=int, help=f"entries added before the second catch-up"
-        f" ({FULL['increment']:,}; --quick {QUICK['increment']:,})"
-    )  # fmt: skip
+    common.workers_option(p)
+    sized = {"log_size": "entries of the log", "increment": "entries added before the second run"}
+    common.sized_options(p, FULL, QUICK, sized)
     p.add_argument("--profile", type=Path, metavar="DIR", help="cProfile the mirror into DIR")
     args = common.arguments(p)
-    for name, value in (QUICK if args.quick else FULL).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    common.sized_defaults(args, FULL, QUICK)
     if args.log_size < 1 or args.increment < 1:
         p.error("--log-size and --increment are at least 1")
     return args

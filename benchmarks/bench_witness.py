@@ -346,7 +346,9 @@ def report_body(
         ]
     lines += [
         "",
-        "CPU milliseconds per cosigned request (the machine is shared: other processes ran too):",
+        "CPU milliseconds per cosigned request, from the load process's start to its end"
+        f" (its {WARM_UP} warm-up requests a log included; the machine is shared, so other"
+        " processes ran too):",
         "",
         *common.table(
             ["gunicorn workers", "PostgreSQL backends", "load process", "all"],
@@ -366,26 +368,15 @@ def report_body(
 
 
 def arguments() -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--workers", type=int, default=2 * cores + 1, help="gunicorn sync workers (2 × cores + 1)"
-    )
+    common.workers_option(p)
     p.add_argument("--logs", type=int, default=10, help="logs, one client thread each (10)")
-    p.add_argument(
-        "--seconds", type=float, help=f"seconds of load ({FULL['seconds']:g}; --quick"
-        f" {QUICK['seconds']:g})"
-    )  # fmt: skip
-    p.add_argument(
-        "--log-size", type=int, help=f"leaves of each log's first checkpoint ({FULL['log_size']:,};"
-        f" --quick {QUICK['log_size']:,})"
-    )  # fmt: skip
+    sized = {"seconds": "seconds of load", "log_size": "leaves of each log's first checkpoint"}
+    common.sized_options(p, FULL, QUICK, sized)
     p.add_argument("--step", type=int, default=1_000, help="leaves added a checkpoint (1,000)")
     p.add_argument("--client", nargs=3, help=argparse.SUPPRESS)  # the load process
     args = common.arguments(p)
-    for name, value in (QUICK if args.quick else FULL).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    common.sized_defaults(args, FULL, QUICK)
     if args.client is None and (args.logs < 1 or args.step < 1 or args.log_size < 1):
         p.error("--logs, --step and --log-size are at least 1")
     return args

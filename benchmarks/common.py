@@ -276,6 +276,41 @@ def arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
     return args
 
 
+Sizes = Mapping[str, int | float]
+
+
+def _shown(value: int | float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def sized_options(
+    parser: argparse.ArgumentParser, full: Sizes, quick: Sizes, what: Mapping[str, str]
+) -> None:
+    """Adds an option for each of `what`'s names (log_size: --log-size), sizing the run:
+    given on the command line it wins, else sized_defaults sets the full or --quick size."""
+    for name, about in what.items():
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=type(full[name]),
+            help=f"{about} ({_shown(full[name])}; {_shown(quick[name])} with --quick)",
+        )
+
+
+def sized_defaults(args: argparse.Namespace, full: Sizes, quick: Sizes) -> None:
+    """Gives each sizing option not on the command line its full or --quick size."""
+    for name, value in (quick if args.quick else full).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+
+
+def workers_option(parser: argparse.ArgumentParser) -> None:
+    """--workers: the gunicorn sync workers of a run's server, 2 × cores + 1 by default."""
+    default = 2 * (os.cpu_count() or 1) + 1
+    parser.add_argument(
+        "--workers", type=int, default=default, help="gunicorn sync workers (2 × cores + 1)"
+    )
+
+
 def code_use(code: Path) -> None:
     """Makes `code` the checkout measured: first on this process's sys.path, and on the
     PYTHONPATH of every process the run starts."""
