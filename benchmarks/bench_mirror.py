@@ -26,6 +26,7 @@ databases are reported beside the times. --profile DIR runs the mirror under cPr
 
 import argparse
 import hashlib
+import os
 import resource
 import subprocess
 import sys
@@ -99,9 +100,10 @@ def copy_check(origin: str, note: bytes) -> None:
 
 class CpuSampler:
     """Keeps the last CPU reading of each process of the groups, read every SAMPLE_SECONDS
-    while running: a PostgreSQL backend's CPU is still counted after its connection ends."""
+    while running: a PostgreSQL backend's CPU is still counted after its connection ends.
+    `databases` maps a group name to a database whose backends make the group."""
 
-    def __init__(self, groups: dict[str, list[int]], databases: list[str]) -> None:
+    def __init__(self, groups: dict[str, list[int]], databases: dict[str, str]) -> None:
         self.groups, self.databases = groups, databases
         self.readings: common.CpuReading = {}
         self.first: common.CpuReading = {}
@@ -109,11 +111,8 @@ class CpuSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def read(self) -> None:
-        groups = {
-            **self.groups,
-            "postgres": [pid for db in self.databases for pid in common.postgres_backends(db)],
-        }
-        for name, pids in common.cpu_by_pid(groups).items():
+        backends = {name: common.postgres_backends(db) for name, db in self.databases.items()}
+        for name, pids in common.cpu_by_pid({**self.groups, **backends}).items():
             self.readings.setdefault(name, {}).update(pids)
 
     def _run(self) -> None:
@@ -133,16 +132,30 @@ class CpuSampler:
             self.read()
 
 
+# The processes whose CPU a catch-up counts, in the order its row shows them.
+CPU_GROUPS = {
+    "mirror": "the mirror",
+    "web": "gunicorn workers",
+    "log database": "PostgreSQL, the log's",
+    "copy database": "PostgreSQL, the copy's",
+}
+
+
 @dataclass(frozen=True)
 class CatchUp:
     name: str
     entries: int
     seconds: float
-    cpu: dict[str, float]  # seconds: mirror process, gunicorn workers, PostgreSQL backends
+    cpu: dict[str, float]  # seconds, by CPU_GROUPS
 
     @property
     def rate(self) -> float:
         return self.entries / self.seconds
+
+    @property
+    def cpu_per_million(self) -> float:
+        """CPU seconds of all its processes per 10^6 entries."""
+        return sum(self.cpu.values()) / self.entries * 1e6
 
     @property
     def row(self) -> list[object]:
@@ -151,7 +164,7 @@ class CatchUp:
             f"{self.entries:,}",
             f"{self.seconds:.1f}",
             f"{self.rate:,.0f}",
-            *(f"{self.cpu[k]:.1f}" for k in ("mirror", "web", "postgres")),
+            *(f"{self.cpu[k]:.1f}" for k in CPU_GROUPS),
         ]
 
 
@@ -173,7 +186,9 @@ def catch_up(
     profiler = ["-m", "cProfile", "-o", str(profile / f"{name}.prof")] if profile else []
     command = [sys.executable, *profiler, "manage.py", "mirror", f"{server.base}/log/",
                "--policy", str(policy), "--once"]  # fmt: skip
-    sampler = CpuSampler({"web": server.workers}, [DATABASE, COPY_DATABASE])
+    sampler = CpuSampler(
+        {"web": server.workers}, {"log database": DATABASE, "copy database": COPY_DATABASE}
+    )
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with sampler.sampling():
         began = time.perf_counter()
@@ -221,6 +236,8 @@ def log_state() -> tuple[str, bytes, int]:
 def body(runs: list[CatchUp], args: argparse.Namespace, figure: common.Figure) -> list[str]:
     first = runs[0]
     entry = len(common.entry_bytes(0, 1)[0])
+    cores = os.cpu_count() or 1
+    ceiling = cores / first.cpu_per_million * 1e6
     return [
         f"A log of {args.log_size:,} entries ({entry} bytes each) served"
         f" by gunicorn ({args.workers} sync workers) on 127.0.0.1; `manage.py mirror"
@@ -235,18 +252,19 @@ def body(runs: list[CatchUp], args: argparse.Namespace, figure: common.Figure) -
                 "entries",
                 "seconds",
                 "entries/s",
-                "CPU s: mirror",
-                "CPU s: gunicorn workers",
-                "CPU s: PostgreSQL",
+                *(f"CPU s: {what}" for what in CPU_GROUPS.values()),
             ],
             [r.row for r in runs],
         ),  # fmt: skip
         "",
         f"Target ≥{TARGET_RATE:,.0f} entries/s from a log of {TARGET_SIZE:,}:"
         f" {common.verdict(figure.met, args)} ({first.rate:,.0f}). CPU seconds of the"
-        " mirror process (start-up included), of the log's gunicorn workers, and of the"
-        " PostgreSQL backends of both databases; the machine is shared, so the wall time"
-        " also holds other processes' turns.",
+        " mirror process (start-up included), of the log's gunicorn workers and of the"
+        " PostgreSQL backends of each database. The machine is shared: the wall time also"
+        f" holds other processes' turns. All of the catch-up's processes used"
+        f" {sum(first.cpu.values()):.1f} CPU seconds in its {first.seconds:.1f} s; with the"
+        f" {cores} cores to themselves they would be CPU-bound at about {ceiling:,.0f}"
+        " entries/s: a projection from the CPU used, not a measurement.",
     ]
 
 
