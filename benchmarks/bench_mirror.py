@@ -2,7 +2,7 @@
 127.0.0.1: `manage.py mirror URL --policy FILE --once` into a database of its own, from
 empty, then again once the log has grown.
 
-Run: .venv/bin/python benchmarks/bench_mirror.py   (about five minutes, most of it building
+Run: .venv/bin/python benchmarks/bench_mirror.py   (three to five minutes, most of it building
      the log; --quick for a smoke run of a 10^5-entry log, --help for the options)
 
 Set-up: database jv_bench_mirror recreated and a temporary STATE_DIR; a log of --log-size

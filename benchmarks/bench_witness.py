@@ -1,8 +1,8 @@
 """A witness under load: C2SP tlog-witness add-checkpoint requests from clients that each
 advance a log of their own, against a witness served by gunicorn on 127.0.0.1.
 
-Run: .venv/bin/python benchmarks/bench_witness.py   (about two minutes; --quick for a smoke
-     run of under a minute, --help for the options)
+Run: .venv/bin/python benchmarks/bench_witness.py   (about a minute; --quick for a smoke
+     run of about 20 seconds, --help for the options)
 
 Set-up: database jv_bench_witness recreated, a temporary STATE_DIR in which the witness makes
 its cosigning key. --logs L logs, each with an Ed25519 key of its own and the origin
