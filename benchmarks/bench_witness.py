@@ -141,12 +141,17 @@ def requests_prepare(logs: int, size: int, step: int, count: int) -> Prepared:
 
 
 def send(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, bytes, float, float]:
-    """POSTs one add-checkpoint body; returns the status, the answer and the times."""
+    """POSTs one add-checkpoint body; returns the status, the answer and the times (status
+    0, and the error as the answer, when no answer came)."""
     started = time.monotonic()
-    conn.request("POST", "/witness/add-checkpoint", body)
-    response = conn.getresponse()
-    data = response.read()
-    return response.status, data, started, time.monotonic()
+    try:
+        conn.request("POST", "/witness/add-checkpoint", body)
+        response = conn.getresponse()
+        status, data = response.status, response.read()
+    except (OSError, http.client.HTTPException) as e:
+        conn.close()
+        status, data = 0, f"no answer: {e!r}".encode()
+    return status, data, started, time.monotonic()
 
 
 def client_log(
@@ -242,7 +247,7 @@ def first_checkpoints(server: common.Server, prepared: Prepared) -> None:
 class Outcome:
     cosigned: int  # 200s whose cosignature verifies over the checkpoint sent
     answers: dict[int, int]  # status -> count, measured requests
-    refused: list[str]  # the first answers that were not a valid cosignature
+    refused: list[str]  # answers that were no valid cosignature, and a state that is off
     seconds: float
     latencies: list[float]  # of the counted requests
     exhausted: int  # logs that sent every request made for them before the time was up
@@ -284,6 +289,8 @@ def outcome_check(result: dict[str, Any], prepared: Prepared, vkey: str) -> Outc
         expected = prepared.sizes[last or WARM_UP]
         if held != expected:
             refused.append(f"{origin(log)}: the witness holds size {held}, not {expected}")
+    if len(latencies) < 2:
+        raise SystemExit("the witness cosigned too few requests: " + "; ".join(refused[:10]))
     wall = max(c["returned"] for c in measured) - min(c["started"] for c in measured)
     final = len(prepared.sizes) - 1
     exhausted = sum(1 for calls in result["calls"] if calls and calls[-1]["k"] == final)
