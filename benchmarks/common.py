@@ -367,8 +367,10 @@ FILL_SUBMIT, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
 
 def log_fill(start: int, stop: int) -> float:
     """Grows the log from `start` to `stop` entries (entries_make's) through the real write
-    path, integrating by hand (see integration_by_hand); returns the fill rate in entries/s."""
+    path, integrating by hand (see integration_by_hand), and publishes them; returns the fill
+    rate in entries/s (of the integration: the publication waits out CHECKPOINT_INTERVAL)."""
     from judicial_verify.ledger.integrate import log_integrate
+    from judicial_verify.ledger.publish import log_publish
     from judicial_verify.ledger.submit import entries_submit
 
     began = time.perf_counter()
@@ -378,6 +380,7 @@ def log_fill(start: int, stop: int) -> float:
             entries_submit(entries=entries_make(at, min(FILL_SUBMIT, chunk_stop - at)))
         log_integrate(batch_size=FILL_BATCH)
     rate = (stop - start) / (time.perf_counter() - began)
+    log_publish()  # what is read, proved and mirrored is what is published
     print(f"filled {start:,} -> {stop:,} at {rate:,.0f} entries/s", flush=True)
     return rate
 

@@ -25,7 +25,8 @@ from django.db import transaction
 from judicial_verify.tlog.errors import NoteError
 from judicial_verify.tlog.note import Signer, generate_signer_key
 
-from .models import Checkpoint, LogHead, VerifierKey
+from .locks import publisher_lock
+from .models import Checkpoint, VerifierKey
 
 KEY_FILE_NAME = "log-signing.key"
 # A new key is written here whole before it replaces the key file in one rename.
@@ -225,7 +226,8 @@ def _key_file_replace(path: Path, skey: str) -> None:
 
 
 def _retire(key: VerifierKey) -> None:
-    """Records the size of the last checkpoint `key` signed; under the head's lock, final."""
+    """Records the size of the last checkpoint `key` signed; under the publishers' lock,
+    final."""
     last = Checkpoint.objects.filter(key=key).order_by("-id").values_list("size", flat=True)
     size = last.first()
     if size is not None:
@@ -244,10 +246,9 @@ def log_key_rotate() -> Signer:
             "command cannot change: put a new key there, restart, and keep the old verifier key "
             "for `audit_log --key`"
         )
-    # Integrators sign while holding this row's lock (integrate.py): none is signing
-    # while the key changes, and each one after it signs with the new key.
-    LogHead.objects.get_or_create(pk=1)
-    LogHead.objects.select_for_update().get(pk=1)
+    # Publishers sign while holding this lock (publish.py): none is signing while the key
+    # changes, and each one after it signs with the new key.
+    publisher_lock()
     path = key_file_path()
     old = [path] if path.exists() else []
     retired = _retired_key_files()

@@ -242,7 +242,7 @@ class EntrySubmitView(APIView):
             OpenApiParameter(
                 "wait",
                 {"type": "number", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
-                description="seconds to wait for a signed checkpoint",
+                description="seconds to wait for a published checkpoint",
             ),
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
         ],
