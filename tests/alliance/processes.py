@@ -8,12 +8,14 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import IO
 
 from tests.witness_servers import REPO, ServerProcess
 
@@ -79,12 +81,40 @@ class LogServer(ServerProcess):
             self.worker = None
 
 
+class Lines:
+    """The lines a process writes to a stream, read as they come by a thread of their own."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+
+        def read() -> None:
+            for line in stream:
+                self.lines.put(line.decode())
+
+        threading.Thread(target=read, daemon=True).start()
+
+    def next(self, timeout: float) -> str:
+        """The next line; fails when none comes within `timeout` seconds."""
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no line within {timeout} s") from None
+
+    def until(self, text: str, timeout: float) -> list[str]:
+        """The lines up to the first one holding `text`, that one included."""
+        deadline = time.monotonic() + timeout
+        seen = [self.next(max(0.0, deadline - time.monotonic()))]
+        while text not in seen[-1]:
+            seen.append(self.next(max(0.0, deadline - time.monotonic())))
+        return seen
+
+
 @dataclass(kw_only=True)
 class Mirror(ServerProcess):
     """`manage.py mirror URL --policy FILE`, following a log; its output read as it comes."""
 
     following: "subprocess.Popen[bytes] | None" = None
-    lines: "queue.Queue[str]" = field(default_factory=queue.Queue)
+    output: Lines | None = None
 
     def __str__(self) -> str:
         return f"mirror on {self.database}"
@@ -94,21 +124,13 @@ class Mirror(ServerProcess):
 
     def follow(self, url: str, policy: Path) -> None:
         self.following = self.manage("mirror", url, "--policy", str(policy), "--interval", "0.3")
-        stdout = self.following.stdout
-        assert stdout is not None
-
-        def read() -> None:
-            for line in stdout:
-                self.lines.put(line.decode())
-
-        threading.Thread(target=read, daemon=True).start()
+        assert self.following.stdout is not None
+        self.output = Lines(self.following.stdout)
 
     def line(self, timeout: float) -> str:
         """The next line the mirror printed; fails when none comes within `timeout`."""
-        try:
-            return self.lines.get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"{self} printed nothing within {timeout} s") from None
+        assert self.output is not None
+        return self.output.next(timeout)
 
     def exited(self, timeout: float) -> tuple[int, str]:
         """Its exit code and what it wrote to stderr, once it has stopped by itself."""
