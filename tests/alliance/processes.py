@@ -4,6 +4,7 @@ and a Celery worker on its own database, STATE_DIR and Redis), a mirror followin
 they are until told to serve a forked tree instead."""
 
 import http.client
+import json
 import queue
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO
 
-from tests.witness_servers import REPO, ServerProcess
+from tests.witness_servers import REPO, START_SECONDS, ServerProcess
 
 STOP_SECONDS = 30
 
@@ -66,12 +67,21 @@ class LogServer(ServerProcess):
 
     def worker_start(self) -> None:
         """Starts a Celery worker on the log's default queue, as `celery -A judicial_verify
-        worker` runs in production."""
+        worker` runs in production, and returns once the log sees it answer."""
         command = [
             sys.executable, "-m", "celery", "-A", "judicial_verify", "worker", "--pool=solo",
             "-n", f"alliance-log-{uuid.uuid4().hex[:8]}@%h", "--loglevel=WARNING",
         ]  # fmt: skip
         self.worker = subprocess.Popen(command, cwd=REPO, env=self.environ())
+        # Ready once the log's /status finds a worker answering (it asks them itself).
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            assert self.worker.poll() is None, f"{self}: the Celery worker exited"
+            _, _, body = http_request("GET", f"{self.base_url}/status")
+            if json.loads(body).get("worker") == "up":
+                return
+            assert time.monotonic() < deadline, f"{self}: no Celery worker answers"
+            time.sleep(1)
 
     def stop(self) -> None:
         super().stop()
