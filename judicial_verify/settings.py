@@ -329,6 +329,9 @@ WITNESS_SIGNING_KEY = _secret("WITNESS_SIGNING_KEY")
 WITNESS_POLICY = _absolute_path("WITNESS_POLICY")
 # How long the log waits for one witness's answer to one add-checkpoint request.
 WITNESS_TIMEOUT = _seconds("WITNESS_TIMEOUT", default=5.0)
+# The institution that runs each witness of the policy, named in each of the portal's
+# languages, for the log page (a JSON file; judicial_verify.portal.alliance reads it).
+WITNESS_INSTITUTIONS = _absolute_path("WITNESS_INSTITUTIONS")
 
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
 VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)

@@ -56,17 +56,21 @@ class Inconsistent(WitnessRefusal):
     """The checkpoint is not consistent with the one cosigned before: a fork, or a bad proof."""
 
 
-def log_trust(*, vkey: str) -> WitnessedLog:
-    """Makes the witness accept checkpoints signed by vkey for the log named as the key is.
+def log_trust(*, vkey: str, origin: str | None = None) -> WitnessedLog:
+    """Makes the witness accept checkpoints signed by vkey for the log `origin`, by default
+    the key's name (as C2SP logs name their keys; the Go checksum database's origin, `go.sum
+    database tree`, is not its key's name).
 
-    Raises NoteError if vkey is not a note verifier key. Trusting a key twice
-    changes nothing; the log's cosigned state is kept when a key is added.
+    Raises NoteError if vkey is not a note verifier key, MalformedError if origin cannot be
+    a checkpoint's origin line. Trusting a key twice changes nothing; the log's cosigned
+    state is kept when a key is added.
     """
     verifier = Verifier(vkey)
+    origin = verifier.name if origin is None else origin
+    Checkpoint(origin, 0, EMPTY_ROOT)  # refuses what no checkpoint could name as its origin
     with transaction.atomic():
         log, _ = WitnessedLog.objects.get_or_create(
-            origin=verifier.name,
-            defaults={"origin_hash": origin_hash(verifier.name), "root_hash": EMPTY_ROOT},
+            origin=origin, defaults={"origin_hash": origin_hash(origin), "root_hash": EMPTY_ROOT}
         )
         TrustedKey.objects.get_or_create(vkey=vkey, defaults={"log": log})
     return log
