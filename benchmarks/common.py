@@ -495,7 +495,8 @@ def report(
     args: argparse.Namespace,
 ) -> None:
     """Prints a run; unless it is not to be recorded (see `recorded`), makes it `name`'s
-    section of RESULTS.md and its figures `name`'s rows of the table of current figures."""
+    section of RESULTS.md and its figures `name`'s rows of the table of current figures (in
+    place of the rows of the same figures; rows of figures it no longer has are removed)."""
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = _commit()
     quick = " (--quick)" if args.quick else ""
@@ -522,6 +523,7 @@ def report(
         text = RESULTS.read_text(encoding="utf-8")
         text = results.section_put(text, f"run {name}", ["", *section, ""])
         text = results.rows_put(text, rows[2:])
+        text = results.rows_retire(text, name, [f.name for f in figures])
         RESULTS.write_text(text, encoding="utf-8")
         print(f"\nRecorded in {RESULTS}.")
     if args.figures is not None:
