@@ -1,6 +1,7 @@
 """The log that a page's check in the browser trusts is pinned in the page itself: the log's
-origin and every key that ever signed its checkpoints, as /log/keys lists them, in a JSON data
-block (which the browser never runs), never taken from the answer the browser checks."""
+origin, every key that ever signed its checkpoints and each retired one's last size, as
+/log/keys lists them, and where its witness policy is, in a JSON data block (which the browser
+never runs), never taken from the answer the browser checks."""
 
 import json
 import re
@@ -35,10 +36,21 @@ def test_the_pages_that_check_pin_the_origin_and_every_key_the_log_published(
     anchor(node_of(court), sha("before"))
     log_key_rotate()
     checkpoint_refresh()
-    keys = published_keys()
-    assert len(keys) == 2
-    assert pinned_on(path) == {"origin": "judicial-verify.localhost/log", "verifier_keys": keys}
+    new, old = published_keys()
+    old_vkey, retired, last_size = old.split(" ")
+    assert (retired, last_size) == ("retired", "1")
+    assert pinned_on(path) == {
+        "origin": "judicial-verify.localhost/log",
+        "verifier_keys": [new, old_vkey],
+        "retired": {old_vkey: "1"},
+        "policy_url": "/log/policy",
+    }
 
 
 def test_a_log_that_has_signed_nothing_pins_no_key() -> None:
-    assert pinned_on("/") == {"origin": "judicial-verify.localhost/log", "verifier_keys": []}
+    assert pinned_on("/") == {
+        "origin": "judicial-verify.localhost/log",
+        "verifier_keys": [],
+        "retired": {},
+        "policy_url": "/log/policy",
+    }

@@ -1,7 +1,8 @@
-"""The log the page's scripts trust: its origin and every verifier key it published, pinned in
-the page itself (a JSON data block, which the browser never runs), so that a check in the
-browser (static/portal/js/browser-check.js) trusts these and never the keys an API answer
-brings along with what it asks to be believed."""
+"""The log the page's scripts trust: its origin, every verifier key it published (a retired one
+with the size of the last tree it signed) and where its witness policy is, pinned in the page
+itself (a JSON data block, which the browser never runs), so that a check in the browser
+(static/portal/js/browser-check.js) trusts these and never the keys an API answer brings along
+with what it asks to be believed."""
 
 from django import template
 from django.conf import settings
@@ -12,9 +13,21 @@ from judicial_verify.ledger import read
 
 register = template.Library()
 
+# The log's C2SP tlog-policy (its witnesses and their quorum), beside its key list: text/plain,
+# or 404 when the log has none.
+POLICY_URL = "/log/policy"
+
 
 @register.simple_tag
 def pinned_log() -> SafeString:
-    """`<script id="pinned-log" type="application/json">` holding the log's origin and keys."""
-    log = {"origin": settings.LOG_ORIGIN, "verifier_keys": read.verifier_keys()}
+    """`<script id="pinned-log" type="application/json">` holding the log's origin, its keys
+    as /log/keys lists them (sizes as decimal strings: they may exceed a JavaScript number)
+    and its policy's address."""
+    keys = read.key_list()
+    log = {
+        "origin": settings.LOG_ORIGIN,
+        "verifier_keys": [key.vkey for key in keys],
+        "retired": {key.vkey: str(key.last_size) for key in keys if key.last_size is not None},
+        "policy_url": POLICY_URL,
+    }
     return json_script(log, "pinned-log")
