@@ -1,6 +1,5 @@
 """The offline verifier, run as a lawyer would: python -m judicial_verify.tlog in a subprocess."""
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -12,6 +11,7 @@ from judicial_verify.tlog.cli import ExitCode
 from judicial_verify.tlog.entry import encode_entry
 from judicial_verify.tlog.note import Signer, Verifier, generate_signer_key
 from judicial_verify.tlog.receipt import Receipt, format_receipt
+from tests.offline_verifier import run_cli, verifier_env
 
 from .conftest import (
     LOG_ORIGIN,
@@ -23,7 +23,6 @@ from .conftest import (
     new_key,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 INDEX, SIZE = 42, 43
 WITNESSES = [new_cosigner(f"w{i}.example/witness")[0] for i in (1, 2, 3)]
 COSIGNED_AT = 1_764_876_000  # 2025-12-04T19:20:00Z
@@ -65,23 +64,6 @@ def case(tmp_path: Path) -> Case:
     c.write_receipt(receipt)
     c.document.write_bytes(f"document {INDEX}".encode())
     return c
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))}
-    return {**env, "PYTHONPATH": str(REPO), "PYTHONUTF8": "1", **extra}
-
-
-def run_cli(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "judicial_verify.tlog", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=_env(**env),
-        timeout=60,
-        check=False,
-    )
 
 
 def verify(case: Case, *extra: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -269,7 +251,7 @@ def test_it_leaves_django_unimported(case: Case) -> None:
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=verifier_env(),
         timeout=60,
         check=False,
     )
@@ -288,7 +270,7 @@ def test_it_runs_where_django_cannot_be_imported(case: Case) -> None:
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=verifier_env(),
         timeout=60,
         check=False,
     )
