@@ -104,6 +104,17 @@ def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     return int(value)
 
 
+def _absolute_path(name: str) -> Path | None:
+    """The absolute path in `name`, or None when unset; what it names is checked where used."""
+    value = os.environ.get(name, "")
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name}={value!r}: must be an absolute path")
+    return path
+
+
 def _url(name: str, schemes: tuple[str, ...]) -> str:
     """The URL in `name`, or "" when unset. The URL itself never goes into an error message:
     it may hold a password."""
@@ -296,6 +307,11 @@ LOG_TILE_CACHE_TILES = _whole_number("LOG_TILE_CACHE_TILES", default=4096, least
 # The witness: the name it cosigns under and its key; judicial_verify.witness checks both.
 WITNESS_NAME = os.environ.get("WITNESS_NAME", "") or LOG_ORIGIN.split("/")[0] + "/witness"
 WITNESS_SIGNING_KEY = _secret("WITNESS_SIGNING_KEY")
+
+# The log's alliance: a C2SP tlog-policy file naming the log's key, the witnesses (key and
+# URL) and the quorum of cosignatures a checkpoint needs before it is published
+# (judicial_verify.ledger.witnessing reads and checks it). Unset: quorum none, no witness.
+WITNESS_POLICY = _absolute_path("WITNESS_POLICY")
 
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
 VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)

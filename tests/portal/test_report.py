@@ -15,10 +15,14 @@ from django.test import Client
 from django.urls import reverse
 
 from judicial_verify.ledger import read
+from judicial_verify.ledger.keys import log_signer, verifier_key_record
+from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.kinds import MAX_LIST_ITEMS, MAX_METADATA_BYTES
 from judicial_verify.records.selectors import entry_view
+from judicial_verify.tlog.cosignature import Cosigner, format_signature_line, generate_cosigner_key
+from judicial_verify.tlog.note import sign_note
 from tests.anchoring import TITLE, anchor
 from tests.people import Actor, node_of, sha
 from tests.service_discipline import services_required
@@ -58,6 +62,11 @@ def pdf_text(poppler: None, tmp_path: Path) -> Callable[[bytes], str]:
         return re.sub(r" +", " ", done.stdout.decode())
 
     return text_of
+
+
+def _joined_words(text: str) -> str:
+    """The text with each run of white space one space, where a sentence wrapped is whole."""
+    return re.sub(r"\s+", " ", text)
 
 
 def _joined(text: str) -> str:
@@ -303,3 +312,83 @@ def test_it_refuses_more_reports_than_the_rate_from_one_address(
     allowed, _ = rate_parse(settings.REPORT_RATE)
     answers = [public.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)]
     assert answers == [200] * allowed + [429]
+
+
+# --- the witnesses' cosignatures, with the log's witness policy ---------------------------
+
+WITNESS_NAMES = ["北京市人民检察院", "北京市方正公证处", "北京仲裁委员会"]
+WITNESSES = [Cosigner(generate_cosigner_key(f"w{i}.example/witness")[0]) for i in (1, 2, 3)]
+COSIGNED_AT = 1_764_876_000  # 2025-12-04T19:20:00Z
+
+
+@pytest.fixture
+def witness_policy(settings: LazySettings, tmp_path: Path, court: Actor) -> Path:
+    """The log's policy: its key, three witnesses, two of which must cosign."""
+    path = tmp_path / "log.policy"
+    lines = [f"log {log_signer().verifier_key}"]
+    lines += [
+        f"witness {n} {w.verifier_key}" for n, w in zip(WITNESS_NAMES, WITNESSES, strict=True)
+    ]
+    lines += [f"group alliance 2 {' '.join(WITNESS_NAMES)}", "quorum alliance"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings.WITNESS_POLICY = path
+    return path
+
+
+def publish_cosigned(*witnesses: int) -> None:
+    """The log's tree as it stands, signed by the log and cosigned by the numbered witnesses,
+    as the log publishes a checkpoint once its witnesses have cosigned it."""
+    latest = read.checkpoint_latest()
+    text = bytes(latest.note).decode().split("\n\n")[0] + "\n"
+    signer = log_signer()
+    cosignatures = [WITNESSES[n - 1].cosign(text, COSIGNED_AT) for n in witnesses]
+    Checkpoint.objects.create(
+        size=latest.size,
+        root_hash=latest.root_hash,
+        note=sign_note(text, [signer]) + "".join(map(format_signature_line, cosignatures)).encode(),
+        key=verifier_key_record(signer),
+        signed=latest.signed,
+    )
+
+
+def test_it_lists_the_witnesses_that_cosigned_and_when(
+    public: Actor, court: Actor, witness_policy: Path, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    publish_cosigned(1, 3)
+    text = pdf_text(_report(public.client, index))
+    assert "核验通过" in text
+    assert "the witnesses' cosignatures make the policy's quorum" in _joined_words(text)
+    assert "见证人联署（UTC） Witness cosignatures (UTC)" in text
+    for n in (1, 3):
+        name, key = WITNESS_NAMES[n - 1], WITNESSES[n - 1]
+        assert name in text
+        assert f"2025-12-04 19:20:00 UTC · {key.name}+{key.key_id:08x}" in text
+    assert (
+        WITNESS_NAMES[1] not in text.split("Witness cosignatures (UTC)")[1].split("见证人法定数")[0]
+    )
+    assert f"alliance = 2 of ({', '.join(WITNESS_NAMES)})" in _joined_words(text)
+    assert "已满足 Met" in text
+
+
+def test_it_says_the_quorum_is_not_met_below_it(
+    public: Actor, court: Actor, witness_policy: Path, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    publish_cosigned(2)
+    text = pdf_text(_report(public.client, index))
+    assert "核验未通过" in text
+    assert "lacks the witness cosignatures the log's policy requires" in _joined_words(text)
+    assert f"{WITNESS_NAMES[1]}" in text
+    assert "2025-12-04 19:20:00 UTC" in text
+    assert "未满足 Not met" in text
+
+
+def test_it_has_no_witness_section_without_a_policy(
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    publish_cosigned(1, 2)
+    text = pdf_text(_report(public.client, index))
+    assert "核验通过" in text
+    assert "Witness cosignatures" not in text

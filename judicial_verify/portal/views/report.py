@@ -2,12 +2,14 @@
 
 Anyone may download it; a judge of the anchoring court gets the record's full metadata in
 it. `?sha256=` names a file that was checked against the record, so a file whose content
-differs gets a report that says so.
+differs gets a report that says so. With the log's witness policy (WITNESS_POLICY), the report
+checks the checkpoint's cosignatures against it and lists the witnesses that cosigned.
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +19,22 @@ from django.views.decorators.http import require_safe
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.selectors import Viewer, judge_court, metadata_visible
 from judicial_verify.tlog.entry import SHA256_HEX
+from judicial_verify.tlog.errors import PolicyError
+from judicial_verify.tlog.policy import Policy, parse_policy
 
 from ..report import verification_report
 from .record_numbers import proven_record_or_404
+
+
+def witness_policy() -> Policy | None:
+    """The log's C2SP tlog-policy, read from WITNESS_POLICY; None without one."""
+    path = settings.WITNESS_POLICY
+    if path is None:
+        return None
+    try:
+        return parse_policy(path.read_bytes())
+    except (OSError, PolicyError) as e:
+        raise ImproperlyConfigured(f"WITNESS_POLICY={str(path)!r}: {e}") from None
 
 
 @require_safe
@@ -41,6 +56,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
         generated=timezone.now(),
         document_sha256=checked or None,
+        policy=witness_policy(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'
