@@ -159,7 +159,8 @@ def verify_receipt(
     keys are trusted beside `verifiers` and the checkpoint must also carry
     the cosignatures its quorum requires. `retired` gives the last size of
     each retired key (key_list.py): a checkpoint of a larger tree signed by
-    one is refused before anything else about it counts. Raises NoteError
+    one is refused before its witnesses, entry or proof are looked at, as
+    none of them can make it the log's. Raises NoteError
     (UnknownKeyError, SignatureError), OriginMismatchError, RetiredKeyError,
     QuorumError, MalformedError, EntryError, InclusionProofError or
     DocumentMismatchError.
