@@ -143,15 +143,12 @@ export function renderResult(result) {
     fillSlots(article, { quorum: witnessWords("quorum", result.details) });
   }
   if (result.key === null) article.querySelector("[data-signed-by]").remove();
-  const witnessed = result.witnessed;
-  if (witnessed === null) article.querySelector("[data-witnessed-by]").remove();
-  else {
-    fillSlots(article, {
-      witnessed:
-        witnessed.quorum === NONE
-          ? pageString(STRINGS, "no_witness_required")
-          : witnessWords("witnessed", witnessed),
-    });
+  if (result.witnessed === null) {
+    article.querySelector("[data-witnessed-by]").remove();
+  } else if (result.witnessed.quorum === NONE) {
+    fillSlots(article, { witnessed: pageString(STRINGS, "no_witness_required") });
+  } else {
+    fillSlots(article, { witnessed: witnessWords("witnessed", result.witnessed) });
   }
   fillSlots(article, { index: result.entry.index, key: result.key ?? "" });
   return view;
