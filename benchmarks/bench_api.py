@@ -42,7 +42,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -65,7 +64,7 @@ if TYPE_CHECKING:
     from judicial_verify.records.services import AnchorItem
 
 REDIS_URL = os.environ.get("BENCH_API_REDIS", "redis://127.0.0.1:6379/14")
-DATABASE = "jv_bench_api"
+DATABASE = common.database_name("api")
 NODE_CODE = "bench-court"
 TARGET = hashlib.sha256(b"bench_api: the document verified").hexdigest()
 TARGET_METADATA = {
@@ -84,7 +83,6 @@ TARGET_RATIO, TARGET_P99_MS, TARGET_ENTRIES = 0.6, 50.0, 4_000
 # views, where two long rounds each let it fall on one.
 FULL = {"seconds": 10.0, "rounds": 4, "submit_seconds": 30.0, "log_size": 100_000}
 QUICK = {"seconds": 3.0, "rounds": 2, "submit_seconds": 5.0, "log_size": 10_000}
-READY_SECONDS = 60
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -96,23 +94,6 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 # The log
@@ -166,66 +147,21 @@ def log_build(size: int) -> str:
 # The server and the worker
 
 
-@dataclass(frozen=True)
-class Server:
-    base: str
-    proc: subprocess.Popen[bytes]
-
-    @property
-    def workers(self) -> list[int]:
-        return children(self.proc.pid)
-
-
 def server_env(queue: str) -> dict[str, str]:
-    env = {
-        **os.environ,  # DATABASE_URL, REDIS_URL, STATE_DIR: the run's
-        "DJANGO_SETTINGS_MODULE": "bench_api_settings",
-        "BENCH_API_QUEUE": queue,
-        "DEPLOYMENT": "development",  # production would redirect plain HTTP to HTTPS
-        "LOG_LEVEL": "WARNING",
-    }
-    env.update({f"THROTTLE_{role}": THROTTLE for role in ("ANON", "LAWYER", "JUDGE", "NODE")})
-    return env
+    throttles = {f"THROTTLE_{role}": THROTTLE for role in ("ANON", "LAWYER", "JUDGE", "NODE")}
+    return common.server_env(
+        DJANGO_SETTINGS_MODULE="bench_api_settings", BENCH_API_QUEUE=queue, **throttles
+    )
 
 
 @contextmanager
-def gunicorn(state_dir: Path, workers: int, queue: str) -> Iterator[Server]:
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--no-control-socket",
-               "--pythonpath", str(common.REPO / "benchmarks"),
-               "--access-logfile", str(state_dir / "access.log"),
-               "--logger-class", "judicial_verify.access_log.Logger",
-               "judicial_verify.wsgi"]  # fmt: skip
-    log = (state_dir / "gunicorn.log").open("w")
-    proc = subprocess.Popen(command, cwd=common.CODE, env=server_env(queue), stdout=log, stderr=log)
-    server = Server(f"http://127.0.0.1:{port}", proc)
-    try:
-        wait_ready(server, workers)
+def gunicorn(state_dir: Path, workers: int, queue: str) -> Iterator[common.Server]:
+    with common.gunicorn(state_dir, workers, server_env(queue)) as server:
         warm_workers(server, workers)
         yield server
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        log.close()
 
 
-def wait_ready(server: Server, workers: int) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting: see gunicorn.log in STATE_DIR")
-        try:
-            with urllib.request.urlopen(f"{server.base}/health", timeout=2) as r:  # noqa: S310
-                if r.status == 200 and len(server.workers) == workers:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer /health within {READY_SECONDS} s")
-
-
-def warm_workers(server: Server, workers: int) -> None:
+def warm_workers(server: common.Server, workers: int) -> None:
     """Requests from as many threads as there are workers, so that every worker has imported
     the URLconf and the views and opened its connections before anything is measured."""
 
@@ -328,7 +264,7 @@ def get_json(url: str) -> Any:
         return json.load(r)
 
 
-def answers_check(server: Server) -> None:
+def answers_check(server: common.Server) -> None:
     """Both URLs answer what they should before any load."""
     answer = get_json(f"{server.base}/api/v1/verify?sha256={TARGET}")
     entries = answer["entries"]
@@ -341,7 +277,7 @@ def answers_check(server: Server) -> None:
 
 
 def get_phase(
-    server: Server, args: argparse.Namespace, state_dir: Path
+    server: common.Server, args: argparse.Namespace, state_dir: Path
 ) -> tuple[list[str], list[common.Figure]]:
     answers_check(server)
     script = state_dir / "report.lua"
@@ -359,7 +295,7 @@ def get_phase(
             before = cpu_by_pid(server)
             with py_spy(profile, f"get-{name}", server.workers, args.seconds):
                 run = wrk(name, url, args.seconds, args.connections, script)
-            cpu = cpu_used(before, cpu_by_pid(server))
+            cpu = common.cpu_used(before, cpu_by_pid(server))
             per_request = {group: seconds / run.requests * 1e3 for group, seconds in cpu.items()}
             runs.append(
                 replace(run, web_ms=per_request["web"], postgres_ms=per_request["postgres"])
@@ -504,7 +440,7 @@ def client_main(base: str, token: str, clients: int, seconds: float, first: int)
 
 
 def clients_run(
-    server: Server, token: str, clients: int, seconds: float, first: int
+    server: common.Server, token: str, clients: int, seconds: float, first: int
 ) -> tuple[list[dict[str, Any]], float]:
     """Runs the load process; returns its calls and the CPU seconds it used."""
     command = [sys.executable, str(Path(__file__)), "--client", server.base, str(clients),
@@ -517,53 +453,22 @@ def clients_run(
     return result["calls"], result["cpu"]
 
 
-def postgres_backends(database: str) -> list[int]:
-    """The PostgreSQL server processes serving connections to `database`."""
-    out = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if title.startswith("postgres: ") and f" {database} " in title:
-            out.append(int(proc.name))
-    return out
-
-
 def cpu_by_pid(
-    server: Server, worker: subprocess.Popen[bytes] | None = None
-) -> dict[str, dict[int, float]]:
+    server: common.Server, worker: subprocess.Popen[bytes] | None = None
+) -> common.CpuReading:
     """CPU seconds so far of the gunicorn workers, the Celery worker and the run's PostgreSQL
     backends (only those on this machine: BENCH_POSTGRES elsewhere is not counted)."""
-    groups = {
-        "web": server.workers,
-        "worker": [worker.pid] if worker else [],
-        "postgres": postgres_backends(DATABASE),
-    }
-    out: dict[str, dict[int, float]] = {}
-    for name, pids in groups.items():
-        out[name] = {}
-        for pid in pids:
-            try:
-                out[name][pid] = cpu_seconds(pid)
-            except OSError:  # a backend that ended meanwhile
-                pass
-    return out
-
-
-def cpu_used(
-    before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]
-) -> dict[str, float]:
-    """CPU seconds each group used between two readings (a process new since counts whole;
-    a PostgreSQL backend that ended meanwhile is not counted)."""
-    return {
-        name: sum(t - before.get(name, {}).get(pid, 0.0) for pid, t in pids.items())
-        for name, pids in after.items()
-    }
+    return common.cpu_by_pid(
+        {
+            "web": server.workers,
+            "worker": [worker.pid] if worker else [],
+            "postgres": common.postgres_backends(DATABASE),
+        }
+    )
 
 
 def submit_phase(
-    server: Server, token: str, state_dir: Path, queue: str, args: argparse.Namespace
+    server: common.Server, token: str, state_dir: Path, queue: str, args: argparse.Namespace
 ) -> tuple[list[str], list[common.Figure]]:
     from judicial_verify.ledger.read import checkpoint_latest
 
@@ -579,7 +484,7 @@ def submit_phase(
             calls, client_cpu = clients_run(
                 server, token, args.clients, args.submit_seconds, first=0
             )
-        cpu = cpu_used(cpu_before, cpu_by_pid(server, worker))
+        cpu = common.cpu_used(cpu_before, cpu_by_pid(server, worker))
         cpu["load process"] = client_cpu
         wall = time.monotonic() - wall_before
     added = checkpoint_latest().size - before
@@ -659,11 +564,8 @@ def submit_body(
 
 
 def arguments() -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument(
-        "--workers", type=int, default=2 * cores + 1, help="gunicorn sync workers (2 × cores + 1)"
-    )
+    common.workers_option(p)
     p.add_argument("--connections", type=int, default=10, help="wrk's, in the GET rounds (10)")
     sized = {
         "seconds": "seconds of each GET round",
@@ -671,20 +573,13 @@ def arguments() -> argparse.Namespace:
         "submit_seconds": "seconds of the submission phase",
         "log_size": "entries in the log built first",
     }
-    for name, what in sized.items():
-        p.add_argument(
-            f"--{name.replace('_', '-')}",
-            type=type(FULL[name]),
-            help=f"{what} ({FULL[name]:,g}; {QUICK[name]:,g} with --quick)",
-        )
+    common.sized_options(p, FULL, QUICK, sized)
     p.add_argument("--clients", type=int, default=4, help="submitting threads (4)")
     p.add_argument("--only", choices=["get", "submit"], help="one of the two phases")
     p.add_argument("--py-spy", type=Path, help="a folder for py-spy profiles of the server")
     p.add_argument("--client", nargs=4, help=argparse.SUPPRESS)  # the load process
     args = common.arguments(p)
-    for name, value in (QUICK if args.quick else FULL).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    common.sized_defaults(args, FULL, QUICK)
     if not args.quick and (args.seconds < 10 or args.submit_seconds < 20 or args.rounds < 2):
         p.error("rounds last at least 10 s, two pairs of them, and the submission phase 20 s")
     return args

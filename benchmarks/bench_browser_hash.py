@@ -304,7 +304,7 @@ def main() -> None:
     args = common.arguments(parser)
     plan = QUICK if args.quick else FULL
     machine = common.machine_description()
-    common.django_setup("jv_bench_browser_hash")
+    common.django_setup(common.database_name("browser_hash"))
     folder = Path(tempfile.mkdtemp(prefix="jv-bench-browser-hash-"))
     try:
         path = write_file(folder, plan.size)

@@ -166,7 +166,7 @@ def main() -> None:
     args = common.arguments(parser)
     plan = QUICK_PLAN if args.quick else PLAN
     machine = common.machine_description()
-    common.django_setup("jv_bench_integration")
+    common.django_setup(common.database_name("integration"))
     from judicial_verify.ledger.integrate import log_initialize
 
     common.integration_by_hand()  # the timed log_integrate calls do all the integrating

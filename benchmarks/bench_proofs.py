@@ -47,29 +47,12 @@ BUDGET_SECONDS = 25 * 60
 FILL_SLOWDOWN, PYMERKLE_SLOWDOWN = 0.75, 0.5
 SAMPLES, WARMUP = 2_000, 200
 QUICK_SAMPLES = 200
-SUBMIT_CALL, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
+SUBMIT_CALL = 1_000
 TARGET_SIZE, TARGET_MEDIAN_MS = 10**6, 1.0
 SEED = 9162
 PROVERS = ("database, cold", "database, warm", "tiles in memory", "pymerkle")
 
 Prover = Callable[[int], Sequence[bytes]]
-
-
-def fill(start: int, stop: int) -> float:
-    """Grows the log from `start` to `stop` entries through the real write path; returns the
-    fill rate in entries/s. Pending rows are kept to FILL_CHUNK at a time."""
-    from judicial_verify.ledger.integrate import log_integrate
-    from judicial_verify.ledger.submit import entries_submit
-
-    began = time.perf_counter()
-    for chunk in range(start, stop, FILL_CHUNK):
-        chunk_stop = min(chunk + FILL_CHUNK, stop)
-        for at in range(chunk, chunk_stop, SUBMIT_CALL):
-            entries_submit(entries=common.entries_make(at, min(SUBMIT_CALL, chunk_stop - at)))
-        log_integrate(batch_size=FILL_BATCH)
-    rate = (stop - start) / (time.perf_counter() - began)
-    print(f"filled {start:,} -> {stop:,} at {rate:,.0f} entries/s", flush=True)
-    return rate
 
 
 class Pymerkle:
@@ -246,7 +229,7 @@ def run(started: float, args: argparse.Namespace) -> tuple[list[Measured], str]:
     peer, results, size = Pymerkle(), [], 0
     samples = QUICK_SAMPLES if args.quick else SAMPLES
     for target in QUICK_SIZES if args.quick else SIZES:
-        rate = fill(size, target)
+        rate = common.log_fill(size, target)
         size = target
         results.append(measure(size, rate, peer, samples))
     if args.quick:
@@ -258,7 +241,7 @@ def run(started: float, args: argparse.Namespace) -> tuple[list[Measured], str]:
     else:
         skipped = large_size_verdict(started, size, rate, peer)
     if not skipped:
-        rate = fill(size, LARGE)
+        rate = common.log_fill(size, LARGE)
         results.append(measure(LARGE, rate, peer, samples))
     return results, skipped
 
@@ -349,10 +332,10 @@ def main() -> None:
         parser.error("--large, --no-large and --quick exclude each other")
     started = time.monotonic()
     machine = common.machine_description()
-    common.django_setup("jv_bench_proofs")
+    common.django_setup(common.database_name("proofs"))
     from judicial_verify.ledger.integrate import log_initialize
 
-    common.integration_by_hand()  # fill() integrates, in batches of FILL_BATCH
+    common.integration_by_hand()  # log_fill integrates, in batches of common.FILL_BATCH
     log_initialize()
     results, skipped = run(started, args)
     common.report(

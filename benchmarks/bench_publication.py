@@ -148,7 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     args = common.arguments(parser)
     machine = common.machine_description()
-    state_dir = common.django_setup("jv_bench_publication", redis=True)
+    state_dir = common.django_setup(common.database_name("publication"), redis=True)
     from judicial_verify.ledger.integrate import log_initialize
 
     redis_flush()

@@ -1,11 +1,13 @@
 """What every benchmark shares: its arguments, its own database, Django set up on it,
-entries, the machine description and its part of RESULTS.md.
+entries, servers on loopback and the CPU they use, the machine description and its part of
+RESULTS.md.
 
 A benchmark never touches the test databases others use: it drops and recreates its own
-(`jv_bench_<name>`) through the `postgres` maintenance database before each run, so every run
-starts from an empty log. Nothing from Django or judicial_verify is imported before
-`arguments()` has put the code measured on sys.path: this checkout's, or another's with
-`--code DIR` (compare.py measures an older commit so, with this checkout's scripts).
+(`jv_bench_<name>`; BENCH_DATABASE_PREFIX replaces `jv_bench_`) through the `postgres`
+maintenance database before each run, so every run starts from an empty log. Nothing from
+Django or judicial_verify is imported before `arguments()` has put the code measured on
+sys.path: this checkout's, or another's with `--code DIR` (compare.py measures an older
+commit so, with this checkout's scripts).
 """
 
 import argparse
@@ -16,12 +18,14 @@ import logging
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -42,10 +46,29 @@ CODE = REPO
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 # A Redis database of its own, so a run's queue and cache keys never meet other users'.
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+# What the names of the databases a run recreates begin with (jv_bench_api, ...): another
+# prefix lets several people benchmark on one PostgreSQL server without meeting.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "jv_bench_")
+# Seconds a server started by a run has to answer /health.
+READY_SECONDS = 60
 
 # One fixed salt and time: entries differ only by their number, so runs are comparable.
 _META = hashlib.sha256(b"benchmark metadata").hexdigest()
 _TIME = "2026-11-27T09:00:00.000Z"
+
+
+def database_name(name: str) -> str:
+    """The name of a run's database `name`: jv_bench_<name> unless BENCH_DATABASE_PREFIX says
+    otherwise."""
+    return DATABASE_PREFIX + name
+
+
+def state_dir_make(prefix: str) -> Path:
+    """A temporary STATE_DIR (mode 0700, as mkdtemp makes it), removed when the run ends: it
+    holds signing keys."""
+    state_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+    atexit.register(shutil.rmtree, state_dir, ignore_errors=True)
+    return state_dir
 
 
 def database_recreate(name: str) -> str:
@@ -62,8 +85,7 @@ def database_recreate(name: str) -> str:
 def django_setup(database: str, *, redis: bool = False) -> Path:
     """Creates database `database` afresh, starts Django on it with a temporary STATE_DIR
     (so a fresh signing key) and migrates it; returns the STATE_DIR."""
-    state_dir = Path(tempfile.mkdtemp(prefix=f"{database}-"))
-    atexit.register(shutil.rmtree, state_dir, ignore_errors=True)  # it holds a signing key
+    state_dir = state_dir_make(database)
     os.environ["DJANGO_SETTINGS_MODULE"] = "judicial_verify.settings"
     os.environ["DATABASE_URL"] = database_recreate(database)
     os.environ["STATE_DIR"] = str(state_dir)
@@ -99,6 +121,129 @@ def celery_worker(state_dir: Path, queue: str, **env: str) -> Iterator[subproces
         log.close()
 
 
+# Servers on loopback, and the CPU their processes use
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def workers(self) -> list[int]:
+        return children(self.proc.pid)
+
+
+def server_env(**env: str) -> dict[str, str]:
+    """A server's environment: this process's (DATABASE_URL, STATE_DIR, ...: the run's), served
+    over plain HTTP on loopback, logging warnings only, with `env` over it."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "judicial_verify.settings",
+        "DEPLOYMENT": "development",  # production would redirect plain HTTP to HTTPS
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+
+
+@contextmanager
+def gunicorn(
+    state_dir: Path, workers: int, env: Mapping[str, str], *, name: str = "gunicorn"
+) -> Iterator[Server]:
+    """gunicorn serving judicial_verify.wsgi with `workers` sync workers on a free port of
+    127.0.0.1, in environment `env` (see server_env), with the redacting access log on as in
+    the Dockerfile; logs to `name`.log and `name`-access.log in state_dir. Yields it once
+    every worker runs and /health answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--no-control-socket",
+               "--pythonpath", str(REPO / "benchmarks"),
+               "--access-logfile", str(state_dir / f"{name}-access.log"),
+               "--logger-class", "judicial_verify.access_log.Logger",
+               "judicial_verify.wsgi"]  # fmt: skip
+    log = (state_dir / f"{name}.log").open("w")
+    proc = subprocess.Popen(command, cwd=CODE, env=dict(env), stdout=log, stderr=log)
+    server = Server(f"http://127.0.0.1:{port}", proc)
+    try:
+        _wait_ready(server, workers, state_dir / f"{name}.log")
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+
+
+def _wait_ready(server: Server, workers: int, log: Path) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise SystemExit(f"gunicorn stopped while starting: see {log}")
+        try:
+            with urllib.request.urlopen(f"{server.base}/health", timeout=2) as r:  # noqa: S310
+                if r.status == 200 and len(server.workers) == workers:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer /health within {READY_SECONDS} s")
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to `database`."""
+    out = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            out.append(int(proc.name))
+    return out
+
+
+CpuReading = dict[str, dict[int, float]]
+
+
+def cpu_by_pid(groups: Mapping[str, Sequence[int]]) -> CpuReading:
+    """CPU seconds so far of each group's processes (a process that ended meanwhile, such as a
+    PostgreSQL backend, is left out)."""
+    out: CpuReading = {}
+    for name, pids in groups.items():
+        out[name] = {}
+        for pid in pids:
+            try:
+                out[name][pid] = cpu_seconds(pid)
+            except OSError:
+                pass
+    return out
+
+
+def cpu_used(before: CpuReading, after: CpuReading) -> dict[str, float]:
+    """CPU seconds each group used between two readings (a process new since counts whole;
+    one that ended meanwhile is not counted)."""
+    return {
+        name: sum(t - before.get(name, {}).get(pid, 0.0) for pid, t in pids.items())
+        for name, pids in after.items()
+    }
+
+
 def arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
     """Adds the options every benchmark has, parses the command line, and puts the code to
     measure on sys.path (and on PYTHONPATH, for the servers and workers a run starts)."""
@@ -129,6 +274,41 @@ def arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
         parser.error(f"{args.code} holds no judicial_verify package")
     code_use((args.code or REPO).resolve())
     return args
+
+
+Sizes = Mapping[str, int | float]
+
+
+def _shown(value: int | float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def sized_options(
+    parser: argparse.ArgumentParser, full: Sizes, quick: Sizes, what: Mapping[str, str]
+) -> None:
+    """Adds an option for each of `what`'s names (log_size: --log-size), sizing the run:
+    given on the command line it wins, else sized_defaults sets the full or --quick size."""
+    for name, about in what.items():
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=type(full[name]),
+            help=f"{about} ({_shown(full[name])}; {_shown(quick[name])} with --quick)",
+        )
+
+
+def sized_defaults(args: argparse.Namespace, full: Sizes, quick: Sizes) -> None:
+    """Gives each sizing option not on the command line its full or --quick size."""
+    for name, value in (quick if args.quick else full).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+
+
+def workers_option(parser: argparse.ArgumentParser) -> None:
+    """--workers: the gunicorn sync workers of a run's server, 2 × cores + 1 by default."""
+    default = 2 * (os.cpu_count() or 1) + 1
+    parser.add_argument(
+        "--workers", type=int, default=default, help="gunicorn sync workers (2 × cores + 1)"
+    )
 
 
 def code_use(code: Path) -> None:
@@ -178,6 +358,28 @@ def entry_bytes(start: int, count: int) -> list[bytes]:
     from judicial_verify.tlog.entry import encode_entry
 
     return [encode_entry(e) for e in entries_make(start, count)]
+
+
+# Growing a log through the real write path: entries_submit calls of this many entries,
+# integrated in batches of this many, with at most a chunk pending at a time.
+FILL_SUBMIT, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
+
+
+def log_fill(start: int, stop: int) -> float:
+    """Grows the log from `start` to `stop` entries (entries_make's) through the real write
+    path, integrating by hand (see integration_by_hand); returns the fill rate in entries/s."""
+    from judicial_verify.ledger.integrate import log_integrate
+    from judicial_verify.ledger.submit import entries_submit
+
+    began = time.perf_counter()
+    for chunk in range(start, stop, FILL_CHUNK):
+        chunk_stop = min(chunk + FILL_CHUNK, stop)
+        for at in range(chunk, chunk_stop, FILL_SUBMIT):
+            entries_submit(entries=entries_make(at, min(FILL_SUBMIT, chunk_stop - at)))
+        log_integrate(batch_size=FILL_BATCH)
+    rate = (stop - start) / (time.perf_counter() - began)
+    print(f"filled {start:,} -> {stop:,} at {rate:,.0f} entries/s", flush=True)
+    return rate
 
 
 def timed(fn: Callable[[], object]) -> float:

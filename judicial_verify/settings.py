@@ -104,6 +104,20 @@ def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     return int(value)
 
 
+def _seconds(name: str, *, default: float) -> float:
+    """A positive number of seconds, such as `5` or `0.5`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a positive number of seconds")
+    return seconds
+
+
 def _absolute_path(name: str) -> Path | None:
     """The absolute path in `name`, or None when unset; what it names is checked where used."""
     value = os.environ.get(name, "")
@@ -312,6 +326,8 @@ WITNESS_SIGNING_KEY = _secret("WITNESS_SIGNING_KEY")
 # URL) and the quorum of cosignatures a checkpoint needs before it is published
 # (judicial_verify.ledger.witnessing reads and checks it). Unset: quorum none, no witness.
 WITNESS_POLICY = _absolute_path("WITNESS_POLICY")
+# How long the log waits for one witness's answer to one add-checkpoint request.
+WITNESS_TIMEOUT = _seconds("WITNESS_TIMEOUT", default=5.0)
 
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
 VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)

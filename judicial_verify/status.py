@@ -4,9 +4,12 @@ The database is always needed; Redis and a Celery worker only where REDIS_URL is
 the embedded default tasks run in the web process). The answer is 200 when every needed
 part is up and integration keeps up: "down" (503) when a part is down, "degraded" (503)
 when the oldest pending entry has waited longer than INTEGRATION_BACKLOG_MAX_AGE or the
-integrator has found the log blocked. A load balancer or monitor can act on the status
-code alone. It names no host, URL or error, only the blocked log's reason (an index and
-a size): the details go to the log.
+integrator has found the log blocked. With a witness policy (WITNESS_POLICY), it is
+"degraded" while a witness fails but the others make the quorum, and "down" when they
+cannot (nothing new is published) or the policy is unfit. A load balancer or monitor can
+act on the status code alone. It names no host, URL or error, only the blocked log's
+reason (an index and a size) and the failing witnesses (their names in the published
+policy, and why, in the log's words): the details go to the log.
 
 Asking the workers takes a second (a Celery ping collects replies for that long), so the
 answer is kept in the cache for a few seconds and only one caller at a time asks again;
@@ -20,6 +23,7 @@ from typing import Any
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -31,6 +35,7 @@ from judicial_verify.celery import app
 from judicial_verify.health import database_answers
 from judicial_verify.ledger import read
 from judicial_verify.ledger.integrate import integration_backlog, integration_blocked
+from judicial_verify.ledger.witnessing import witnessing_state
 from judicial_verify.rate_limits import AddressLimit
 
 logger = logging.getLogger(__name__)
@@ -122,6 +127,28 @@ def _integration(database: bool) -> dict[str, Any]:
     return parts
 
 
+def _witnessing(database: bool) -> dict[str, Any]:
+    """The witnessing's state: "not configured" (no policy), "ok", "degraded" or "failing"
+    (with "failing_witnesses"), "misconfigured" (an unfit policy) or "unknown" (no
+    database)."""
+    if not database:
+        return {"witnessing": "unknown"}
+    try:
+        state = witnessing_state()
+    except ImproperlyConfigured:
+        logger.exception("status: the witness policy is unfit")
+        return {"witnessing": "misconfigured"}
+    except DatabaseError:
+        logger.exception("status: cannot read the witnesses' statuses")
+        return {"witnessing": "unknown"}
+    if state is None:
+        return {"witnessing": "not configured"}
+    failing = [
+        {"name": f.name, "error": f.error, "since": f.since.isoformat()} for f in state.failing
+    ]
+    return {"witnessing": state.state, "failing_witnesses": failing}
+
+
 def _parts() -> dict[str, Any]:
     database = database_answers("status")
     parts: dict[str, Any] = {"database": "up" if database else "down"}
@@ -133,7 +160,7 @@ def _parts() -> dict[str, Any]:
         workers = _workers_answering()
         parts |= {"redis": "up", "worker": "up" if workers else "down", "workers": workers}
     parts["log"] = _log() if database else {"size": None, "checkpoint_age_seconds": None}
-    return parts | _integration(database)
+    return parts | _integration(database) | _witnessing(database)
 
 
 @require_safe
@@ -142,7 +169,9 @@ def status(request: HttpRequest) -> JsonResponse:
     """{"status": "up"|"degraded"|"down", "database", "redis", "worker", ["workers"], "log":
     {"size", "checkpoint_age_seconds", ["integrity_alarm"]},
     "integration": "ok"|"behind"|"blocked"|"unknown", ["blocked_reason"],
-    "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"}}:
+    "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"},
+    "witnessing": "not configured"|"ok"|"degraded"|"failing"|"misconfigured"|"unknown",
+    ["failing_witnesses": [{"name", "error", "since"}]]}:
     200 when "up", else 503; 429 to an address that asks too often."""
     if (wait := _STATUS_LIMIT.count(request).wait) is not None:
         body = error_body("throttled", f"too many requests; try again in {wait} seconds")
@@ -155,7 +184,10 @@ def status(request: HttpRequest) -> JsonResponse:
     elif parts["log"].get("integrity_alarm"):
         # Nothing can be answered from the stored log until an operator has looked.
         state = "down"
-    elif parts["integration"] in ("behind", "blocked"):
+    elif parts["witnessing"] in ("failing", "misconfigured"):
+        # Nothing new can be published until enough witnesses answer again.
+        state = "down"
+    elif parts["integration"] in ("behind", "blocked") or parts["witnessing"] == "degraded":
         state = "degraded"
     else:
         state = "up"

@@ -47,13 +47,15 @@ def module(name: str) -> ModuleType:
     return importlib.import_module(name)
 
 
-def test_the_scripts_are_the_five_benchmarks_and_compare() -> None:
+def test_the_scripts_are_the_seven_benchmarks_and_compare() -> None:
     assert [path.name for path in SCRIPTS] == [
         "bench_api.py",
         "bench_browser_hash.py",
         "bench_integration.py",
+        "bench_mirror.py",
         "bench_proofs.py",
         "bench_publication.py",
+        "bench_witness.py",
         "compare.py",
     ]
 

@@ -36,8 +36,10 @@ SETTINGS_VARIABLES = (
     "TRUSTED_PROXIES",
     "VERIFY_UPLOAD_MAX_BYTES",
     "WITNESS_NAME",
+    "WITNESS_POLICY",
     "WITNESS_SIGNING_KEY",
     "WITNESS_SIGNING_KEY_FILE",
+    "WITNESS_TIMEOUT",
 )
 
 PRODUCTION = {
@@ -184,6 +186,32 @@ def test_it_reads_the_witness_signing_key_from_a_file(tmp_path: Path) -> None:
     assert signing_key == repr(key)
 
 
+def test_it_has_no_witness_policy_and_waits_5_seconds_for_a_witness_by_default(
+    tmp_path: Path,
+) -> None:
+    assert printed(tmp_path, "settings.WITNESS_POLICY, settings.WITNESS_TIMEOUT") == "(None, 5.0)"
+
+
+def test_it_reads_the_witness_policy_and_timeout_from_the_environment(tmp_path: Path) -> None:
+    env = {"WITNESS_POLICY": "/etc/judicial-verify/court.policy", "WITNESS_TIMEOUT": "0.5"}
+    expression = "str(settings.WITNESS_POLICY), settings.WITNESS_TIMEOUT"
+    assert printed(tmp_path, expression, **env) == "('/etc/judicial-verify/court.policy', 0.5)"
+
+
+def test_the_system_check_refuses_a_witness_policy_without_the_log_s_key(tmp_path: Path) -> None:
+    made = run(tmp_path, "manage.py", "log_key")
+    assert made.returncode == 0, made.stderr
+    policy = tmp_path / "log.policy"
+    other = "judicial-verify.localhost/log+c752d5b0+Aa2usu20W23ZB3VGmrsQlPu/82rJ8pyfsYmW+LqDxhnY"
+    policy.write_text(f"log {other}\nquorum none\n")
+    result = run(tmp_path, "manage.py", "check", WITNESS_POLICY=str(policy))
+    assert result.returncode != 0
+    assert (
+        f"(ledger.E004) WITNESS_POLICY: it does not name the log's key {made.stdout.strip()} "
+        in (result.stderr)
+    )
+
+
 def test_it_selects_postgresql_through_psycopg_3_with_database_url(tmp_path: Path) -> None:
     url = "postgres://jv:pw@db.internal:5433/judicial_verify"
     expression = (
@@ -234,6 +262,12 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("ADMIN_URL", "/"),
         ("THROTTLE_CODE", "30"),
         ("SESSION_HOURS", "8h"),
+        ("WITNESS_POLICY", "relative/court.policy"),
+        ("WITNESS_TIMEOUT", "0"),
+        ("WITNESS_TIMEOUT", "-1"),
+        ("WITNESS_TIMEOUT", "soon"),
+        ("WITNESS_TIMEOUT", "inf"),
+        ("WITNESS_TIMEOUT", "nan"),
     ],
 )
 def test_it_refuses_a_bad_value_naming_the_variable(

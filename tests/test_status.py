@@ -1,12 +1,12 @@
 """/status: the database, Redis and a Celery worker where REDIS_URL asks for them, how the
-log stands and whether integration keeps up; 200 when all is well, 503 otherwise; a few
-requests a minute per address."""
+log stands, whether integration keeps up and whether the witnesses answer; 200 when all is
+well, 503 otherwise; a few requests a minute per address."""
 
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -15,14 +15,18 @@ import pytest
 from django.conf import LazySettings
 from django.db import OperationalError, connections
 from django.test import Client
+from django.utils import timezone
 
 from judicial_verify.celery import app
 from judicial_verify.ledger.integrate import LogBlocked, log_integrate
-from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry
+from judicial_verify.ledger.keys import log_signer
+from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry, WitnessStatus
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.status import REQUESTS_PER_MINUTE
+from judicial_verify.tlog.cosignature import generate_cosigner_key
 from tests.celery_worker import new_queue, worker_start, worker_stop
 from tests.ledger.conftest import document_entry
+from tests.ledger.fake_witnesses import policy_write
 from tests.ledger.tamper import flip_byte, guards_lifted
 
 
@@ -233,3 +237,98 @@ def test_it_is_degraded_with_503_and_says_why_when_the_log_is_blocked() -> None:
     body = get_status(503)
     assert (body["status"], body["integration"]) == ("degraded", "blocked")
     assert body["blocked_reason"].startswith("an entry row at index 0 lies beyond")
+
+
+@pytest.fixture
+def witness_policy(tmp_path: Path, settings: LazySettings) -> list[str]:
+    """A witness policy of three witnesses, any two a quorum; returns their keys."""
+    vkeys = [generate_cosigner_key(f"w{i}.example/witness")[1] for i in (1, 2, 3)]
+    witnesses = [(f"w{i}", vkey, f"http://127.0.0.1:1/w{i}") for i, vkey in enumerate(vkeys, 1)]
+    settings.WITNESS_POLICY = policy_write(
+        tmp_path / "log.policy",
+        log_signer().verifier_key,
+        witnesses,
+        quorum="alliance",
+        groups=["group alliance 2 w1 w2 w3"],
+    )
+    return vkeys
+
+
+def witness_failed(vkey: str, name: str, error: str = "answered 503") -> datetime:
+    failed = timezone.now()
+    WitnessStatus.objects.create(
+        vkey=vkey, name=name, size=4, cosigned=failed - timedelta(minutes=1), error=error,
+        failed=failed,
+    )  # fmt: skip
+    return failed
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_says_no_witness_is_configured_without_a_policy() -> None:
+    body = get_status(200)
+    assert body["witnessing"] == "not configured"
+    assert "failing_witnesses" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_up_while_no_witness_fails(witness_policy: list[str]) -> None:
+    WitnessStatus.objects.create(vkey=witness_policy[0], name="w1", size=4, cosigned=timezone.now())
+    body = get_status(200)
+    assert (body["status"], body["witnessing"], body["failing_witnesses"]) == ("up", "ok", [])
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_degraded_naming_a_failing_witness_while_the_others_make_the_quorum(
+    witness_policy: list[str],
+) -> None:
+    failed = witness_failed(witness_policy[2], "w3", "no answer within 5 s")
+    body = get_status(503)
+    assert (body["status"], body["witnessing"]) == ("degraded", "degraded")
+    assert body["failing_witnesses"] == [
+        {"name": "w3", "error": "no answer within 5 s", "since": failed.isoformat()}
+    ]
+    assert "127.0.0.1" not in str(body)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_down_when_the_witnesses_not_failing_cannot_make_the_quorum(
+    witness_policy: list[str],
+) -> None:
+    witness_failed(witness_policy[1], "w2")
+    witness_failed(witness_policy[2], "w3")
+    body = get_status(503)
+    assert (body["status"], body["witnessing"]) == ("down", "failing")
+    assert [f["name"] for f in body["failing_witnesses"]] == ["w2", "w3"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_a_witness_that_cosigned_since_it_failed_is_not_failing(
+    witness_policy: list[str],
+) -> None:
+    failed = witness_failed(witness_policy[2], "w3")
+    WitnessStatus.objects.filter(name="w3").update(cosigned=failed + timedelta(seconds=1))
+    assert get_status(200)["witnessing"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_a_witness_the_policy_no_longer_names_does_not_count(
+    witness_policy: list[str],
+) -> None:
+    witness_failed(generate_cosigner_key("gone.example/witness")[1], "w3")
+    assert get_status(200)["witnessing"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_down_when_the_witness_policy_is_unfit(
+    witness_policy: list[str], tmp_path: Path
+) -> None:
+    (tmp_path / "log.policy").write_text("quorum nobody\n")
+    body = get_status(503)
+    assert (body["status"], body["witnessing"]) == ("down", "misconfigured")

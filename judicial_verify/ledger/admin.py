@@ -1,11 +1,12 @@
-"""The ledger in the Django admin: to look at, never to edit. Rows change only by integration."""
+"""The ledger in the Django admin: to look at, never to edit. Rows change only by integration,
+and the witnesses' statuses only by what the witnesses answer."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Checkpoint, Entry, PendingEntry, VerifierKey
+from .models import Checkpoint, Entry, PendingEntry, VerifierKey, WitnessStatus
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,3 +51,13 @@ class CheckpointAdmin(ReadOnlyAdmin):
 @admin.register(VerifierKey)
 class VerifierKeyAdmin(ReadOnlyAdmin):
     list_display = ["vkey", "first_used"]
+
+
+@admin.register(WitnessStatus)
+class WitnessStatusAdmin(ReadOnlyAdmin):
+    list_display = ["name", "is_failing", "size", "cosigned", "failed", "error"]
+    readonly_fields = ["vkey", "name", "size", "cosigned", "failed", "error"]
+
+    @admin.display(description="failing", boolean=True)
+    def is_failing(self, obj: WitnessStatus) -> bool:
+        return obj.failing

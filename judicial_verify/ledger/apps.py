@@ -6,4 +6,4 @@ class LedgerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import lookups  # noqa: F401 (registers field__any)
+        from . import checks, lookups  # noqa: F401 (register the system checks, field__any)

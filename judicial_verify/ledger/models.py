@@ -4,7 +4,8 @@ PendingEntry (submitted, durable, no index) -> Entry (integrated, immutable)
 -> Tile (hash rows, grow only at the right) -> Checkpoint (signed, immutable).
 LogHead is the single row integrators lock to take turns. Database triggers
 (migration 0002) refuse any change to integrated rows, so not even a bug in
-this code can rewrite the ledger.
+this code can rewrite the ledger. WitnessStatus is the log's working memory of
+its witnesses (witnessing.py), not part of the ledger: it changes freely.
 """
 
 from django.db import models
@@ -99,3 +100,38 @@ class LogHead(models.Model):
 
     def __str__(self) -> str:
         return f"log head (size {self.size})"
+
+
+class WitnessStatus(models.Model):
+    """What the log knows of one witness of its policy, by the witness's cosigning key.
+
+    `size` is the tree size the witness last cosigned, as far as the log knows (None:
+    unknown); the log sends it as the add-checkpoint old size, and a 409 corrects it.
+    The witness is failing while its last error is newer than its last cosignature.
+    """
+
+    # The witness's cosignature/v1 verifier key: a witness given a new key is a new witness,
+    # whose size starts unknown.
+    vkey = models.TextField()
+    # Its name in the policy, as last used: the policy may rename it.
+    name = models.TextField()
+    size = models.BigIntegerField(null=True, blank=True)
+    cosigned = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    failed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "witness statuses"
+        # A constraint, not unique=True: on PostgreSQL a unique text field also gets a
+        # second index for LIKE 'prefix%', which no look-up here uses.
+        constraints = [
+            models.UniqueConstraint(fields=["vkey"], name="ledger_witness_status_vkey_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"witness {self.name}"
+
+    @property
+    def failing(self) -> bool:
+        """Whether the witness's last answer was a failure."""
+        return self.failed is not None and (self.cosigned is None or self.failed > self.cosigned)

@@ -35,7 +35,7 @@ from judicial_verify.tlog.tree import (
 )
 from judicial_verify.tlog.tree import inclusion_proofs as inclusion_proofs_batch
 
-from .models import Checkpoint, Entry, PendingEntry, VerifierKey
+from .models import Checkpoint, Entry, PendingEntry, VerifierKey, WitnessStatus
 from .tile_store import hash_reader, tiles_read
 
 logger = logging.getLogger(__name__)
@@ -229,11 +229,28 @@ def entry_get(index: int) -> StoredEntry:
     return found[0]
 
 
-def entries_by_sha256(sha256: str, *, size: int) -> list[StoredEntry]:
-    """Returns the entries anchoring the document with this SHA-256 (hex, lower case) in the
-    tree of `size` leaves, oldest first."""
-    rows = Entry.objects.filter(sha256=sha256, index__lt=size).order_by("index")
-    return _stored(rows.values_list(*_ENTRY_COLUMNS))
+# The newest checkpoint's id beside each entry anchoring a document in that checkpoint's
+# tree, oldest first; the id alone (entry columns NULL) when none does. A verification's
+# reads of the ledger, in one statement and so one round trip to the database.
+NEWEST_CHECKPOINT_AND_ENTRIES_BY_SHA256 = """
+SELECT c.id, e."index", e.submission, e.data, e.sha256
+FROM (SELECT id, size FROM ledger_checkpoint ORDER BY id DESC LIMIT 1) AS c
+LEFT JOIN ledger_entry AS e ON e.sha256 = %s AND e."index" < c.size
+ORDER BY e."index"
+"""
+
+
+def anchoring_entries(sha256: str) -> tuple[Checkpoint, list[StoredEntry]]:
+    """Returns the newest checkpoint and the entries anchoring the document with this
+    SHA-256 (hex, lower case) in its tree, oldest first; raises NotFound before the log's
+    first checkpoint."""
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST_CHECKPOINT_AND_ENTRIES_BY_SHA256, [sha256])
+        rows = cursor.fetchall()
+    if not rows:
+        raise NotFound("the log has not signed a checkpoint yet")
+    checkpoint = _checkpoint_by_id(rows[0][0])
+    return checkpoint, _stored(row[1:] for row in rows if row[1] is not None)
 
 
 def entries_of_submissions(submissions: Sequence[int]) -> list[StoredEntry]:
@@ -441,3 +458,9 @@ def submissions_as_stored(submissions: Sequence[int]) -> dict[int, tuple[str, by
         for pid, data in PendingEntry.objects.filter(id__in=waiting).values_list("id", "data"):
             found[pid] = (f"pending entry {pid}", bytes(data))
     return found
+
+
+def witness_statuses(vkeys: Sequence[str]) -> dict[str, WitnessStatus]:
+    """Returns what the log knows of each witness with these cosigning keys, by key; a
+    witness never asked is left out."""
+    return {row.vkey: row for row in WitnessStatus.objects.filter(vkey__in=vkeys)}

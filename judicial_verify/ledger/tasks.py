@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from .integrate import LogBlocked, log_integrate
+from .witnessing import QuorumNotMet
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ def integrate_pending() -> int:
     except LogBlocked:
         # Reported by the integrator, once; failing the task would only repeat it each
         # sweep, and in-process fail the submission that queued it.
+        return 0
+    except QuorumNotMet as e:
+        # The entries stay pending and the next sweep asks the witnesses again; in-process,
+        # the submission that queued this must not fail for it.
+        log.error("not published: %s", e)
         return 0
 
 

@@ -3,27 +3,27 @@
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 
 from judicial_verify.tlog.tile import Tile as TileCoord
 from judicial_verify.tlog.tile import TileCache, TileHashReader, edge_tiles
 
 from .models import Tile
 
+# The stored tiles at some coordinates; {coordinates} is one "(%s, %s)", level and index, a
+# tile (a proof needs a tile or two of each level).
+TILES_AT = 'SELECT level, "index", data FROM ledger_tile WHERE (level, "index") IN ({coordinates})'
+
 
 def tiles_read(coords: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """Returns the stored data of each (level, index) that exists, in one query."""
-    # One condition a level: a proof needs a tile or two of each.
-    by_level: dict[int, list[int]] = {}
-    for level, index in set(coords):
-        by_level.setdefault(level, []).append(index)
-    if not by_level:
+    wanted = sorted(set(coords))
+    if not wanted:
         return {}
-    match = Q()
-    for level, indices in by_level.items():
-        match |= Q(level=level, index__in=indices)
-    rows = Tile.objects.filter(match).values_list("level", "index", "data")
-    return {(level, index): bytes(data) for level, index, data in rows}
+    sql = TILES_AT.format(coordinates=", ".join(["(%s, %s)"] * len(wanted)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [n for coord in wanted for n in coord])
+        return {(level, index): bytes(data) for level, index, data in cursor.fetchall()}
 
 
 def read_tiles(tiles: Sequence[TileCoord]) -> list[bytes]:

@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(rf"^(?P<path>tile/.{{1,{TILE_PATH_MAX - len('tile/')}}})$", views.tile, name="tile"),
     path("key", views.key, name="key"),
     path("keys", views.keys, name="keys"),
+    path("policy", views.policy, name="policy"),
 ]

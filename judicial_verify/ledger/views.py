@@ -1,4 +1,5 @@
-"""The C2SP tlog-tiles HTTP API and the published verifier keys. Thin: read.py does the work."""
+"""The C2SP tlog-tiles HTTP API, the published verifier keys and witness policy. Thin: read.py
+and witnessing.py do the work."""
 
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from judicial_verify.tlog.errors import TileError
 from judicial_verify.tlog.key_list import format_key_list
 from judicial_verify.tlog.tile import Tile, parse_tile_path
 
-from . import read
+from . import read, witnessing
 
 TEXT = "text/plain; charset=utf-8"
 BINARY = "application/octet-stream"
@@ -73,3 +74,14 @@ def keys(request: HttpRequest) -> HttpResponse:
     """The log's key list: every verifier key that ever signed a checkpoint, newest first, one
     a line, a retired one followed by ` retired <size of the last tree it signed>`."""
     return text_response(format_key_list((k.vkey, k.last_size) for k in read.key_list()))
+
+
+@require_safe
+def policy(request: HttpRequest) -> HttpResponse:
+    """The log's C2SP tlog-policy file as it is configured, byte for byte; 404 without one."""
+    loaded = witnessing.witness_policy()
+    if loaded is None:
+        return text_response("this log has no witness policy (quorum none)\n", 404, ERROR)
+    response = HttpResponse(loaded.text, content_type=TEXT)
+    response["Cache-Control"] = MUTABLE
+    return response

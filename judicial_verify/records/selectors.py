@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Q
 
 from judicial_verify.ledger import read
@@ -14,6 +15,32 @@ from judicial_verify.tlog.entry import Entry
 from .codes import CodeError, code_hash, code_normalize
 from .kinds import KINDS, Audience, RecordKind, visible_metadata
 from .models import Node, Profile, Record
+
+# The records of a verification's entries with their nodes, in one statement, without the
+# metadata and salt the public never sees (metadata_visible reads them for whom may).
+RECORDS_WITH_NODES = """
+SELECT r.id, r.node_id, r.kind, r.sha256, r.ref, r.submission, n.id, n.code, n.name, n.type
+FROM records_record AS r JOIN records_node AS n ON n.id = r.node_id
+WHERE r.submission IN ({submissions})
+"""
+# The columns each model gets from a row, in the order of the model's fields (as from_db
+# needs them); the fields left out are deferred.
+_RECORD_FIELDS = ("id", "node_id", "kind", "sha256", "ref", "submission")
+_NODE_FIELDS = ("id", "code", "name", "type")
+
+
+def _records_verified(submissions: Sequence[int]) -> dict[int, Record]:
+    """The records of these submissions, each with its node, by submission id."""
+    placeholders = ", ".join(["%s"] * len(submissions))
+    with connection.cursor() as cursor:
+        cursor.execute(RECORDS_WITH_NODES.format(submissions=placeholders), submissions)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        record = Record.from_db(connection.alias, _RECORD_FIELDS, row[: len(_RECORD_FIELDS)])
+        record.node = Node.from_db(connection.alias, _NODE_FIELDS, row[len(_RECORD_FIELDS) :])
+        found[record.submission] = record
+    return found
 
 
 @dataclass(frozen=True)
@@ -128,17 +155,14 @@ class Verification:
 def verification_by_sha256(sha256: str) -> Verification:
     """Public verification of a document by its SHA-256 (hex, lower case)."""
     try:
-        checkpoint = read.checkpoint_latest()
+        # Only entries this checkpoint covers, so each has a proof in it.
+        checkpoint, stored = read.anchoring_entries(sha256)
     except read.NotFound:  # an empty log: nothing is anchored, and no key has signed
         return Verification(entries=[], verifier_keys=())
     keys = tuple(read.verifier_keys_as_of(checkpoint))
-    # Only entries this checkpoint covers, so each has a proof in it.
-    stored = read.entries_by_sha256(sha256, size=checkpoint.size)
     if not stored:
         return Verification(entries=[], verifier_keys=keys)
-    # The public never sees a record's metadata; metadata_visible reads it for whom may.
-    records = Record.objects.select_related("node").defer("metadata", "salt")
-    views = _views(stored, records.in_bulk([s.submission for s in stored], field_name="submission"))
+    views = _views(stored, _records_verified([s.submission for s in stored]))
     proofs = read.inclusion_proofs(checkpoint, stored)
     return Verification(
         entries=[ProvenEntry(view=v, proof=proofs[v.index]) for v in views],

@@ -131,6 +131,25 @@ def _sha256_of(index: int) -> str:
     return str(Entry.objects.get(index=index).sha256)
 
 
+def test_a_documents_entries_are_those_in_the_newest_checkpoints_tree(grow: Grow) -> None:
+    grow(5)
+    sha256 = _sha256_of(2)
+    # The same document at index 5: stored, but in no checkpoint yet.
+    with guards_lifted("ledger_entry"):
+        Entry.objects.create(
+            index=5, submission=10**9, data=Entry.objects.get(index=2).data, sha256=sha256
+        )
+    checkpoint, entries = read.anchoring_entries(sha256)
+    assert checkpoint.size == 5
+    assert [e.index for e in entries] == [2]
+    assert read.anchoring_entries(hashlib.sha256(b"never anchored").hexdigest())[1] == []
+
+
+def test_nothing_is_anchored_before_the_first_checkpoint() -> None:
+    with pytest.raises(read.NotFound):
+        read.anchoring_entries(hashlib.sha256(b"a document").hexdigest())
+
+
 def test_an_entry_whose_bytes_do_not_decode_is_an_integrity_alarm_logged_by_its_index(
     grow: Grow, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -151,7 +170,7 @@ def test_an_entry_whose_bytes_name_another_document_is_an_integrity_alarm(grow: 
     with guards_lifted("ledger_entry"):
         Entry.objects.filter(index=2).update(data=data)
     with pytest.raises(read.IntegrityAlarm) as alarm:
-        read.entries_by_sha256(sha256, size=5)
+        read.anchoring_entries(sha256)
     assert alarm.value.row == "entry 2"
 
 
@@ -175,9 +194,9 @@ def test_a_verifications_proof_through_a_changed_tile_is_an_integrity_alarm(grow
     with guards_lifted("ledger_tile"):
         TileRow.objects.filter(pk=tile.pk).update(data=flip_byte(bytes(tile.data), 4 * 32 + 1))
     tile_store.TILE_CACHE.clear()
-    entries = read.entries_by_sha256(_sha256_of(5), size=20)
+    checkpoint, entries = read.anchoring_entries(_sha256_of(5))
     with pytest.raises(read.IntegrityAlarm):
-        read.inclusion_proofs(read.checkpoint_latest(), entries)
+        read.inclusion_proofs(checkpoint, entries)
 
 
 def test_a_checkpoint_whose_note_does_not_verify_is_an_integrity_alarm(grow: Grow) -> None:

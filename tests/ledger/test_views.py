@@ -1,12 +1,15 @@
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 
 from judicial_verify.ledger import models, read, tile_store
 from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.urls import TILE_PATH_MAX
+from judicial_verify.tlog.cosignature import generate_cosigner_key
 from judicial_verify.tlog.key_list import ListedKey, parse_key_list
 from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, parse_entry_bundle
@@ -166,3 +169,28 @@ def test_a_tile_shorter_than_the_checkpoint_needs_is_a_503(client: Client, grow:
         models.Tile.objects.filter(pk=tile.pk).update(data=bytes(tile.data)[: 10 * 32])
     tile_store.TILE_CACHE.clear()
     assert client.get("/log/tile/0/000.p/20").status_code == 503
+
+
+def test_it_serves_the_witness_policy_byte_for_byte(
+    client: Client, settings: LazySettings, tmp_path: Path
+) -> None:
+    # Comments and names with the high bit set are the file's own: served as they are.
+    witness = generate_cosigner_key("notary.example/witness")[1]
+    text = (
+        f"# 本院见证策略\nlog {log_signer().verifier_key}\n"
+        f"witness 公证处 {witness} https://notary.example/witness\nquorum 公证处\n"
+    ).encode()
+    (tmp_path / "log.policy").write_bytes(text)
+    settings.WITNESS_POLICY = tmp_path / "log.policy"
+    response = client.get("/log/policy")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Cache-Control"] == "public, max-age=2"
+    assert response.content == text
+    assert client.post("/log/policy").status_code == 405
+
+
+def test_it_answers_404_for_the_policy_of_a_log_without_witnesses(client: Client) -> None:
+    response = client.get("/log/policy")
+    assert response.status_code == 404
+    assert response.content == b"this log has no witness policy (quorum none)\n"
