@@ -6,24 +6,24 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import LazySettings, settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.keys import log_signer, verifier_key_record
-from judicial_verify.ledger.models import Checkpoint
+from judicial_verify.ledger.keys import log_signer
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.kinds import MAX_LIST_ITEMS, MAX_METADATA_BYTES
 from judicial_verify.records.selectors import entry_view
-from judicial_verify.tlog.cosignature import Cosigner, format_signature_line, generate_cosigner_key
-from judicial_verify.tlog.note import sign_note
 from tests.anchoring import TITLE, anchor
+from tests.ledger.fake_witnesses import FakeWitness, Reply, close_all, fake_witness, policy_write
 from tests.people import Actor, node_of, sha
 from tests.service_discipline import services_required
 
@@ -317,78 +317,93 @@ def test_it_refuses_more_reports_than_the_rate_from_one_address(
 # --- the witnesses' cosignatures, with the log's witness policy ---------------------------
 
 WITNESS_NAMES = ["北京市人民检察院", "北京市方正公证处", "北京仲裁委员会"]
-WITNESSES = [Cosigner(generate_cosigner_key(f"w{i}.example/witness")[0]) for i in (1, 2, 3)]
-COSIGNED_AT = 1_764_876_000  # 2025-12-04T19:20:00Z
+ALLIANCE = f"group alliance 2 {' '.join(WITNESS_NAMES)}"
+ANY_ONE = f"group any-one any {' '.join(WITNESS_NAMES)}"
+COSIGNED = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC · (w\d\.example/witness\+[0-9a-f]{8})")
 
 
 @pytest.fixture
-def witness_policy(settings: LazySettings, tmp_path: Path, court: Actor) -> Path:
-    """The log's policy: its key, three witnesses, two of which must cosign."""
-    path = tmp_path / "log.policy"
-    lines = [f"log {log_signer().verifier_key}"]
-    lines += [
-        f"witness {n} {w.verifier_key}" for n, w in zip(WITNESS_NAMES, WITNESSES, strict=True)
-    ]
-    lines += [f"group alliance 2 {' '.join(WITNESS_NAMES)}", "quorum alliance"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    settings.WITNESS_POLICY = path
-    return path
+def witnesses() -> Iterator[list[FakeWitness]]:
+    """Three witnesses on loopback ports that cosign what the log sends them."""
+    started = [fake_witness(f"w{i}") for i in (1, 2, 3)]
+    yield started
+    close_all(started)
 
 
-def publish_cosigned(*witnesses: int) -> None:
-    """The log's tree as it stands, signed by the log and cosigned by the numbered witnesses,
-    as the log publishes a checkpoint once its witnesses have cosigned it."""
-    latest = read.checkpoint_latest()
-    text = bytes(latest.note).decode().split("\n\n")[0] + "\n"
-    signer = log_signer()
-    cosignatures = [WITNESSES[n - 1].cosign(text, COSIGNED_AT) for n in witnesses]
-    Checkpoint.objects.create(
-        size=latest.size,
-        root_hash=latest.root_hash,
-        note=sign_note(text, [signer]) + "".join(map(format_signature_line, cosignatures)).encode(),
-        key=verifier_key_record(signer),
-        signed=latest.signed,
-    )
+def policy(path: Path, witnesses: list[FakeWitness], *, quorum: str, groups: list[str]) -> Path:
+    """The log's policy naming the three witnesses by their institutions."""
+    lines = [(n, w.vkey, w.url) for n, w in zip(WITNESS_NAMES, witnesses, strict=True)]
+    return policy_write(path, log_signer().verifier_key, lines, quorum=quorum, groups=groups)
+
+
+def refuse(witness: FakeWitness) -> None:
+    """The witness refuses every request from now on."""
+    witness.answers.extend([lambda body: Reply(status=403, body=b"not cosigning\n")] * 10)
 
 
 def test_it_lists_the_witnesses_that_cosigned_and_when(
-    public: Actor, court: Actor, witness_policy: Path, pdf_text: Callable[[bytes], str]
+    public: Actor,
+    court: Actor,
+    witnesses: list[FakeWitness],
+    settings: LazySettings,
+    tmp_path: Path,
+    pdf_text: Callable[[bytes], str],
 ) -> None:
+    refuse(witnesses[1])
+    settings.WITNESS_POLICY = policy(
+        tmp_path / "log.policy", witnesses, quorum="alliance", groups=[ALLIANCE]
+    )
+    before = timezone.now().replace(microsecond=0, tzinfo=None)
     index = anchor(node_of(court), sha("judgment"))
-    publish_cosigned(1, 3)
     text = pdf_text(_report(public.client, index))
     assert "核验通过" in text
     assert "the witnesses' cosignatures make the policy's quorum" in _joined_words(text)
     assert "见证人联署（UTC） Witness cosignatures (UTC)" in text
-    for n in (1, 3):
-        name, key = WITNESS_NAMES[n - 1], WITNESSES[n - 1]
-        assert name in text
-        assert f"2025-12-04 19:20:00 UTC · {key.name}+{key.key_id:08x}" in text
-    assert (
-        WITNESS_NAMES[1] not in text.split("Witness cosignatures (UTC)")[1].split("见证人法定数")[0]
-    )
-    assert f"alliance = 2 of ({', '.join(WITNESS_NAMES)})" in _joined_words(text)
-    assert "已满足 Met" in text
+    section = text.split("Witness cosignatures (UTC)")[1].split("证明摘要")[0]
+    assert [name for name in WITNESS_NAMES if name in section.split("见证人法定数")[0]] == [
+        WITNESS_NAMES[0],
+        WITNESS_NAMES[2],
+    ]
+    keys = {f"{w.cosigner.name}+{w.cosigner.key_id:08x}" for w in (witnesses[0], witnesses[2])}
+    cosigned = COSIGNED.findall(section)
+    assert {key for _, key in cosigned} == keys
+    for time, _ in cosigned:
+        assert datetime.fromisoformat(time) >= before
+    assert f"alliance = 2 of ({', '.join(WITNESS_NAMES)})" in _joined_words(section)
+    assert "已满足 Met" in section
 
 
-def test_it_says_the_quorum_is_not_met_below_it(
-    public: Actor, court: Actor, witness_policy: Path, pdf_text: Callable[[bytes], str]
+def test_it_says_the_quorum_is_not_met_when_the_policy_asks_more_than_was_cosigned(
+    public: Actor,
+    court: Actor,
+    witnesses: list[FakeWitness],
+    settings: LazySettings,
+    tmp_path: Path,
+    pdf_text: Callable[[bytes], str],
 ) -> None:
+    # Published when one witness was enough; the policy now asks for two of the three.
+    refuse(witnesses[0])
+    refuse(witnesses[2])
+    settings.WITNESS_POLICY = policy(
+        tmp_path / "lenient.policy", witnesses, quorum="any-one", groups=[ANY_ONE]
+    )
     index = anchor(node_of(court), sha("judgment"))
-    publish_cosigned(2)
+    settings.WITNESS_POLICY = policy(
+        tmp_path / "stricter.policy", witnesses, quorum="alliance", groups=[ALLIANCE]
+    )
     text = pdf_text(_report(public.client, index))
     assert "核验未通过" in text
     assert "lacks the witness cosignatures the log's policy requires" in _joined_words(text)
-    assert f"{WITNESS_NAMES[1]}" in text
-    assert "2025-12-04 19:20:00 UTC" in text
-    assert "未满足 Not met" in text
+    section = text.split("Witness cosignatures (UTC)")[1].split("证明摘要")[0]
+    assert WITNESS_NAMES[1] in section
+    assert len(COSIGNED.findall(section)) == 1
+    assert "未满足 Not met" in section
 
 
 def test_it_has_no_witness_section_without_a_policy(
     public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
 ) -> None:
     index = anchor(node_of(court), sha("judgment"))
-    publish_cosigned(1, 2)
     text = pdf_text(_report(public.client, index))
     assert "核验通过" in text
     assert "Witness cosignatures" not in text

@@ -9,32 +9,19 @@ checks the checkpoint's cosignatures against it and lists the witnesses that cos
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from judicial_verify.ledger.witnessing import witness_policy
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.selectors import Viewer, judge_court, metadata_visible
 from judicial_verify.tlog.entry import SHA256_HEX
-from judicial_verify.tlog.errors import PolicyError
-from judicial_verify.tlog.policy import Policy, parse_policy
 
 from ..report import verification_report
 from .record_numbers import proven_record_or_404
-
-
-def witness_policy() -> Policy | None:
-    """The log's C2SP tlog-policy, read from WITNESS_POLICY; None without one."""
-    path = settings.WITNESS_POLICY
-    if path is None:
-        return None
-    try:
-        return parse_policy(path.read_bytes())
-    except (OSError, PolicyError) as e:
-        raise ImproperlyConfigured(f"WITNESS_POLICY={str(path)!r}: {e}") from None
 
 
 @require_safe
@@ -49,6 +36,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
     view = proven.view
     viewer = Viewer(court=judge_court(user=request.user))
     query = urlencode({"sha256": view.entry.sha256, "index": view.index})
+    loaded = witness_policy()
     pdf = verification_report(
         view=view,
         proof=proven.proof,
@@ -56,7 +44,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
         generated=timezone.now(),
         document_sha256=checked or None,
-        policy=witness_policy(),
+        policy=None if loaded is None else loaded.policy,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'
