@@ -6,6 +6,7 @@ with what it asks to be believed."""
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
@@ -13,21 +14,16 @@ from judicial_verify.ledger import read
 
 register = template.Library()
 
-# The log's C2SP tlog-policy (its witnesses and their quorum), beside its key list: text/plain,
-# or 404 when the log has none.
-POLICY_URL = "/log/policy"
-
-
 @register.simple_tag
 def pinned_log() -> SafeString:
     """`<script id="pinned-log" type="application/json">` holding the log's origin, its keys
     as /log/keys lists them (sizes as decimal strings: they may exceed a JavaScript number)
-    and its policy's address."""
+    and the address of its C2SP tlog-policy (text/plain, 404 when it has none)."""
     keys = read.key_list()
     log = {
         "origin": settings.LOG_ORIGIN,
         "verifier_keys": [key.vkey for key in keys],
         "retired": {key.vkey: str(key.last_size) for key in keys if key.last_size is not None},
-        "policy_url": POLICY_URL,
+        "policy_url": reverse("ledger:policy"),
     }
     return json_script(log, "pinned-log")
