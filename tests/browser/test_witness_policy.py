@@ -3,21 +3,26 @@
 WebCrypto, and says which institutions vouched and when, in words; below the quorum it refuses.
 Without a policy (404) it checks as it did before there were witnesses.
 
-The policy is served here by the browser's route, and the cosignatures added to the answer's
-checkpoint by test witness keys, as the log's witnesses would have."""
+Most tests serve the policy by the browser's route and add the cosignatures to the answer's
+checkpoint with test witness keys, as the log's witnesses would have; one runs the log with its
+witnesses (main's fake witnesses on loopback) and /log/policy as they are."""
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.utils import translation
 from playwright.sync_api import Locator, Page, Route, expect
 
+from judicial_verify.ledger.keys import log_signer
 from judicial_verify.records.models import Node
 from judicial_verify.tlog.cosignature import Cosigner, format_signature_line, generate_cosigner_key
 from judicial_verify.tlog.errors import PolicyError
 from judicial_verify.tlog.note import Signature, Signer, generate_signer_key, sign_note
 from judicial_verify.tlog.policy import parse_policy, valid_cosignatures
+from tests.ledger.fake_witnesses import FakeWitness, close_all, fake_witness, policy_write
 
 from .conftest import Visit, anchor, screenshot
 from .test_browser_verification import DOCUMENT, Answer, open_result
@@ -89,6 +94,39 @@ def test_a_quorum_of_cosignatures_is_verified_naming_the_witnesses_and_times(
         f"{NAMES[2]} (cosigned 2025-12-04 19:20:00 UTC)."
     )
     screenshot(visit.page, "cosigned-in-browser")
+
+
+@pytest.fixture
+def alliance(settings: LazySettings, tmp_path: Path) -> Iterator[list[FakeWitness]]:
+    """The log's witness policy, three witnesses that cosign on loopback, two a quorum."""
+    witnesses = [fake_witness(f"w{i}") for i in (1, 2, 3)]
+    lines = [(name, w.vkey, w.url) for name, w in zip(NAMES, witnesses, strict=True)]
+    settings.WITNESS_POLICY = policy_write(
+        tmp_path / "log.policy",
+        log_signer().verifier_key,
+        lines,
+        quorum="alliance",
+        groups=[f"group alliance 2 {' '.join(NAMES)}"],
+    )
+    yield witnesses
+    close_all(witnesses)
+
+
+def test_the_log_s_own_cosigned_checkpoint_and_policy_are_verified(
+    visit: Visit, court: Node, tmp_path: Path, alliance: list[FakeWitness]
+) -> None:
+    page = visit.page
+    open_result(page, court, tmp_path)
+    check = page.locator("[data-browser-check]")
+    expect(check).to_have_attribute("data-verdict", "verified")
+    cosigned = r"\(cosigned \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)"
+    expect(check.locator("[data-witnessed-by]")).to_have_text(
+        re.compile(
+            rf"^Cosigned by 3 of the 3 alliance witnesses \(2 required\): {NAMES[0]} "
+            rf"{cosigned}, {NAMES[1]} {cosigned}, and {NAMES[2]} {cosigned}\.$"
+        )
+    )
+    assert any(url.endswith("/log/policy") for _, url, _ in visit.requests)
 
 
 def test_all_three_witnesses_are_named_when_all_cosigned(
