@@ -45,12 +45,15 @@ export function checkServedDocument(checkUrl, sha256, csrfToken) {
 /** The log's witness policy (C2SP tlog-policy) as text, or null when it has none (404). */
 export async function logPolicy(url) {
   let response;
+  let text;
   try {
     response = await fetch(new URL(url, location.href), { headers: { Accept: "text/plain" } });
+    // Read whatever the answer, so the request ends: one left unread stays open in the browser.
+    text = await response.text();
   } catch (error) {
     throw new ApiError(String(error));
   }
   if (response.status === 404) return null;
   if (!response.ok) throw new ApiError(`${response.url}: HTTP ${response.status}`);
-  return response.text();
+  return text;
 }
