@@ -3,20 +3,24 @@ the last tree it signed, and /log/keys says so. A thief who copied the key befor
 larger tree with it, holding an entry the log never had: the offline verifier, given the log's
 key list, refuses that receipt, though it is valid in every other way."""
 
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.conf import LazySettings
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.keys import log_signer
+from judicial_verify.ledger.keys import NEXT_KEY_FILE_NAME, log_signer
+from judicial_verify.ledger.models import VerifierKey
 from judicial_verify.tlog.cli import ExitCode
 from judicial_verify.tlog.note import Signer
 from judicial_verify.tlog.receipt import format_receipt
+from tests.ledger.fake_witnesses import FakeWitness, close_all, fake_witness, policy_write
 from tests.offline_verifier import run_cli
 from tests.stolen_key import forged_receipt, key_copy
 
@@ -132,3 +136,86 @@ def test_a_receipt_issued_after_the_rotation_verifies_with_the_key_list(
     result = run_cli("verify", "--receipt", receipt, "--key", forgery.keys)
     assert result.returncode == ExitCode.VERIFIED, result.stderr
     assert "retired" not in result.stdout
+
+
+# --- rotating a log that publishes with witnesses ------------------------------------------
+
+
+@pytest.fixture
+def witnesses() -> Iterator[list[FakeWitness]]:
+    started = [fake_witness(f"w{i}") for i in (1, 2)]
+    yield started
+    close_all(started)
+
+
+def policy_naming(path: Path, witnesses: list[FakeWitness], *log_vkeys: str) -> Path:
+    """The log's policy naming these log keys and the two witnesses, either a quorum."""
+    lines = [(w.name, w.vkey, w.url) for w in witnesses]
+    policy_write(path, log_vkeys[0], lines, quorum="any", groups=["group any any w1 w2"])
+    extra = "".join(f"log {vkey}\n" for vkey in log_vkeys[1:])
+    path.write_text(extra + path.read_text())
+    return path
+
+
+def rotate(*args: str) -> str:
+    out = StringIO()
+    call_command("rotate_log_key", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_prepare_makes_the_next_key_once_mode_0600_and_leaves_the_log_s_key(
+    grow: Grow, log_state: Path
+) -> None:
+    grow(2)
+    current = log_signer().verifier_key
+    prepared = rotate("--prepare")
+    assert rotate("--prepare") == prepared != current
+    assert stat.S_IMODE((log_state / NEXT_KEY_FILE_NAME).stat().st_mode) == 0o600
+    assert log_signer().verifier_key == current
+    assert Client().get("/log/keys").content.decode() == f"{current}\n"
+
+
+def test_the_rotation_signs_with_the_prepared_key_and_destroys_its_file(
+    grow: Grow, log_state: Path
+) -> None:
+    grow(2)
+    prepared = rotate("--prepare")
+    assert rotate() == prepared == log_signer().verifier_key
+    assert not (log_state / NEXT_KEY_FILE_NAME).exists()
+    assert read.checkpoint_latest().key.vkey == prepared
+
+
+def test_with_witnesses_a_rotation_to_a_key_the_policy_does_not_name_is_refused(
+    grow: Grow, witnesses: list[FakeWitness], settings: LazySettings, tmp_path: Path
+) -> None:
+    current = log_signer().verifier_key
+    settings.WITNESS_POLICY = policy_naming(tmp_path / "log.policy", witnesses, current)
+    grow(3)
+    with pytest.raises(CommandError, match=r"run `rotate_log_key --prepare` first"):
+        rotate()
+    rotate("--prepare")
+    with pytest.raises(CommandError, match="does not name the log's key"):
+        rotate()
+    # Nothing changed: the old key still signs, and is not retired.
+    assert log_signer().verifier_key == current
+    assert VerifierKey.objects.get(vkey=current).last_size is None
+    grow(1)
+    assert read.checkpoint_latest().key.vkey == current
+
+
+def test_with_witnesses_the_prepared_key_named_in_the_policy_rotates_and_publishes(
+    grow: Grow, witnesses: list[FakeWitness], settings: LazySettings, tmp_path: Path
+) -> None:
+    old = log_signer().verifier_key
+    path = tmp_path / "log.policy"
+    settings.WITNESS_POLICY = policy_naming(path, witnesses, old)
+    grow(3)
+    new = rotate("--prepare")
+    settings.WITNESS_POLICY = policy_naming(tmp_path / "next.policy", witnesses, old, new)
+    assert rotate() == new
+    latest = read.checkpoint_latest()
+    assert (latest.size, latest.key.vkey) == (3, new)
+    assert b"w1.example/witness" in bytes(latest.note)
+    assert VerifierKey.objects.get(vkey=old).last_size == 3
+    grow(2)
+    assert read.checkpoint_latest().size == 5
