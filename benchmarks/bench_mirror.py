@@ -212,10 +212,10 @@ def catch_up(
 def log_build(size: int) -> None:
     from django.db import connection
 
-    from judicial_verify.ledger.integrate import log_initialize
+    from judicial_verify.ledger.publish import checkpoint_publish
 
-    common.integration_by_hand()  # log_fill integrates
-    log_initialize()
+    common.integration_by_hand()  # log_fill integrates, and publishes
+    checkpoint_publish()
     common.log_fill(0, size)
     with connection.cursor() as cursor:
         # As autovacuum would soon after such a load: the server plans its reads by the

@@ -333,10 +333,10 @@ def main() -> None:
     started = time.monotonic()
     machine = common.machine_description()
     common.django_setup(common.database_name("proofs"))
-    from judicial_verify.ledger.integrate import log_initialize
+    from judicial_verify.ledger.publish import checkpoint_publish
 
     common.integration_by_hand()  # log_fill integrates, in batches of common.FILL_BATCH
-    log_initialize()
+    checkpoint_publish()
     results, skipped = run(started, args)
     common.report(
         "bench_proofs", machine, body(results, skipped, args), figures(results, args), args

@@ -367,8 +367,10 @@ FILL_SUBMIT, FILL_BATCH, FILL_CHUNK = 1_000, 10_000, 100_000
 
 def log_fill(start: int, stop: int) -> float:
     """Grows the log from `start` to `stop` entries (entries_make's) through the real write
-    path, integrating by hand (see integration_by_hand); returns the fill rate in entries/s."""
+    path, integrating by hand (see integration_by_hand), and publishes them; returns the fill
+    rate in entries/s (of the integration: the publication waits out CHECKPOINT_INTERVAL)."""
     from judicial_verify.ledger.integrate import log_integrate
+    from judicial_verify.ledger.publish import log_publish
     from judicial_verify.ledger.submit import entries_submit
 
     began = time.perf_counter()
@@ -378,6 +380,7 @@ def log_fill(start: int, stop: int) -> float:
             entries_submit(entries=entries_make(at, min(FILL_SUBMIT, chunk_stop - at)))
         log_integrate(batch_size=FILL_BATCH)
     rate = (stop - start) / (time.perf_counter() - began)
+    log_publish()  # what is read, proved and mirrored is what is published
     print(f"filled {start:,} -> {stop:,} at {rate:,.0f} entries/s", flush=True)
     return rate
 
@@ -492,7 +495,8 @@ def report(
     args: argparse.Namespace,
 ) -> None:
     """Prints a run; unless it is not to be recorded (see `recorded`), makes it `name`'s
-    section of RESULTS.md and its figures `name`'s rows of the table of current figures."""
+    section of RESULTS.md and its figures `name`'s rows of the table of current figures (in
+    place of the rows of the same figures; rows of figures it no longer has are removed)."""
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = _commit()
     quick = " (--quick)" if args.quick else ""
@@ -519,6 +523,7 @@ def report(
         text = RESULTS.read_text(encoding="utf-8")
         text = results.section_put(text, f"run {name}", ["", *section, ""])
         text = results.rows_put(text, rows[2:])
+        text = results.rows_retire(text, name, [f.name for f in figures])
         RESULTS.write_text(text, encoding="utf-8")
         print(f"\nRecorded in {RESULTS}.")
     if args.figures is not None:

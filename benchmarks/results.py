@@ -57,3 +57,20 @@ def rows_put(text: str, rows: Sequence[str]) -> str:
         at = mine[-1] + 1 if mine else len(table)
         table.insert(at, row)
     return "\n".join([*lines[: first + 1], *table, *lines[last:]]) + "\n"
+
+
+def rows_retire(text: str, benchmark: str, figures: Sequence[str]) -> str:
+    """Removes the rows of `benchmark` in the figures table whose figure is not one of
+    `figures`: a figure its script no longer measures leaves with its next recorded run."""
+    lines = text.splitlines()
+    bounds = _bounds(lines, FIGURES)
+    if bounds is None:
+        raise ValueError(f"the text has no {FIGURES} table")
+    first, last = bounds
+
+    table = []
+    for line in lines[first + 1 : last]:
+        cells = row_key(line) if line.startswith("|") else ()
+        if cells[:1] != (benchmark,) or cells[1] in figures:
+            table.append(line)
+    return "\n".join([*lines[: first + 1], *table, *lines[last:]]) + "\n"

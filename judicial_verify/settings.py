@@ -104,17 +104,18 @@ def _whole_number(name: str, *, default: int, least: int = 1) -> int:
     return int(value)
 
 
-def _seconds(name: str, *, default: float) -> float:
-    """A positive number of seconds, such as `5` or `0.5`."""
+def _seconds(name: str, *, default: float, zero: bool = False) -> float:
+    """A number of seconds, such as `5` or `0.5`: positive, or 0 too where `zero` says."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
         seconds = float(value)
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a positive number of seconds")
+        seconds = -1.0
+    if not (seconds >= 0 if zero else seconds > 0) or seconds == float("inf"):
+        least = "0 or more" if zero else "positive"
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a {least} number of seconds")
     return seconds
 
 
@@ -328,6 +329,9 @@ WITNESS_SIGNING_KEY = _secret("WITNESS_SIGNING_KEY")
 WITNESS_POLICY = _absolute_path("WITNESS_POLICY")
 # How long the log waits for one witness's answer to one add-checkpoint request.
 WITNESS_TIMEOUT = _seconds("WITNESS_TIMEOUT", default=5.0)
+# The institution that runs each witness of the policy, named in each of the portal's
+# languages, for the log page (a JSON file; judicial_verify.portal.alliance reads it).
+WITNESS_INSTITUTIONS = _absolute_path("WITNESS_INSTITUTIONS")
 
 # POST /api/v1/verify hashes an upload as it streams and keeps none of it; past this, 413.
 VERIFY_UPLOAD_MAX_BYTES = _whole_number("VERIFY_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
@@ -494,7 +498,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# No result backend: callers wait for a signed checkpoint in the database, not for a task.
+# No result backend: callers wait for a published checkpoint in the database, not for a task.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -512,6 +516,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Seconds the oldest pending entry may wait for integration before /status answers 503
 # "degraded"; workers sweep for pending entries four times within it.
 INTEGRATION_BACKLOG_MAX_AGE = _whole_number("INTEGRATION_BACKLOG_MAX_AGE", default=60)
+
+# Checkpoints are signed and published at most once per this many seconds, each covering
+# everything integrated by then (ledger/publish.py); 0 publishes after every integration.
+CHECKPOINT_INTERVAL = _seconds("CHECKPOINT_INTERVAL", default=1.0, zero=True)
 
 # Logging: one line a record on stderr, for the web process and the worker alike.
 

@@ -2,14 +2,15 @@
 
 The database is always needed; Redis and a Celery worker only where REDIS_URL is set (in
 the embedded default tasks run in the web process). The answer is 200 when every needed
-part is up and integration keeps up: "down" (503) when a part is down, "degraded" (503)
-when the oldest pending entry has waited longer than INTEGRATION_BACKLOG_MAX_AGE or the
-integrator has found the log blocked. With a witness policy (WITNESS_POLICY), it is
-"degraded" while a witness fails but the others make the quorum, and "down" when they
-cannot (nothing new is published) or the policy is unfit. A load balancer or monitor can
-act on the status code alone. It names no host, URL or error, only the blocked log's
-reason (an index and a size) and the failing witnesses (their names in the published
-policy, and why, in the log's words): the details go to the log.
+part is up and integration and publication keep up: "down" (503) when a part is down,
+"degraded" (503) when the oldest pending entry has waited longer than
+INTEGRATION_BACKLOG_MAX_AGE, the integrator has found the log blocked, or integrated entries
+wait for a checkpoint while the newest is older than that. With a witness policy
+(WITNESS_POLICY), it is "degraded" while a witness fails but the others make the quorum,
+and "down" when they cannot (nothing new is published) or the policy is unfit. A load
+balancer or monitor can act on the status code alone. It names no host, URL or error, only
+the blocked log's reason (an index and a size) and the failing witnesses (their names in
+the published policy, and why, in the log's words): the details go to the log.
 
 Asking the workers takes a second (a Celery ping collects replies for that long), so the
 answer is kept in the cache for a few seconds and only one caller at a time asks again;
@@ -89,15 +90,33 @@ def _workers_answering() -> int:
     return workers
 
 
-def _log() -> dict[str, Any]:
+def _log(database: bool) -> dict[str, Any]:
+    """The published size, the integrated size (publication runs behind integration by up
+    to CHECKPOINT_INTERVAL) and the newest checkpoint's age."""
+    log: dict[str, Any] = {"size": None, "integrated_size": None, "checkpoint_age_seconds": None}
+    if not database:
+        return log
     try:
+        log["integrated_size"] = read.integrated_size()
         checkpoint = read.checkpoint_latest()
     except (read.NotFound, DatabaseError):
-        return {"size": None, "checkpoint_age_seconds": None}
+        return log
     except read.IntegrityAlarm:  # logged as critical where it was found
-        return {"size": None, "checkpoint_age_seconds": None, "integrity_alarm": True}
+        return log | {"integrity_alarm": True}
     age = (timezone.now() - checkpoint.signed).total_seconds()
-    return {"size": checkpoint.size, "checkpoint_age_seconds": round(age, 3)}
+    return log | {"size": checkpoint.size, "checkpoint_age_seconds": round(age, 3)}
+
+
+def _publication(log: dict[str, Any]) -> str:
+    """The publication's state: "behind" when integrated entries wait for a checkpoint and
+    the newest is older than INTEGRATION_BACKLOG_MAX_AGE, "unknown" before the first
+    checkpoint, else "ok"."""
+    if log["size"] is None or log["integrated_size"] is None:
+        return "unknown"
+    waiting = log["integrated_size"] > log["size"]
+    if waiting and log["checkpoint_age_seconds"] > settings.INTEGRATION_BACKLOG_MAX_AGE:
+        return "behind"
+    return "ok"
 
 
 def _integration(database: bool) -> dict[str, Any]:
@@ -159,7 +178,8 @@ def _parts() -> dict[str, Any]:
     else:
         workers = _workers_answering()
         parts |= {"redis": "up", "worker": "up" if workers else "down", "workers": workers}
-    parts["log"] = _log() if database else {"size": None, "checkpoint_age_seconds": None}
+    parts["log"] = _log(database)
+    parts["publication"] = _publication(parts["log"])
     return parts | _integration(database) | _witnessing(database)
 
 
@@ -167,7 +187,8 @@ def _parts() -> dict[str, Any]:
 @never_cache
 def status(request: HttpRequest) -> JsonResponse:
     """{"status": "up"|"degraded"|"down", "database", "redis", "worker", ["workers"], "log":
-    {"size", "checkpoint_age_seconds", ["integrity_alarm"]},
+    {"size", "integrated_size", "checkpoint_age_seconds", ["integrity_alarm"]},
+    "publication": "ok"|"behind"|"unknown",
     "integration": "ok"|"behind"|"blocked"|"unknown", ["blocked_reason"],
     "backlog": {"pending", "oldest_age_seconds", "max_age_seconds"},
     "witnessing": "not configured"|"ok"|"degraded"|"failing"|"misconfigured"|"unknown",
@@ -187,7 +208,11 @@ def status(request: HttpRequest) -> JsonResponse:
     elif parts["witnessing"] in ("failing", "misconfigured"):
         # Nothing new can be published until enough witnesses answer again.
         state = "down"
-    elif parts["integration"] in ("behind", "blocked") or parts["witnessing"] == "degraded":
+    elif (
+        parts["integration"] in ("behind", "blocked")
+        or parts["publication"] == "behind"
+        or parts["witnessing"] == "degraded"
+    ):
         state = "degraded"
     else:
         state = "up"

@@ -1,4 +1,4 @@
-"""Records anchored through the real service and integrated into the log at once: what the
+"""Records anchored through the real service, integrated and published at once: what the
 read, portal and API tests start from."""
 
 import secrets
@@ -13,6 +13,7 @@ from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.entry import Entry as LogEntry
 from judicial_verify.tlog.entry import format_entry_time, metadata_commitment
+from tests.publishing import integrate_and_publish
 
 CASE_NUMBER = "(2026) 京0105民初1号"
 TITLE = "王某诉李某合同纠纷"
@@ -27,7 +28,24 @@ def anchor(
     metadata: Mapping[str, object] = CASE,
     ref: int | None = None,
 ) -> int:
-    """Anchors one record as `node`, integrates it into the log, and returns its index."""
+    """Anchors one record as `node`, integrates and publishes it, and returns its index."""
+    item = AnchorItem(kind=kind, sha256=sha256, metadata=metadata, ref=ref)
+    (anchored,) = records_anchor(node=node, items=[item])
+    integrate_and_publish()
+    return Entry.objects.get(submission=anchored.record.submission).index
+
+
+def anchor_unpublished(
+    node: Node,
+    sha256: str,
+    *,
+    kind: str = "case_file",
+    metadata: Mapping[str, object] = CASE,
+    ref: int | None = None,
+) -> int:
+    """Anchors one record as `node` and integrates it, but publishes no checkpoint of it
+    (the log has published one of everything before it); returns its index."""
+    integrate_and_publish()
     item = AnchorItem(kind=kind, sha256=sha256, metadata=metadata, ref=ref)
     (anchored,) = records_anchor(node=node, items=[item])
     log_integrate()
@@ -63,5 +81,5 @@ def anchor_behind_the_service(
         salt=salt,
         submission=submission,
     )
-    log_integrate()
+    integrate_and_publish()
     return Entry.objects.get(submission=submission).index

@@ -24,7 +24,8 @@ def new_queue() -> str:
 def worker_start(
     *, queue: str, state: Path, name: str = "w", pool: str = "solo", **env: str
 ) -> "subprocess.Popen[bytes]":
-    """Starts `celery worker` on `queue`; `env` adds environment variables (settings)."""
+    """Starts `celery worker` on `queue`, with this process's CHECKPOINT_INTERVAL; `env` adds
+    environment variables (settings)."""
     db = connection.settings_dict
     database = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     command = [sys.executable, "-m", "celery", "-A", "judicial_verify", "worker"]
@@ -35,6 +36,7 @@ def worker_start(
         **os.environ,
         "REDIS_URL": settings.REDIS_URL,
         "STATE_DIR": str(state),
+        "CHECKPOINT_INTERVAL": str(settings.CHECKPOINT_INTERVAL),
         **env,
     }
     if connection.vendor == "postgresql":

@@ -39,6 +39,14 @@ def log_state(tmp_path: Path, settings: LazySettings) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def checkpoint_interval(settings: LazySettings) -> float:
+    """Publishes every integration at once (the worker tests' workers too): the tests of
+    the interval set their own."""
+    settings.CHECKPOINT_INTERVAL = 0.0
+    return 0.0
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process() -> Iterator[None]:
     """Runs Celery tasks in-process even where REDIS_URL is set; the worker tests opt out."""
     from judicial_verify.celery import app

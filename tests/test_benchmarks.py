@@ -174,6 +174,28 @@ def test_a_new_figure_follows_the_rows_of_its_benchmark(benchmarks: None) -> Non
     ) in text
 
 
+def test_a_recorded_run_removes_the_rows_of_figures_its_benchmark_no_longer_has(
+    benchmarks: None,
+) -> None:
+    text = module("results").rows_retire(RESULTS, "bench_a", ["rate", "p99"])
+
+    assert (
+        "|---|---|---|---|\n"
+        "| bench_a | rate | ≥ 1 | 2 |\n"
+        "| bench_b | rate | ≥ 1 | 0.5 |\n"
+        "<!-- /figures -->"
+    ) in text
+    assert "latency" not in text
+
+
+def test_removing_a_benchmarks_stale_rows_leaves_the_other_benchmarks_alone(
+    benchmarks: None,
+) -> None:
+    text = module("results").rows_retire(RESULTS, "bench_c", [])
+
+    assert text == RESULTS
+
+
 def test_compare_counts_a_shorter_time_as_a_gain(benchmarks: None) -> None:
     figure = {"value": 0.8, "higher_is_better": False}
 

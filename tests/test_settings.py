@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_VARIABLES = (
     "ADMIN_URL",
     "ALLOWED_HOSTS",
+    "CHECKPOINT_INTERVAL",
     "DATABASE_URL",
     "DEBUG",
     "DEPLOYMENT",
@@ -262,6 +263,9 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("ADMIN_URL", "/"),
         ("THROTTLE_CODE", "30"),
         ("SESSION_HOURS", "8h"),
+        ("CHECKPOINT_INTERVAL", "-1"),
+        ("CHECKPOINT_INTERVAL", "1s"),
+        ("CHECKPOINT_INTERVAL", "nan"),
         ("WITNESS_POLICY", "relative/court.policy"),
         ("WITNESS_TIMEOUT", "0"),
         ("WITNESS_TIMEOUT", "-1"),
@@ -321,6 +325,15 @@ def test_it_serves_no_admin_when_the_admin_url_is_off(tmp_path: Path) -> None:
     code = RESOLVED + "print(resolved('/admin/'), resolved('/admin/login/'))"
     result = django(tmp_path, code, ADMIN_URL="off")
     assert result.stdout.split() == ["None", "None"], result.stderr
+
+
+def test_it_publishes_a_checkpoint_at_most_once_a_second_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.CHECKPOINT_INTERVAL") == "1.0"
+
+
+def test_it_reads_the_checkpoint_interval_from_the_environment(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.CHECKPOINT_INTERVAL", CHECKPOINT_INTERVAL="0.25") == "0.25"
+    assert printed(tmp_path, "settings.CHECKPOINT_INTERVAL", CHECKPOINT_INTERVAL="0") == "0.0"
 
 
 def test_it_verifies_uploads_of_up_to_100_mib_by_default(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from tests.celery_worker import new_queue, worker_start, worker_stop
 from tests.ledger.conftest import document_entry
 from tests.ledger.fake_witnesses import policy_write
 from tests.ledger.tamper import flip_byte, guards_lifted
+from tests.publishing import integrate_and_publish
 
 
 def get_status(expected: int) -> dict[str, Any]:
@@ -62,17 +63,63 @@ def test_it_is_up_with_the_database_and_tasks_in_process() -> None:
 @pytest.mark.usefixtures("embedded")
 def test_it_reports_the_log_size_and_the_age_of_the_newest_checkpoint() -> None:
     entries_submit(entries=[document_entry(i) for i in range(3)])
-    log_integrate()
+    integrate_and_publish()
     later = Checkpoint.objects.latest().signed + timedelta(seconds=90)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        log = get_status(200)["log"]
-    assert log == {"size": 3, "checkpoint_age_seconds": 90}
+        body = get_status(200)
+    assert body["log"] == {"size": 3, "integrated_size": 3, "checkpoint_age_seconds": 90}
+    assert body["publication"] == "ok"
+
+
+def status_with_two_entries_unpublished_for(seconds: int, expected: int) -> dict[str, Any]:
+    entries_submit(entries=[document_entry(i) for i in range(3)])
+    integrate_and_publish()
+    entries_submit(entries=[document_entry(i) for i in range(3, 5)])
+    log_integrate()
+    later = Checkpoint.objects.latest().signed + timedelta(seconds=seconds)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        return get_status(expected)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_reports_how_far_publication_lags_behind_integration() -> None:
+    body = status_with_two_entries_unpublished_for(30, 200)
+    assert (body["status"], body["publication"]) == ("up", "ok")
+    assert body["log"] == {"size": 3, "integrated_size": 5, "checkpoint_age_seconds": 30}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_it_is_degraded_with_503_when_integrated_entries_wait_too_long_for_a_checkpoint(
+    settings: LazySettings,
+) -> None:
+    settings.INTEGRATION_BACKLOG_MAX_AGE = 20
+    body = status_with_two_entries_unpublished_for(21, 503)
+    assert (body["status"], body["publication"], body["integration"]) == (
+        "degraded",
+        "behind",
+        "ok",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embedded")
+def test_an_old_checkpoint_with_nothing_waiting_for_the_next_is_no_lag() -> None:
+    entries_submit(entries=[document_entry(0)])
+    integrate_and_publish()
+    later = Checkpoint.objects.latest().signed + timedelta(days=30)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        body = get_status(200)
+    assert (body["status"], body["publication"]) == ("up", "ok")
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("embedded")
 def test_it_reports_no_size_or_age_before_the_first_checkpoint() -> None:
-    assert get_status(200)["log"] == {"size": None, "checkpoint_age_seconds": None}
+    body = get_status(200)
+    assert body["log"] == {"size": None, "integrated_size": 0, "checkpoint_age_seconds": None}
+    assert body["publication"] == "unknown"
 
 
 @pytest.mark.usefixtures("embedded")
@@ -81,8 +128,8 @@ def test_it_is_down_with_503_when_the_database_does_not_answer() -> None:
     with mock.patch.object(connections["default"], "cursor", side_effect=refused):
         body = get_status(503)
     assert (body["status"], body["database"]) == ("down", "down")
-    assert body["log"] == {"size": None, "checkpoint_age_seconds": None}
-    assert body["integration"] == "unknown"
+    assert body["log"] == {"size": None, "integrated_size": None, "checkpoint_age_seconds": None}
+    assert (body["integration"], body["publication"]) == ("unknown", "unknown")
 
 
 @pytest.mark.django_db
@@ -215,7 +262,7 @@ def test_it_is_degraded_with_503_when_the_oldest_pending_entry_waits_too_long(
 @pytest.mark.usefixtures("embedded")
 def test_it_is_down_with_503_in_json_when_the_newest_checkpoint_fails_its_checks() -> None:
     entries_submit(entries=[document_entry(0)])
-    log_integrate()
+    integrate_and_publish()
     checkpoint = Checkpoint.objects.order_by("-id")[0]
     note = bytes(checkpoint.note)
     with guards_lifted("ledger_checkpoint"):
@@ -224,7 +271,12 @@ def test_it_is_down_with_503_in_json_when_the_newest_checkpoint_fails_its_checks
         )
     body = get_status(503)
     assert body["status"] == "down"
-    assert body["log"] == {"size": None, "checkpoint_age_seconds": None, "integrity_alarm": True}
+    assert body["log"] == {
+        "size": None,
+        "integrated_size": 1,
+        "checkpoint_age_seconds": None,
+        "integrity_alarm": True,
+    }
 
 
 @pytest.mark.django_db

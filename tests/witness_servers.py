@@ -1,6 +1,7 @@
-"""The project's own witness as real server processes for the tests, as an alliance member runs
-it: gunicorn serving judicial_verify.wsgi on a loopback port, each witness with its own
-PostgreSQL database (migrated), STATE_DIR and cosigning key, and no log of its own."""
+"""The project's own processes as real servers for the tests, as alliance members run them:
+gunicorn serving judicial_verify.wsgi on a loopback port, each with its own PostgreSQL
+database (migrated), STATE_DIR and settings. A witness has its own cosigning key and no log of
+its own."""
 
 import os
 import socket
@@ -10,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -21,12 +22,12 @@ from judicial_verify.tlog.cosignature import generate_cosigner_key
 
 REPO = Path(__file__).resolve().parent.parent
 START_SECONDS = 60
-# The test run's own settings, which a witness must not inherit: it has its own database and
-# state, no Redis, no log key and no policy.
+# The test run's own settings, which a process must not inherit: it has its own database and
+# state, and no Redis, log key or policy but those its settings() give it.
 NOT_INHERITED = (
-    "DATABASE_URL", "STATE_DIR", "REDIS_URL", "LOG_SIGNING_KEY", "LOG_SIGNING_KEY_FILE",
-    "WITNESS_NAME", "WITNESS_SIGNING_KEY", "WITNESS_SIGNING_KEY_FILE", "WITNESS_POLICY",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL", "STATE_DIR", "REDIS_URL", "LOG_ORIGIN", "LOG_SIGNING_KEY",
+    "LOG_SIGNING_KEY_FILE", "WITNESS_NAME", "WITNESS_SIGNING_KEY", "WITNESS_SIGNING_KEY_FILE",
+    "WITNESS_POLICY", "DJANGO_ALLOW_ASYNC_UNSAFE",
 )  # fmt: skip
 
 
@@ -34,7 +35,7 @@ DROP_DATABASE = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 CREATE_DATABASE = sql.SQL("CREATE DATABASE {}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -54,26 +55,41 @@ def _admin_connection() -> psycopg.Connection:
     )
 
 
-@dataclass
-class WitnessServer:
-    """One witness: its name in the tests' policies, its key, its database, state and port."""
+def databases_create(names: Sequence[str]) -> None:
+    """Creates each database anew, on the PostgreSQL server of the test database."""
+    with _admin_connection() as admin:
+        for name in names:
+            admin.execute(DROP_DATABASE.format(sql.Identifier(name)))
+            admin.execute(CREATE_DATABASE.format(sql.Identifier(name)))
 
-    name: str
-    skey: str
-    vkey: str
+
+def databases_drop(names: Sequence[str]) -> None:
+    with _admin_connection() as admin:
+        for name in names:
+            admin.execute(DROP_DATABASE.format(sql.Identifier(name)))
+
+
+@dataclass(kw_only=True)
+class ServerProcess:
+    """One of the project's processes as a deployment runs it: its own PostgreSQL database
+    and STATE_DIR, the settings `settings()` gives, gunicorn on a loopback port."""
+
     database: str
     state: Path
-    port: int
+    port: int = field(default_factory=free_port)
     process: "subprocess.Popen[bytes] | None" = None
 
     @property
-    def url(self) -> str:
-        """Its tlog-witness submission prefix, as a policy names it."""
-        return f"http://127.0.0.1:{self.port}/witness"
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def settings(self) -> dict[str, str]:
+        """Its own settings, beside its database and state."""
+        return {}
 
     def environ(self) -> dict[str, str]:
         db = connection.settings_dict
@@ -87,12 +103,11 @@ class WitnessServer:
             "DJANGO_SETTINGS_MODULE": "judicial_verify.settings",
             "DATABASE_URL": database_url,
             "STATE_DIR": str(self.state),
-            "WITNESS_NAME": self.vkey.split("+", 1)[0],
-            "WITNESS_SIGNING_KEY": self.skey,
+            **self.settings(),
         }
 
     def manage(self, *args: str) -> "subprocess.Popen[bytes]":
-        """Starts `manage.py args...` as this witness; the caller waits for it."""
+        """Starts `manage.py args...` as this process would run it; the caller waits for it."""
         return subprocess.Popen(
             [sys.executable, "manage.py", *args],
             cwd=REPO,
@@ -101,22 +116,22 @@ class WitnessServer:
             stderr=subprocess.PIPE,
         )
 
-    def start(self) -> None:
+    def start(self, workers: int = 1) -> None:
         """Starts its server and returns once it answers /health."""
         command = [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", "1", "--no-control-socket", "--log-level", "warning",
+            "--workers", str(workers), "--no-control-socket", "--log-level", "warning",
             "judicial_verify.wsgi",
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=REPO, env=self.environ())
         deadline = time.monotonic() + START_SECONDS
         while True:
-            assert self.process.poll() is None, f"witness {self.name} exited"
+            assert self.process.poll() is None, f"{self} exited"
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2):
                     return
             except (urllib.error.URLError, OSError):
-                assert time.monotonic() < deadline, f"witness {self.name} did not answer"
+                assert time.monotonic() < deadline, f"{self} did not answer"
                 time.sleep(0.1)
 
     def stop(self) -> None:
@@ -124,6 +139,26 @@ class WitnessServer:
             self.process.terminate()
             self.process.wait(timeout=30)
             self.process = None
+
+
+@dataclass(kw_only=True)
+class WitnessServer(ServerProcess):
+    """One witness: its name in the tests' policies, its key, its database, state and port."""
+
+    name: str
+    skey: str
+    vkey: str
+
+    def __str__(self) -> str:
+        return f"witness {self.name}"
+
+    @property
+    def url(self) -> str:
+        """Its tlog-witness submission prefix, as a policy names it."""
+        return f"{self.base_url}/witness"
+
+    def settings(self) -> dict[str, str]:
+        return {"WITNESS_NAME": self.vkey.split("+", 1)[0], "WITNESS_SIGNING_KEY": self.skey}
 
 
 def finished(processes: Sequence["subprocess.Popen[bytes]"]) -> list[str]:
@@ -139,13 +174,13 @@ def finished(processes: Sequence["subprocess.Popen[bytes]"]) -> list[str]:
 def witnesses_start(names: Sequence[str], states: Sequence[Path]) -> list[WitnessServer]:
     """Creates and migrates a database for each witness, then starts them all."""
     witnesses = []
-    with _admin_connection() as admin:
-        for name, state in zip(names, states, strict=True):
-            database = f"{connection.settings_dict['NAME']}_{name}"
-            admin.execute(DROP_DATABASE.format(sql.Identifier(database)))
-            admin.execute(CREATE_DATABASE.format(sql.Identifier(database)))
-            skey, vkey = generate_cosigner_key(f"{name}.alliance.example/witness")
-            witnesses.append(WitnessServer(name, skey, vkey, database, state, _free_port()))
+    for name, state in zip(names, states, strict=True):
+        skey, vkey = generate_cosigner_key(f"{name}.alliance.example/witness")
+        database = f"{connection.settings_dict['NAME']}_{name}"
+        witnesses.append(
+            WitnessServer(name=name, skey=skey, vkey=vkey, database=database, state=state)
+        )
+    databases_create([w.database for w in witnesses])
     finished([w.manage("migrate", "--verbosity", "0") for w in witnesses])
     for witness in witnesses:
         witness.start()
@@ -156,6 +191,4 @@ def witnesses_remove(witnesses: Sequence[WitnessServer]) -> None:
     """Stops the witnesses and drops their databases."""
     for witness in witnesses:
         witness.stop()
-    with _admin_connection() as admin:
-        for witness in witnesses:
-            admin.execute(DROP_DATABASE.format(sql.Identifier(witness.database)))
+    databases_drop([w.database for w in witnesses])

@@ -9,9 +9,10 @@ size, nor a pending entry be integrated already. Every tile is rebuilt and
 compared, every checkpoint's signature and root are checked against the tree
 rebuilt up to its size, and consecutive checkpoints are checked for
 consistency with proofs served from the stored tiles, exactly as an outside
-auditor would. Memory stays bounded: entries and checkpoints are read CHUNK
-rows at a time, and full tiles are compared and dropped as the rebuild passes
-them. A rollback of the whole database to an earlier signed state is beyond
+auditor would. Entries and tiles integrated beyond the newest checkpoint (publication
+runs behind integration) are checked as the rest are. Memory stays bounded: entries and
+checkpoints are read CHUNK rows at a time, and full tiles are compared and dropped as the
+rebuild passes them. A rollback of the whole database to an earlier signed state is beyond
 any audit of the database; witnesses and mirrors see that.
 """
 
@@ -277,9 +278,11 @@ def _audit(expected: set[Verifier]) -> AuditReport:
     verifiers = _verifiers(expected)
     head = LogHead.objects.filter(pk=1).first()
     size = head.size if head else 0
+    # Integration runs ahead of publication: entries and tiles past the newest checkpoint
+    # are checked as the rest are, but no checkpoint may lie beyond them.
     latest = Checkpoint.objects.order_by("-id").first()
-    if latest is not None and latest.size != size:
-        raise AuditFailure("log head", f"size {size} is not the newest checkpoint's")
+    if latest is not None and latest.size > size:
+        raise AuditFailure("log head", f"size {size} is less than the newest checkpoint's")
     _check_no_strays(size)
 
     rebuild, upcoming = _Rebuild(), _Upcoming(_checkpoints())

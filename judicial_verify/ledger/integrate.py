@@ -1,10 +1,12 @@
-"""The integrator: pending entries become leaves, tiles and a signed checkpoint.
+"""The integrator: pending entries become leaves and tiles, which publish.py then signs.
 
 Each batch is one database transaction that first locks the LogHead row, so
 any number of integrators (Celery workers, management commands) may run at
 once: they take turns, and each sees the tree exactly as the last one left
 it. Indices are assigned from the locked size, so they can have no gap and no
-duplicate; the primary key on Entry.index would refuse one anyway.
+duplicate; the primary key on Entry.index would refuse one anyway. A batch signs
+nothing: a checkpoint covering every batch integrated by then is published at most once
+an interval (publish.py), so the tables run ahead of the newest checkpoint.
 
 A row already standing where the next entry must go (written behind the
 integrator's back) makes every batch fail on that key, so retrying cannot help:
@@ -21,12 +23,12 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from redis import RedisError
 
-from judicial_verify.tlog.tile import TileHashReader, edge_tiles, extend_tiles
-from judicial_verify.tlog.tree import leaf_hash, tree_hash
+from judicial_verify.tlog.tile import extend_tiles
+from judicial_verify.tlog.tree import leaf_hash
 
-from .models import Checkpoint, Entry, LogHead, PendingEntry
-from .sign import checkpoint_sign
-from .tile_store import edge_read, hash_reader, tiles_write
+from .locks import head_lock
+from .models import Entry, LogHead, PendingEntry
+from .tile_store import edge_read, tiles_write
 
 log = logging.getLogger(__name__)
 
@@ -43,27 +45,6 @@ class Integrated:
 
     old_size: int
     new_size: int
-    checkpoint_id: int
-
-
-def _lock_head() -> LogHead:
-    LogHead.objects.get_or_create(pk=1)
-    return LogHead.objects.select_for_update().get(pk=1)
-
-
-@transaction.atomic
-def checkpoint_refresh() -> Checkpoint:
-    """Signs the tree as it stands again, with the current key (after a key rotation)."""
-    head = _lock_head()
-    return checkpoint_sign(size=head.size, root_hash=tree_hash(head.size, hash_reader(head.size)))
-
-
-@transaction.atomic
-def log_initialize() -> None:
-    """Signs the empty tree once, so a new log publishes a checkpoint and its key."""
-    _lock_head()
-    if not Checkpoint.objects.exists():
-        checkpoint_refresh()
 
 
 def _entries_insert(rows: Sequence[tuple[int, int, bytes | memoryview, str]]) -> None:
@@ -108,7 +89,7 @@ def _pending_delete(ids: list[int]) -> None:
 @transaction.atomic
 def batch_integrate(*, limit: int = DEFAULT_BATCH_SIZE) -> Integrated | None:
     """Integrates up to `limit` pending entries, oldest first; None when none wait."""
-    head = _lock_head()
+    head = head_lock()
     pending = list(PendingEntry.objects.order_by("id").values_list("id", "data", "sha256")[:limit])
     if not pending:
         return None
@@ -123,17 +104,9 @@ def batch_integrate(*, limit: int = DEFAULT_BATCH_SIZE) -> Integrated | None:
     )
     _pending_delete([pid for pid, _, _ in pending])
     tiles_write(changed)
-
-    # Every hash the new root needs lies in the new right-edge tiles, which are
-    # either just changed or were the old edge and are still in memory.
-    known = {(t.level, t.index): edge[t.level] for t in edge_tiles(size)}
-    known.update(changed)
-    reader = TileHashReader(new_size, lambda tiles: [known[(t.level, t.index)] for t in tiles])
-    checkpoint = checkpoint_sign(size=new_size, root_hash=tree_hash(new_size, reader))
-
     head.size = new_size
     head.save(update_fields=["size"])
-    return Integrated(old_size=size, new_size=new_size, checkpoint_id=checkpoint.id)
+    return Integrated(old_size=size, new_size=new_size)
 
 
 def log_integrate(*, batch_size: int = DEFAULT_BATCH_SIZE) -> int:

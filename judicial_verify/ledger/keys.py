@@ -29,7 +29,8 @@ from django.db import transaction
 from judicial_verify.tlog.errors import NoteError
 from judicial_verify.tlog.note import Signer, generate_signer_key
 
-from .models import Checkpoint, LogHead, VerifierKey
+from .locks import publisher_lock
+from .models import Checkpoint, VerifierKey
 from .witnessing import log_key_problem, witness_policy
 
 KEY_FILE_NAME = "log-signing.key"
@@ -236,7 +237,8 @@ def _key_file_replace(path: Path, skey: str) -> None:
 
 
 def _retire(key: VerifierKey) -> None:
-    """Records the size of the last checkpoint `key` signed; under the head's lock, final."""
+    """Records the size of the last checkpoint `key` signed; under the publishers' lock,
+    final."""
     last = Checkpoint.objects.filter(key=key).order_by("-id").values_list("size", flat=True)
     size = last.first()
     if size is not None:
@@ -295,10 +297,9 @@ def log_key_rotate() -> Signer:
     next_skey = key_file_read(next_path) if next_path.exists() else None
     prepared = None if next_skey is None else _parse_signer(next_skey, str(next_path))
     _refuse_unpublishable(None if prepared is None else prepared.verifier_key)
-    # Integrators sign while holding this row's lock (integrate.py): none is signing
-    # while the key changes, and each one after it signs with the new key.
-    LogHead.objects.get_or_create(pk=1)
-    LogHead.objects.select_for_update().get(pk=1)
+    # Publishers sign while holding this lock (publish.py): none is signing while the key
+    # changes, and each one after it signs with the new key.
+    publisher_lock()
     path = key_file_path()
     old = [path] if path.exists() else []
     retired = _retired_key_files()

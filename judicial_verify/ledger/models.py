@@ -1,7 +1,8 @@
 """The ledger's tables, in the order data flows through them.
 
 PendingEntry (submitted, durable, no index) -> Entry (integrated, immutable)
--> Tile (hash rows, grow only at the right) -> Checkpoint (signed, immutable).
+-> Tile (hash rows, grow only at the right) -> Checkpoint (signed and published, at most
+once an interval, immutable).
 LogHead is the single row integrators lock to take turns. Database triggers
 (migration 0002) refuse any change to integrated rows, so not even a bug in
 this code can rewrite the ledger. WitnessStatus is the log's working memory of
@@ -46,7 +47,8 @@ class Entry(models.Model):
 
 
 class Tile(models.Model):
-    """A tlog-tiles hash tile as it stands at the newest checkpoint (partial or full)."""
+    """A tlog-tiles hash tile as integration left it (partial or full): it may run ahead of
+    the newest checkpoint, which readers slice it to."""
 
     level = models.SmallIntegerField()
     index = models.BigIntegerField()
@@ -78,7 +80,8 @@ class VerifierKey(models.Model):
 
 
 class Checkpoint(models.Model):
-    """A signed checkpoint; every one ever published is kept."""
+    """A published checkpoint (signed, and cosigned as the witness policy asks); every one
+    ever published is kept."""
 
     size = models.BigIntegerField(db_index=True)
     root_hash = models.BinaryField(max_length=32)

@@ -1,8 +1,8 @@
-"""Waiting for publication: until submitted entries are covered by a signed checkpoint.
+"""Waiting for publication: until submitted entries are covered by a published checkpoint.
 
-An entry and the checkpoint that first covers it are written in one
-transaction, so an integrated entry is always covered: waiting for the Entry
-row is waiting for the checkpoint. Like Tessera's PublicationAwaiter.
+An entry is integrated first and published later, by the next checkpoint (publish.py), so
+waiting is looking for its Entry row below the newest checkpoint's size. Like Tessera's
+PublicationAwaiter.
 """
 
 import logging
@@ -10,15 +10,16 @@ import time
 from collections.abc import Sequence
 
 from django.db import InterfaceError, OperationalError, connection
+from django.db.models import Subquery
 
 from .integrate import LogBlocked, integration_blocked
-from .models import Entry
+from .models import Checkpoint, Entry
 
 log = logging.getLogger(__name__)
 
 
 class PublicationTimeout(Exception):
-    """The entries were not all integrated within the allowed time."""
+    """The entries were not all published within the allowed time."""
 
 
 POLL_FIRST_SECONDS = 0.005
@@ -29,29 +30,30 @@ POLL_MAX_SECONDS = 0.02
 
 
 def entries_await(*, submissions: Sequence[int], timeout: float) -> list[int]:
-    """Returns the index of each submission once all are in a signed checkpoint.
+    """Returns the index of each submission once all are in a published checkpoint.
 
     Raises PublicationTimeout after `timeout` seconds, and LogBlocked as soon as the
     integrator has found the log blocked; either way they stay pending and will still be
-    integrated. A database connection lost while waiting is replaced (outside a
+    integrated and published. A database connection lost while waiting is replaced (outside a
     transaction): the entries are committed, so only the look is lost.
     """
     if not submissions:
         return []
     deadline = time.monotonic() + timeout
     delay = POLL_FIRST_SECONDS
-    integrated = Entry.objects.filter(submission__any=submissions).values_list(
-        "submission", "index"
+    published = Entry.objects.filter(
+        index__lt=Subquery(Checkpoint.objects.order_by("-id").values("size")[:1])
     )
     wanted = len(set(submissions))
     # While waiting it polls, with the query compiled once. Each poll first looks for the
     # newest submission alone, one row by a unique index: the integrator takes the oldest
-    # pending entries first (integrate.py), so the others are seldom still pending by
-    # then. Only then does it read them all.
-    newest_sql, newest_params = (
-        Entry.objects.filter(submission=max(submissions)).values("pk").query.sql_with_params()
-    )
-    sql, params = integrated.query.sql_with_params()
+    # pending entries first (integrate.py), and a checkpoint covers every entry integrated
+    # before it, so the others are seldom still unpublished by then. Only then does it read
+    # them all.
+    newest = published.filter(submission=max(submissions)).values("pk")
+    newest_sql, newest_params = newest.query.sql_with_params()
+    every = published.filter(submission__any=submissions).values_list("submission", "index")
+    sql, params = every.query.sql_with_params()
 
     def found(everything: bool) -> dict[int, int]:
         with connection.cursor() as cursor:

@@ -2,8 +2,11 @@
 tiles, all derived from stored entries, tiles and signed checkpoints.
 
 Proofs read O(log n) stored tiles through tlog's TileHashReader; nothing here loads the
-whole tree. Sizes are bounded by the newest signed checkpoint, so no caller can see a tree
-the log has not committed to. Stored data that fails its own checks on the way out (entry
+whole tree. Integration runs ahead of publication (publish.py), so the tables hold entries and
+tiles no checkpoint covers yet: every read is bounded by the newest published checkpoint, so no
+caller can see a tree the log has not committed to, and an entry integrated but not yet
+published reads as one still pending. Only the publisher reads beyond it (integrated_*).
+Stored data that fails its own checks on the way out (entry
 bytes that do not decode, a tile shorter than its tree needs, a checkpoint whose signature
 does not verify, or one signed by a retired key beyond the last size it signed) raises
 IntegrityAlarm, logged as one: nothing is served from it.
@@ -35,7 +38,7 @@ from judicial_verify.tlog.tree import (
 )
 from judicial_verify.tlog.tree import inclusion_proofs as inclusion_proofs_batch
 
-from .models import Checkpoint, Entry, PendingEntry, VerifierKey, WitnessStatus
+from .models import Checkpoint, Entry, LogHead, PendingEntry, VerifierKey, WitnessStatus
 from .tile_store import hash_reader, tiles_read
 
 logger = logging.getLogger(__name__)
@@ -157,11 +160,20 @@ def checkpoints_forget() -> None:
 
 
 def checkpoint_latest() -> Checkpoint:
-    """Returns the newest signed checkpoint, its key loaded and its signature checked."""
+    """Returns the newest published checkpoint, its key loaded and its signature checked."""
     checkpoint_id = _newest_checkpoint_id()
     if checkpoint_id is None:
         raise NotFound("the log has not signed a checkpoint yet")
     return _checkpoint_by_id(checkpoint_id)
+
+
+def published_size() -> int:
+    """Returns the newest published checkpoint's size: how many entries may be read; 0
+    before the first."""
+    try:
+        return checkpoint_latest().size
+    except NotFound:
+        return 0
 
 
 def checkpoint_for_size(size: int) -> Checkpoint:
@@ -222,8 +234,9 @@ def _stored(rows: Iterable[tuple[int, int, bytes, str]]) -> list[StoredEntry]:
 
 
 def entry_get(index: int) -> StoredEntry:
-    """Returns the integrated entry at `index`."""
-    found = _stored(Entry.objects.filter(index=index).values_list(*_ENTRY_COLUMNS))
+    """Returns the published entry at `index`."""
+    rows = Entry.objects.filter(index=index, index__lt=published_size())
+    found = _stored(rows.values_list(*_ENTRY_COLUMNS))
     if not found:
         raise NotFound(f"no entry at index {index}")
     return found[0]
@@ -254,11 +267,12 @@ def anchoring_entries(sha256: str) -> tuple[Checkpoint, list[StoredEntry]]:
 
 
 def entries_of_submissions(submissions: Sequence[int]) -> list[StoredEntry]:
-    """Returns the integrated entries of these submission ids, oldest first; a submission
-    not integrated yet has none."""
+    """Returns the published entries of these submission ids, oldest first; a submission
+    not published yet has none."""
     if not submissions:
         return []
-    rows = Entry.objects.filter(submission__any=submissions).order_by("index")
+    rows = Entry.objects.filter(submission__any=submissions, index__lt=published_size())
+    rows = rows.order_by("index")
     return _stored(rows.values_list(*_ENTRY_COLUMNS))
 
 
@@ -429,18 +443,18 @@ def tile_get(tile: Tile) -> bytes:
 
 
 def submission_indices(submissions: Sequence[int]) -> dict[int, int]:
-    """Returns the entry index of each of these submissions that is integrated."""
-    rows = Entry.objects.filter(submission__any=submissions).values_list("submission", "index")
-    return dict(rows)
+    """Returns the entry index of each of these submissions that is published."""
+    rows = Entry.objects.filter(submission__any=submissions, index__lt=published_size())
+    return dict(rows.values_list("submission", "index"))
 
 
 def entries_at(indices: Sequence[int]) -> dict[int, StoredEntry]:
-    """Returns the integrated entries at these indices, by index, each checked as entry_get
+    """Returns the published entries at these indices, by index, each checked as entry_get
     checks it; absent ones are left out."""
     if not indices:
         return {}
-    rows = Entry.objects.filter(index__any=indices).values_list(*_ENTRY_COLUMNS)
-    return {stored.index: stored for stored in _stored(rows)}
+    rows = Entry.objects.filter(index__any=indices, index__lt=published_size())
+    return {stored.index: stored for stored in _stored(rows.values_list(*_ENTRY_COLUMNS))}
 
 
 def submissions_as_stored(submissions: Sequence[int]) -> dict[int, tuple[str, bytes]]:
@@ -458,6 +472,27 @@ def submissions_as_stored(submissions: Sequence[int]) -> dict[int, tuple[str, by
         for pid, data in PendingEntry.objects.filter(id__in=waiting).values_list("id", "data"):
             found[pid] = (f"pending entry {pid}", bytes(data))
     return found
+
+
+def integrated_size() -> int:
+    """Returns how many entries are integrated, published or not (the log head's size)."""
+    return LogHead.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+
+
+def integrated_root(size: int) -> bytes:
+    """Returns the root of the tree of the first `size` integrated entries, for the publisher
+    to sign: it may be beyond every published checkpoint."""
+    with _tiles_checked(size):
+        return tree_hash(size, hash_reader(size))
+
+
+def integrated_consistency_proof(size1: int, size2: int) -> list[bytes]:
+    """Returns the consistency proof from the tree of `size1` integrated entries to that of
+    `size2`, for the publisher to show witnesses a tree it is about to publish."""
+    if not 0 <= size1 <= size2:
+        raise NotFound(f"sizes {size1} and {size2} are not 0 <= first <= second")
+    with _tiles_checked(size2):
+        return consistency_proof(size1, size2, hash_reader(size2, many=True))
 
 
 def witness_statuses(vkeys: Sequence[str]) -> dict[str, WitnessStatus]:

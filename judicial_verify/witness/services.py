@@ -68,22 +68,27 @@ class Inconsistent(WitnessRefusal):
     """The checkpoint is not consistent with the one cosigned before: a fork, or a bad proof."""
 
 
-def log_trust(*, vkey: str, last_size: int | None = None) -> WitnessedLog:
-    """Makes the witness accept checkpoints signed by vkey for the log named as the key is;
-    with `last_size`, the log retired the key after signing that size, and only checkpoints
-    up to it are accepted with its signature.
+def log_trust(
+    *, vkey: str, origin: str | None = None, last_size: int | None = None
+) -> WitnessedLog:
+    """Makes the witness accept checkpoints signed by vkey for the log `origin`, by default
+    the key's name (as C2SP logs name their keys; the Go checksum database's origin, `go.sum
+    database tree`, is not its key's name); with `last_size`, the log retired the key after
+    signing that size, and only checkpoints up to it are accepted with its signature.
 
-    Raises NoteError if vkey is not a note verifier key, RetirementRefused if the key is
-    known as retired at another size or the size is beyond 2**63-1. Trusting a key twice
-    changes nothing; the log's cosigned state is kept when a key is added or retired.
+    Raises NoteError if vkey is not a note verifier key, MalformedError if origin cannot be
+    a checkpoint's origin line, RetirementRefused if the key is known as retired at another
+    size or the size is beyond 2**63-1. Trusting a key twice changes nothing; the log's
+    cosigned state is kept when a key is added or retired.
     """
     verifier = Verifier(vkey)
+    origin = verifier.name if origin is None else origin
+    Checkpoint(origin, 0, EMPTY_ROOT)  # refuses what no checkpoint could name as its origin
     if last_size is not None and last_size > MAX_STORED_SIZE:
         raise RetirementRefused(f"size {last_size} is beyond 2**63-1")
     with transaction.atomic():
         log, _ = WitnessedLog.objects.get_or_create(
-            origin=verifier.name,
-            defaults={"origin_hash": origin_hash(verifier.name), "root_hash": EMPTY_ROOT},
+            origin=origin, defaults={"origin_hash": origin_hash(origin), "root_hash": EMPTY_ROOT}
         )
         key, _ = TrustedKey.objects.select_for_update().get_or_create(
             vkey=vkey, defaults={"log": log, "last_size": last_size}

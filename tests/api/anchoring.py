@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.read import verifier_keys
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.checkpoint import Checkpoint, parse_checkpoint
 from judicial_verify.tlog.note import Verifier, open_note
 from tests.anchoring import anchor as anchor_as
 from tests.people import Actor, node_of, sha
+from tests.publishing import integrate_and_publish
 
 
 def anchor(actor: Actor, sha256: str, **options: Any) -> int:
@@ -22,7 +22,7 @@ def anchor_batches(actor: Actor, sizes: list[int]) -> None:
     for size in sizes:
         items = [AnchorItem(kind="evidence", sha256=sha(f"doc {n}")) for n in range(done, size)]
         records_anchor(node=node_of(actor), items=items)
-        log_integrate()
+        integrate_and_publish()
         done = size
 
 

@@ -7,7 +7,6 @@ import pytest
 import segno
 from django.conf import settings
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry
 from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.codes import code_from_secret
@@ -15,6 +14,7 @@ from judicial_verify.records.outcomes import COPY_DIFFERS, english_and_chinese
 from judicial_verify.tlog.entry import decode_entry
 from tests.anchoring import anchor_behind_the_service
 from tests.people import Actor, sha
+from tests.publishing import integrate_and_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ WRONG_CODES = [
 
 def anchor(court: Actor, body: dict[str, Any]) -> dict[str, Any]:
     (entry,) = court.client.post("/api/v1/entries", body, format="json").json()["entries"]
-    log_integrate()
+    integrate_and_publish()
     anchored: dict[str, Any] = entry | {"index": Entry.objects.get(submission=entry["id"]).index}
     return anchored
 

@@ -1,19 +1,21 @@
 import hashlib
 import json
 import logging
+import time
 from typing import Any
 
 import pytest
 from django.conf import LazySettings
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry, PendingEntry
 from judicial_verify.records.credentials import node_token_rotate
 from judicial_verify.records.kinds import MAX_METADATA_BYTES
 from judicial_verify.records.models import NodeToken, Record
 from judicial_verify.tlog.entry import decode_entry, metadata_commitment
 from judicial_verify.tlog.receipt import parse_receipt
+from tests.celery_worker import new_queue, tasks_queued_to
 from tests.people import Actor, sha
+from tests.publishing import integrate_and_publish, publication_held_back
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ def test_a_node_anchors_a_batch_in_order(court: Actor) -> None:
     body = [{"kind": "evidence", "sha256": sha(f"file {i}")} for i in range(50)]
     entries = post(court, body).json()["entries"]
     assert [e["sha256"] for e in entries] == [b["sha256"] for b in body]
-    log_integrate()
+    integrate_and_publish()
     assert list(Entry.objects.order_by("index").values_list("submission", flat=True)) == [
         e["id"] for e in entries
     ]
@@ -47,7 +49,7 @@ def test_a_node_anchors_a_batch_in_order(court: Actor) -> None:
 def test_the_entry_commits_to_the_salted_metadata_it_stores(court: Actor) -> None:
     metadata = {"case_number": "(2026) 京0105民初1号", "parties": ["Wang", "Li"]}
     post(court, {"kind": "case_file", "sha256": sha("file"), "metadata": metadata})
-    log_integrate()
+    integrate_and_publish()
     record = Record.objects.get()
     entry = decode_entry(bytes(Entry.objects.get().data))
     assert record.metadata == metadata
@@ -58,7 +60,7 @@ def test_the_entry_commits_to_the_salted_metadata_it_stores(court: Actor) -> Non
 def test_anchoring_again_gives_back_the_same_entry_and_adds_no_leaf(court: Actor) -> None:
     body = {"kind": "evidence", "sha256": sha("photo")}
     first = post(court, body).json()["entries"][0]
-    log_integrate()
+    integrate_and_publish()
     again = post(court, body).json()["entries"][0]
     assert (again["id"], again["created"], again["index"]) == (first["id"], False, 0)
     assert Entry.objects.count() + PendingEntry.objects.count() == 1
@@ -100,13 +102,30 @@ def test_an_idempotency_key_reused_for_another_batch_is_refused(court: Actor) ->
 def test_waiting_answers_with_index_and_a_receipt_once_signed(court: Actor) -> None:
     response = post(court, [{"kind": "evidence", "sha256": sha("x")}], QUERY_STRING="wait=0")
     assert response.status_code == 202
-    log_integrate()
+    integrate_and_publish()
     response = court.client.post(
         f"{URL}?wait=1", [{"kind": "evidence", "sha256": sha("x")}], format="json"
     )
     assert response.status_code == 200
     (entry,) = response.json()["entries"]
     assert entry["index"] == 0
+    assert parse_receipt(entry["receipt"].encode()).index == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_waiting_answers_only_once_a_published_checkpoint_covers_the_records(
+    court: Actor,
+) -> None:
+    # No worker listens on the queue: only this test integrates, and publishes later.
+    with tasks_queued_to(new_queue()), publication_held_back(0.5) as publishing:
+        response = post(court, [{"kind": "evidence", "sha256": sha("x")}], QUERY_STRING="wait=10")
+        returned = time.monotonic()
+    assert returned >= publishing[0]
+    assert response.status_code == 200
+    (entry,) = response.json()["entries"]
+    assert (entry["status"], entry["index"]) == ("integrated", 0)
     assert parse_receipt(entry["receipt"].encode()).index == 0
 
 
@@ -180,7 +199,7 @@ def test_it_names_the_record_and_field_of_an_invalid_submission(
 
 def test_a_receipt_of_service_must_refer_to_a_served_document(court: Actor) -> None:
     post(court, {"kind": "evidence", "sha256": sha("e")})
-    log_integrate()
+    integrate_and_publish()
     response = post(court, {"kind": "service_receipt", "sha256": sha("r"), "ref": 0})
     assert response.status_code == 409
     error = response.json()["error"]
@@ -261,7 +280,7 @@ def post_raw(actor: Actor, body: object) -> Any:
 def integrated_served_document(node: Actor) -> int:
     body = {"kind": "served_document", "sha256": sha("summons"), "metadata": SERVED}
     submission = post(node, body).json()["entries"][0]["id"]
-    log_integrate()
+    integrate_and_publish()
     return Entry.objects.get(submission=submission).index
 
 

@@ -3,9 +3,9 @@ from typing import Any
 
 import pytest
 
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate
 from judicial_verify.ledger.models import Checkpoint
+from judicial_verify.ledger.publish import checkpoint_refresh
 from judicial_verify.tlog.tree import EMPTY_ROOT, verify_consistency
 from tests.people import Actor, sha
 

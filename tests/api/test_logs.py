@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from judicial_verify.ledger.integrate import log_integrate
 from tests.people import Actor, sha
+from tests.publishing import integrate_and_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_anchoring_logs_neither_metadata_nor_token_nor_code(
     response = court.client.post("/api/v1/entries", record, format="json")
     assert response.status_code == 202
     code = response.json()["entries"][0]["code"]
-    log_integrate()
+    integrate_and_publish()
     # Failures that Django logs with the request's path: a bad body, an unknown path that
     # holds the code, a mistyped code and a token that names no one.
     court.client.post("/api/v1/entries", {**record, "kind": "nonsense"}, format="json")

@@ -9,7 +9,6 @@ import pytest
 from django.conf import LazySettings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, ClientHandler, encode_multipart
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_key_rotate
 from judicial_verify.ledger.models import Checkpoint as CheckpointRow
 from judicial_verify.ledger.models import Entry as EntryRow
@@ -22,6 +21,7 @@ from judicial_verify.tlog.tree import leaf_hash, verify_inclusion
 from tests.anchoring import CASE
 from tests.ledger.tamper import guards_lifted
 from tests.people import Actor, node_of, sha
+from tests.publishing import integrate_and_publish
 
 from .anchoring import anchor, signed_checkpoint
 
@@ -86,7 +86,7 @@ def test_a_log_that_has_signed_nothing_has_anchored_nothing(public: Actor) -> No
 def test_a_submitted_record_is_not_anchored_until_integrated(court: Actor, public: Actor) -> None:
     records_anchor(node=node_of(court), items=[AnchorItem(kind="evidence", sha256=sha("new"))])
     assert verify(public, sha("new")).json()["entries"] == []
-    log_integrate()
+    integrate_and_publish()
     assert len(verify(public, sha("new")).json()["entries"]) == 1
 
 
@@ -182,7 +182,7 @@ def test_an_entry_without_a_record_names_its_node_by_code(court: Actor, public: 
         meta=sha("metadata"),
     )
     entries_submit(entries=[entry])
-    log_integrate()
+    integrate_and_publish()
     (found,) = verify(public, sha("bare")).json()["entries"]
     assert found["node"] == {"code": "court-a", "name": "北京市朝阳区人民法院", "type": "court"}
     assert found["metadata"] is None

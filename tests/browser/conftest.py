@@ -17,11 +17,11 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry
 from judicial_verify.records.credentials import node_create
 from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
+from tests.publishing import integrate_and_publish
 from tests.service_discipline import services_required
 
 from .chromium import CHROMIUM_FLAGS
@@ -106,7 +106,7 @@ def anchor(node: Node, document: bytes, *, kind: str = "evidence") -> int:
     """Anchors the document's SHA-256 as `node`, integrates it, and returns its index."""
     item = AnchorItem(kind=kind, sha256=hashlib.sha256(document).hexdigest())
     (anchored,) = records_anchor(node=node, items=[item])
-    log_integrate()
+    integrate_and_publish()
     return Entry.objects.get(submission=anchored.record.submission).index
 
 
@@ -117,7 +117,7 @@ def serve(node: Node, document: bytes) -> str:
         kind="served_document", sha256=hashlib.sha256(document).hexdigest(), metadata=metadata
     )
     (anchored,) = records_anchor(node=node, items=[item])
-    log_integrate()
+    integrate_and_publish()
     code = record_code(anchored.record)
     assert code is not None
     return code

@@ -10,13 +10,13 @@ from django.conf import LazySettings
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.read import checkpoint_latest
 from judicial_verify.records.models import Node, Profile
 from judicial_verify.records.services import AnchorItem, records_anchor
 from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
+from tests.publishing import integrate_and_publish
 
 from .conftest import Visit, anchor, screenshot, serve
 
@@ -99,7 +99,7 @@ def test_a_judge_signs_in_and_finds_a_record_by_case_number(
         kind="case_file", sha256=hashlib.sha256(JUDGMENT).hexdigest(), metadata=metadata
     )
     (anchored,) = records_anchor(node=court, items=[item])
-    log_integrate()
+    integrate_and_publish()
     index = Entry.objects.get(submission=anchored.record.submission).index
     page = visit.page
     page.goto("/court/records/")

@@ -4,8 +4,11 @@ from collections.abc import Callable
 import pytest
 
 from judicial_verify.ledger.integrate import log_integrate
+from judicial_verify.ledger.models import PendingEntry
+from judicial_verify.ledger.read import integrated_size
 from judicial_verify.ledger.submit import entries_submit
-from judicial_verify.tlog.entry import Entry, metadata_commitment
+from judicial_verify.tlog.entry import Entry, encode_entry, metadata_commitment
+from tests.publishing import integrate_and_publish
 
 Submit = Callable[..., list[int]]
 
@@ -33,7 +36,8 @@ def submit() -> Submit:
 
 @pytest.fixture
 def grow(submit: Submit) -> Callable[..., int]:
-    """Submits and integrates entries in batches of `batch`; returns the new tree size."""
+    """Submits, integrates in batches of `batch` and publishes entries; returns the new tree
+    size."""
 
     def _grow(count: int, batch: int = 1000) -> int:
         from judicial_verify.ledger.models import LogHead
@@ -41,7 +45,24 @@ def grow(submit: Submit) -> Callable[..., int]:
         head = LogHead.objects.filter(pk=1).first()
         start = head.size if head else 0
         submit(count, start)
-        log_integrate(batch_size=batch)
+        integrate_and_publish(batch_size=batch)
         return start + count
 
     return _grow
+
+
+def pending_stored(count: int, start: int) -> list[int]:
+    """Stores entries start..start+count-1 as pending with no task queued for them (in a
+    transactional test one would integrate and publish them in-process); returns their
+    submission ids."""
+    entries = [document_entry(start + n) for n in range(count)]
+    pending = PendingEntry.objects.bulk_create(
+        PendingEntry(data=encode_entry(e), sha256=e.sha256) for e in entries
+    )
+    return [p.pk for p in pending]
+
+
+def integrated_unpublished(count: int) -> None:
+    """Stores `count` more entries and integrates them, publishing nothing."""
+    pending_stored(count, integrated_size())
+    log_integrate()

@@ -1,9 +1,9 @@
 """The log publishes only what its alliance vouched for: three of the project's own witnesses,
 each a real server process on its own database, any two of them a quorum.
 
-The log is this test process, integrating with the real integrator; each test's log has a
-new origin, so it is a new log to the witnesses, which trust its key with `manage.py
-witness_trust` as an alliance member would.
+The log is this test process, integrating with the real integrator and publishing with the
+real publisher; each test's log has a new origin, so it is a new log to the witnesses,
+which trust its key with `manage.py witness_trust` as an alliance member would.
 """
 
 import subprocess
@@ -19,17 +19,17 @@ from django.conf import LazySettings
 from django.test import Client
 
 from judicial_verify.ledger import read
-from judicial_verify.ledger.integrate import log_initialize, log_integrate
 from judicial_verify.ledger.keys import log_signer
-from judicial_verify.ledger.models import Checkpoint, PendingEntry, WitnessStatus
-from judicial_verify.ledger.submit import entries_submit
+from judicial_verify.ledger.models import WitnessStatus
+from judicial_verify.ledger.publish import checkpoint_publish
 from judicial_verify.ledger.witnessing import QuorumNotMet
 from judicial_verify.tlog.cosignature import generate_cosigner_key
 from judicial_verify.tlog.note import open_note
 from judicial_verify.tlog.policy import check_quorum, parse_policy
+from tests.publishing import integrate_and_publish
 from tests.witness_servers import WitnessServer, finished, witnesses_remove, witnesses_start
 
-from .conftest import document_entry
+from .conftest import integrated_unpublished
 from .fake_witnesses import policy_write
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -54,10 +54,10 @@ class Alliance:
     policy: Path
 
     def grow(self, count: int) -> int:
-        """Anchors `count` more documents and integrates them; returns the log's new size."""
-        start = Checkpoint.objects.latest().size + PendingEntry.objects.count()
-        entries_submit(entries=[document_entry(start + i) for i in range(count)])
-        log_integrate()
+        """Anchors `count` more documents, integrates and publishes them; returns the log's
+        new published size."""
+        integrated_unpublished(count)
+        checkpoint_publish()
         return read.checkpoint_latest().size
 
     def cosigners(self) -> list[str]:
@@ -95,7 +95,7 @@ def alliance(
     vkey = log_signer().verifier_key
     finished([w.manage("witness_trust", vkey) for w in witness_servers])
     settings.WITNESS_POLICY = alliance_policy(tmp_path / "log.policy", witness_servers)
-    log_initialize()
+    checkpoint_publish()
     return Alliance({w.name: w for w in witness_servers}, settings.WITNESS_POLICY)
 
 
@@ -153,13 +153,13 @@ def test_with_two_witnesses_down_nothing_more_is_published_until_they_return(
     alliance.grow(2)
     alliance.witnesses["w2"].stop()
     alliance.witnesses["w3"].stop()
-    entries_submit(entries=[document_entry(100 + i) for i in range(3)])
+    integrated_unpublished(3)
     with pytest.raises(QuorumNotMet) as failure:
-        log_integrate()
+        checkpoint_publish()
     assert set(failure.value.failures) == {"w2", "w3"}
     assert "w2: cannot connect (Connection refused)" in str(failure.value)
     # Nothing lost, nothing published: the entries wait, the checkpoint stays as it was.
-    assert PendingEntry.objects.count() == 3
+    assert read.integrated_size() == 5
     assert read.checkpoint_latest().size == 2
     body = status()
     assert (body["status"], body["witnessing"]) == ("down", "failing")
@@ -167,7 +167,7 @@ def test_with_two_witnesses_down_nothing_more_is_published_until_they_return(
 
     alliance.witnesses["w2"].start()
     alliance.witnesses["w3"].start()
-    assert log_integrate() == 3
+    assert integrate_and_publish() == 0
     assert read.checkpoint_latest().size == 5
     assert alliance.cosigners() == ["w1", "w2", "w3"]
     assert status()["witnessing"] == "ok"
@@ -180,9 +180,9 @@ def test_a_witness_ahead_of_what_the_log_remembers_is_proved_again_from_its_size
     # w1 alone cosigns size 6, which the log cannot publish without a second witness...
     alliance.witnesses["w2"].stop()
     alliance.witnesses["w3"].stop()
-    entries_submit(entries=[document_entry(200 + i) for i in range(3)])
+    integrated_unpublished(3)
     with pytest.raises(QuorumNotMet):
-        log_integrate()
+        checkpoint_publish()
     assert WitnessStatus.objects.get(name="w1").size == 6
     # ...and then the log forgets what it knew of its witnesses (a restored database).
     WitnessStatus.objects.all().delete()

@@ -11,13 +11,21 @@ from django.test.utils import CaptureQueriesContext
 
 from judicial_verify.ledger import audit
 from judicial_verify.ledger.audit import AuditFailure, log_audit
-from judicial_verify.ledger.integrate import checkpoint_refresh
+from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
-from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry, Tile, VerifierKey
+from judicial_verify.ledger.models import (
+    Checkpoint,
+    Entry,
+    LogHead,
+    PendingEntry,
+    Tile,
+    VerifierKey,
+)
+from judicial_verify.ledger.publish import checkpoint_refresh
 from judicial_verify.tlog.entry import encode_entry
 from judicial_verify.tlog.note import Signer, generate_signer_key
 
-from .conftest import document_entry
+from .conftest import Submit, document_entry
 from .tamper import checkpoint_forge, flip_byte, guards_lifted
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +55,27 @@ def test_it_passes_across_a_key_rotation(log: None, grow: Grow) -> None:
     checkpoint_refresh()
     grow(5)
     assert log_audit().entries == 923
+
+
+def test_it_checks_entries_and_tiles_integrated_beyond_the_newest_checkpoint(
+    log: None, submit: Submit
+) -> None:
+    submit(40, 918)
+    log_integrate()
+    assert Checkpoint.objects.latest().size == 918
+    assert log_audit().entries == 958
+    tile = Tile.objects.get(level=0, index=3)  # entries 768..957: 918 onwards unpublished
+    with guards_lifted("ledger_tile"):
+        Tile.objects.filter(pk=tile.pk).update(data=flip_byte(bytes(tile.data), 32 * 180))
+    with pytest.raises(AuditFailure) as failure:
+        log_audit()
+    assert failure.value.what == "tile 0/3 (tile/0/003.p/190)"
+
+
+def test_it_names_a_checkpoint_beyond_the_log_head(log: None) -> None:
+    LogHead.objects.filter(pk=1).update(size=900)
+    with pytest.raises(AuditFailure, match="size 900 is less than the newest checkpoint's"):
+        log_audit()
 
 
 def test_it_names_an_entry_with_one_byte_changed(log: None) -> None:

@@ -1,5 +1,5 @@
-"""Concurrent submitters and integrators on PostgreSQL: no gap, no duplicate, ever; and
-waiting for publication while the database ends the connection."""
+"""Concurrent submitters, integrators and publishers on PostgreSQL: no gap, no duplicate,
+ever; and waiting for publication while the database ends the connection."""
 
 import random
 import threading
@@ -10,11 +10,13 @@ import pytest
 from django.db import connection
 
 from judicial_verify.ledger.audit import log_audit
-from judicial_verify.ledger.integrate import batch_integrate, log_integrate
+from judicial_verify.ledger.integrate import batch_integrate
 from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry
 from judicial_verify.ledger.publication import entries_await
+from judicial_verify.ledger.publish import checkpoint_publish
 from judicial_verify.ledger.submit import entries_submit
 from judicial_verify.tlog.entry import encode_entry
+from tests.publishing import integrate_and_publish
 
 from .conftest import document_entry
 
@@ -22,6 +24,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SUBMITTERS = 4
 INTEGRATORS = 3
+PUBLISHERS = 2
 CALLS = 40
 
 
@@ -74,12 +77,20 @@ def test_concurrent_integrators_and_submitters_keep_the_log_exact() -> None:
 
         return run
 
+    def publisher() -> None:
+        while not done.is_set():
+            checkpoint_publish()
+
     def submitters() -> None:
         run_threads([submitter(s) for s in range(SUBMITTERS)])
         done.set()
 
-    run_threads([submitters] + [integrator(100 + s) for s in range(INTEGRATORS)])
-    log_integrate()
+    run_threads(
+        [submitters]
+        + [integrator(100 + s) for s in range(INTEGRATORS)]
+        + [publisher for _ in range(PUBLISHERS)]
+    )
+    integrate_and_publish()
 
     rows = list(Entry.objects.order_by("index").values_list("index", "submission"))
     assert [index for index, _ in rows] == list(range(len(submitted)))
@@ -87,6 +98,7 @@ def test_concurrent_integrators_and_submitters_keep_the_log_exact() -> None:
     sizes = list(Checkpoint.objects.order_by("id").values_list("size", flat=True))
     assert sizes == sorted(sizes)
     assert len(set(sizes)) == len(sizes)
+    assert sizes[-1] == len(submitted)
     assert log_audit().entries == len(submitted)
 
 
@@ -105,7 +117,7 @@ def test_a_wait_goes_on_when_the_database_ends_its_connection() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [waiter])
         time.sleep(0.2)  # the waiter has found its connection gone
-        log_integrate()
+        integrate_and_publish()
 
     other = threading.Thread(target=lambda: run_threads([terminate_then_integrate]))
     other.start()

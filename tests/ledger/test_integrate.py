@@ -12,12 +12,12 @@ from judicial_verify.ledger.integrate import (
     LogBlocked,
     batch_integrate,
     integration_blocked,
-    log_initialize,
     log_integrate,
 )
 from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.models import Checkpoint, Entry, PendingEntry, Tile
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
+from judicial_verify.ledger.publish import checkpoint_publish
 from judicial_verify.ledger.tasks import scheduled_key
 from judicial_verify.records.credentials import node_create
 from judicial_verify.tlog.checkpoint import parse_checkpoint
@@ -72,29 +72,41 @@ def test_it_stores_tiles_equal_to_a_build_from_scratch(submit: Submit) -> None:
     assert stored == expected
 
 
-def test_it_signs_a_checkpoint_of_each_batch_with_the_tree_root(submit: Submit) -> None:
+def test_it_signs_no_checkpoint_however_many_batches_it_integrates(submit: Submit) -> None:
+    submit(300)
+    assert log_integrate(batch_size=100) == 300
+    assert not Checkpoint.objects.exists()
+
+
+def test_one_publication_signs_every_batch_integrated_before_it_with_the_tree_root(
+    submit: Submit,
+) -> None:
     submit(300)
     log_integrate(batch_size=100)
+    checkpoint_publish()
+    submit(50, 300)
+    log_integrate(batch_size=20)
+    checkpoint_publish()
     leaves = [
         leaf_hash(bytes(d)) for d in Entry.objects.order_by("index").values_list("data", flat=True)
     ]
     verifier = Verifier(log_signer().verifier_key)
     checkpoints = list(Checkpoint.objects.order_by("id"))
-    assert [c.size for c in checkpoints] == [100, 200, 300]
+    assert [c.size for c in checkpoints] == [300, 350]
     for c in checkpoints:
         body = parse_checkpoint(open_note(bytes(c.note), [verifier]).text)
         assert body.size == c.size
         assert body.root_hash == bytes(c.root_hash) == root_from_leaves(leaves[: c.size])
 
 
-def test_it_signs_the_empty_tree_once_when_initialized() -> None:
-    log_initialize()
-    log_initialize()
+def test_a_new_log_publishes_its_empty_tree_once() -> None:
+    checkpoint_publish()
+    checkpoint_publish()
     checkpoint = Checkpoint.objects.get()
     assert (checkpoint.size, bytes(checkpoint.root_hash)) == (0, EMPTY_ROOT)
 
 
-def test_it_integrates_in_process_once_the_submission_commits(
+def test_it_integrates_and_publishes_in_process_once_the_submission_commits(
     submit: Submit, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,8 +6,8 @@ from django.conf import LazySettings
 from django.test import Client
 
 from judicial_verify.ledger import models, read, tile_store
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
+from judicial_verify.ledger.publish import checkpoint_refresh
 from judicial_verify.ledger.urls import TILE_PATH_MAX
 from judicial_verify.tlog.cosignature import generate_cosigner_key
 from judicial_verify.tlog.key_list import ListedKey, parse_key_list

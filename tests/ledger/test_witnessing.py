@@ -11,10 +11,12 @@ import pytest
 from django.conf import LazySettings, settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.models import WitnessStatus
 from judicial_verify.ledger.witnessing import QuorumNotMet, checkpoint_cosign
+from judicial_verify.records.credentials import node_create
 from judicial_verify.tlog.checkpoint import Checkpoint, format_checkpoint
 from judicial_verify.tlog.cosignature import (
     parse_add_checkpoint,
@@ -317,3 +319,25 @@ def test_the_cosigned_note_opens_with_the_log_key_alone(policy: Path) -> None:
     opened = open_note(cosigned, [Verifier(log_signer().verifier_key)])
     assert len(opened.sigs) == 1
     assert len(opened.unverified_sigs) == 3
+
+
+def test_a_node_waiting_while_the_witnesses_cannot_make_the_quorum_gets_503_naming_them(
+    policy: Path, fakes: list[FakeWitness]
+) -> None:
+    _, token = node_create(code="court-a", name="Court A")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    close_all(fakes[1:])
+    document = {"kind": "evidence", "sha256": "ab" * 32}
+    response = client.post("/api/v1/entries?wait=0.5", document, format="json")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "witness_quorum_unmet"
+    assert error["message"].startswith("not published within 0.5 s: the witnesses that answer")
+    assert "w2: cannot connect (Connection refused); w3: cannot connect" in error["message"]
+    assert error["message"].endswith(
+        "the entries are stored and will be published once enough witnesses cosign"
+    )
+    # Stored: asked again, the record is the same one, still waiting.
+    (entry,) = client.post("/api/v1/entries", document, format="json").json()["entries"]
+    assert (entry["created"], entry["status"]) == (False, "pending")

@@ -1,18 +1,24 @@
-"""Integration across processes: real Celery workers on Redis, integrating into PostgreSQL
-while this process submits and a management command integrates beside them; and no
-accepted entry left pending when a worker dies."""
+"""Integration and publication across processes: real Celery workers on Redis, integrating
+into PostgreSQL and publishing at most once an interval while this process submits and a
+management command integrates and publishes beside them; and no accepted entry left pending
+when a worker dies."""
 
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from judicial_verify.celery import app
 from judicial_verify.ledger.audit import log_audit
 from judicial_verify.ledger.models import Checkpoint, Entry, LogHead, PendingEntry
 from judicial_verify.ledger.publication import entries_await
@@ -154,3 +160,42 @@ def test_a_running_worker_integrates_entries_whose_task_was_lost(log_state: Path
         assert log_audit().entries == 5
     finally:
         worker_stop(worker)
+
+
+def test_workers_publish_at_most_once_an_interval_while_entries_keep_coming(
+    log_state: Path, settings: LazySettings
+) -> None:
+    interval, window = 1.0, 4.0
+    settings.CHECKPOINT_INTERVAL = interval  # the default, the workers' too (celery_worker)
+    queue = new_queue()
+    procs = [worker_start(queue=queue, state=log_state, name=f"w{i}") for i in range(3)]
+    submitted: list[int] = []
+    try:
+        until(lambda: len(app.control.ping(timeout=0.5) or []) >= 3, seconds=60)
+        started, end = timezone.now(), time.monotonic() + window
+
+        def command() -> None:
+            # Another publisher, beside the workers', waiting out the interval in-process.
+            try:
+                while time.monotonic() < end:
+                    call_command("integrate", stdout=open(os.devnull, "w"))
+            finally:
+                connection.close()
+
+        other = threading.Thread(target=command)
+        other.start()
+        with tasks_queued_to(queue):
+            while time.monotonic() < end:
+                start = len(submitted)
+                submitted += entries_submit(entries=[document_entry(start + i) for i in range(5)])
+                time.sleep(0.01)
+        other.join()
+        assert entries_await(submissions=submitted, timeout=60) == list(range(len(submitted)))
+    finally:
+        for proc in procs:
+            worker_stop(proc)
+    signed = list(Checkpoint.objects.order_by("id").values_list("signed", flat=True))
+    in_window = [s for s in signed if started <= s < started + timedelta(seconds=window)]
+    assert 2 <= len(in_window) <= window / interval + 1
+    assert min((b - a).total_seconds() for a, b in pairwise(signed)) >= interval
+    assert log_audit().entries == len(submitted)

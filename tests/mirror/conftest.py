@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
-from judicial_verify.ledger.integrate import log_initialize, log_integrate
 from judicial_verify.ledger.keys import log_signer
-from judicial_verify.ledger.models import LogHead
+from judicial_verify.ledger.publish import checkpoint_publish
+from judicial_verify.ledger.read import integrated_size
 from judicial_verify.ledger.submit import entries_submit
 from tests.ledger.conftest import document_entry
+from tests.publishing import integrate_and_publish
 
 Grow = Callable[[int], int]
 Mirror = Callable[[Path], str]
@@ -21,12 +22,12 @@ Mirror = Callable[[Path], str]
 @pytest.fixture
 def grow(transactional_db: None) -> Grow:
     """Submits and integrates `count` more entries into the log; returns its new size."""
-    log_initialize()
+    checkpoint_publish()
 
     def _grow(count: int) -> int:
-        start = LogHead.objects.get(pk=1).size
+        start = integrated_size()
         entries_submit(entries=[document_entry(start + i) for i in range(count)])
-        log_integrate(batch_size=1000)
+        integrate_and_publish()
         return start + count
 
     return _grow

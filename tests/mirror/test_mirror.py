@@ -1,6 +1,7 @@
 """manage.py mirror: a verified copy of a log, refused on any inconsistency."""
 
 import io
+import types
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,11 @@ from django.core.management.base import CommandError
 from django.test import Client
 from pytest_django.live_server_helper import LiveServer
 
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.models import Entry, Tile
+from judicial_verify.ledger.publish import checkpoint_refresh
 from judicial_verify.ledger.sign import checkpoint_sign
-from judicial_verify.ledger.tile_store import tiles_write
+from judicial_verify.ledger.tile_store import TILE_CACHE, tiles_write
 from judicial_verify.mirror.models import MirrorCheckpoint, MirroredLog, MirrorTile
 from judicial_verify.tlog.cosignature import generate_cosigner_key
 from judicial_verify.tlog.note import generate_signer_key
@@ -85,8 +86,10 @@ def test_it_follows_round_after_round_until_an_inconsistency(
         else:
             checkpoint_sign(size=400, root_hash=root_from_leaves([leaf_hash(b"another tree")]))
 
+    # The command's own clock only: the log's publisher sleeps too.
     monkeypatch.setattr(
-        "judicial_verify.mirror.management.commands.mirror.time.sleep", between_rounds
+        "judicial_verify.mirror.management.commands.mirror.time",
+        types.SimpleNamespace(sleep=between_rounds),
     )
     url = live_server.url + "/log/"
     with pytest.raises(CommandError, match=r"fork: the log signed a tree of the same size"):
@@ -124,6 +127,7 @@ def test_it_stops_on_a_fork_that_rewrote_an_entry_it_holds(
         ]
         Tile.objects.all().delete()
         tiles_write(extend_tiles(0, {}, leaves))
+    TILE_CACHE.clear()  # as the operator's processes, restarted on the rewritten database
     checkpoint_refresh()
     grow(200)
     with pytest.raises(CommandError, match=r"fork: the log signed a tree of size 500"):

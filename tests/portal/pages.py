@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
-from judicial_verify.ledger.integrate import log_initialize, log_integrate
 from judicial_verify.ledger.models import Entry
+from judicial_verify.ledger.publish import checkpoint_publish
 from judicial_verify.records.credentials import node_create
 from judicial_verify.records.models import Node, Profile, Record
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
 from tests.people import sha
+from tests.publishing import integrate_and_publish
 
 CASE_NUMBER = "(2026)京0491民初1号"
 
@@ -43,7 +44,7 @@ class Page:
 
 def _anchor(court: Node, item: AnchorItem) -> tuple[int, Record]:
     (anchored,) = records_anchor(node=court, items=[item])
-    log_integrate()
+    integrate_and_publish()
     return Entry.objects.get(submission=anchored.record.submission).index, anchored.record
 
 
@@ -55,7 +56,7 @@ def _person(username: str, role: Profile.Role, court: Node | None) -> None:
 def site_build() -> list[Page]:
     """Anchors a piece of evidence, a served document and its receipt of service as one court,
     makes a judge of that court and a lawyer, and returns every page there is to see."""
-    log_initialize()
+    checkpoint_publish()
     court, _ = node_create(code="bj-0491", name="北京互联网法院")
     evidence = AnchorItem(
         kind="evidence",

@@ -6,9 +6,17 @@ from collections.abc import Mapping
 import pytest
 from django.urls import reverse
 
+from judicial_verify.ledger.publish import checkpoint_publish
 from judicial_verify.records.models import Node
 from judicial_verify.records.services import AnchorItem, records_anchor
-from tests.anchoring import CASE, CASE_NUMBER, TITLE, anchor, anchor_behind_the_service
+from tests.anchoring import (
+    CASE,
+    CASE_NUMBER,
+    TITLE,
+    anchor,
+    anchor_behind_the_service,
+    anchor_unpublished,
+)
 from tests.people import Actor, node_of, sha
 
 SEARCH = reverse("portal:judge-search")
@@ -80,6 +88,21 @@ def test_it_shows_a_record_not_yet_in_the_log_as_pending(judge: Actor, court: Ac
     page = _search(judge, CASE_NUMBER)
     assert sha("pending") in page
     assert "Pending: not yet in the log" in page
+
+
+def test_it_shows_a_record_integrated_but_not_yet_published_as_pending(
+    judge: Actor, court: Actor
+) -> None:
+    anchor(node_of(court), sha("published"))
+    index = anchor_unpublished(node_of(court), sha("unpublished"))
+    page = _search(judge, CASE_NUMBER)
+    assert sha("unpublished") in page
+    assert "Pending: not yet in the log" in page
+    assert f'href="{_record_url(index)}"' not in page
+    assert judge.client.get(_record_url(index)).status_code == 404
+    checkpoint_publish()
+    assert "Pending: not yet in the log" not in _search(judge, CASE_NUMBER)
+    assert judge.client.get(_record_url(index)).status_code == 200
 
 
 def test_it_never_lists_another_courts_records(

@@ -4,8 +4,8 @@ to give the offline verifier the log's key list."""
 import pytest
 from django.test import Client
 
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate, log_signer
+from judicial_verify.ledger.publish import checkpoint_refresh
 from tests.anchoring import anchor
 from tests.people import Actor, node_of, sha
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import log_key_rotate
+from judicial_verify.ledger.publish import checkpoint_refresh
 from tests.anchoring import anchor
 from tests.people import Actor, node_of, sha
 

@@ -2,12 +2,13 @@
 
 from django.urls import reverse
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.models import Entry
-from judicial_verify.records.models import Node
+from judicial_verify.ledger.publish import checkpoint_publish
+from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import AnchorItem, record_code, records_anchor
-from tests.anchoring import anchor, anchor_behind_the_service
+from tests.anchoring import anchor, anchor_behind_the_service, anchor_unpublished
 from tests.people import Actor, node_of, sha
+from tests.publishing import integrate_and_publish
 
 SERVED = {"document_type": "summons", "served_at": "2026-11-20T10:00:00+08:00"}
 
@@ -16,7 +17,7 @@ def _serve(court: Node) -> tuple[int, str]:
     """Anchors a summons as served by `court`; returns its index and verification code."""
     item = AnchorItem(kind="served_document", sha256=sha("summons"), metadata=SERVED)
     (anchored,) = records_anchor(node=court, items=[item])
-    log_integrate()
+    integrate_and_publish()
     code = record_code(anchored.record)
     assert code is not None
     return Entry.objects.get(submission=anchored.record.submission).index, code
@@ -49,3 +50,25 @@ def test_it_ignores_a_receipt_another_node_recorded(
     page = _page(public, code)
     assert "Not recorded yet" in page
     assert "Received," not in page
+
+
+def test_it_shows_no_receipt_integrated_but_not_yet_published(public: Actor, court: Actor) -> None:
+    index, code = _serve(node_of(court))
+    received = {"received_at": "2026-11-21T09:00:00+08:00"}
+    anchor_unpublished(
+        node_of(court), sha("receipt"), kind="service_receipt", metadata=received, ref=index
+    )
+    assert "Not recorded yet" in _page(public, code)
+    checkpoint_publish()
+    assert "Received, 2026-11-21T09:00:00+08:00" in _page(public, code)
+
+
+def test_a_served_document_not_yet_published_has_no_page(public: Actor, court: Actor) -> None:
+    anchor(node_of(court), sha("published"))
+    anchor_unpublished(node_of(court), sha("summons"), kind="served_document", metadata=SERVED)
+    code = record_code(Record.objects.get(sha256=sha("summons")))
+    assert code is not None
+    url = reverse("portal:served", kwargs={"code": code})
+    assert public.client.get(url).status_code == 404
+    checkpoint_publish()
+    assert public.client.get(url).status_code == 200

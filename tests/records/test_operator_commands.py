@@ -1,6 +1,7 @@
 import hashlib
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.models import Entry
 from judicial_verify.tlog.entry import decode_entry
 from judicial_verify.tlog.receipt import parse_receipt
+from tests.celery_worker import new_queue, tasks_queued_to
 from tests.ledger.tamper import guards_lifted
+from tests.publishing import publication_held_back
 
 # Real commits: anchor waits for the integration that runs once its submission commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,6 +41,19 @@ def test_anchor_prints_index_and_hash_per_file_once_signed(tmp_path: Path) -> No
     assert lines == [
         f"{i} {hashlib.sha256(p.read_bytes()).hexdigest()}" for i, p in enumerate(paths)
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_anchor_returns_only_once_a_published_checkpoint_covers_the_files(
+    tmp_path: Path,
+) -> None:
+    # No worker listens on the queue: only this test integrates, and publishes later.
+    with tasks_queued_to(new_queue()), publication_held_back(0.5) as publishing:
+        lines = anchor("--kind", "evidence", *map(str, documents(tmp_path, "a", "b")))
+        returned = time.monotonic()
+    assert returned >= publishing[0]
+    assert [line.split()[0] for line in lines] == ["0", "1"]
 
 
 def test_anchor_refuses_an_unknown_kind(tmp_path: Path) -> None:

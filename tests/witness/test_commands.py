@@ -98,6 +98,22 @@ def test_witness_trust_makes_it_witness_the_log_named_as_the_key() -> None:
 
 
 @pytest.mark.django_db
+def test_witness_trust_with_an_origin_witnesses_the_log_of_that_origin() -> None:
+    _, vkey = generate_signer_key("sum.golang.org")
+    assert "go.sum database tree" in run("witness_trust", vkey, "--origin", "go.sum database tree")
+    log = WitnessedLog.objects.get()
+    assert (log.origin, [k.vkey for k in log.keys.all()]) == ("go.sum database tree", [vkey])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("origin", ["", "two\nlines", "a\tb"])
+def test_witness_trust_refuses_an_origin_no_checkpoint_can_have(origin: str) -> None:
+    with pytest.raises(CommandError, match="not a log's origin: checkpoint origin"):
+        run("witness_trust", generate_signer_key("court.example/log")[1], "--origin", origin)
+    assert not WitnessedLog.objects.exists()
+
+
+@pytest.mark.django_db
 def test_witness_trust_twice_changes_nothing() -> None:
     _, vkey = generate_signer_key("court.example/log")
     run("witness_trust", vkey)

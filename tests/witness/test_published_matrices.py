@@ -12,6 +12,7 @@ a log of our own.
 import pytest
 from django.test import Client
 
+from judicial_verify.tlog.checkpoint import origin_hash
 from judicial_verify.tlog.cosignature import (
     AddCheckpoint,
     CosignatureVerifier,
@@ -114,6 +115,15 @@ LITEWITNESS = [
 ]
 
 
+# litewitness's bodies say "invalid signature", "unknown log" and "consistency proof"; this
+# witness's say the same in its own words.
+REFUSAL_REASONS = {
+    403: "the checkpoint is not signed by the log",
+    404: "this witness does not cosign for the log",
+    422: "not consistent with the checkpoint cosigned before",
+}
+
+
 @pytest.mark.parametrize(
     ("before", "request_body", "status", "conflict"),
     [case[1:] for case in LITEWITNESS],
@@ -127,6 +137,8 @@ def test_litewitness_case(
         assert post(client, accepted)[0] == 200
     got_status, content_type, answer = post(client, request_body)
     assert got_status == status, answer
+    if status in REFUSAL_REASONS:
+        assert REFUSAL_REASONS[status] in answer.decode()
     if status == 409:
         assert parse_tlog_size(content_type, answer) == int(conflict or b"")
     if status == 200:
@@ -175,3 +187,44 @@ def test_sigsum_an_old_size_beyond_the_checkpoint_is_a_bad_request(client: Clien
     log.grow(5)
     request = AddCheckpoint(6, (), log.checkpoint(5))
     assert post(client, format_add_checkpoint(request))[0] == 400
+
+
+def test_litewitness_sequence_leaves_the_witness_at_size_5(client: Client) -> None:
+    log_trust(vkey=LOG_KEY)
+    for request_body in (SIZE_1, SIZE_3, SIZE_5):
+        assert post(client, request_body)[0] == 200
+    response = client.get(f"/witness/{origin_hash(ORIGIN)}/checkpoint")
+    assert response.status_code == 200
+    assert response.content.startswith(f"{ORIGIN}\n5\n{ROOT_5}\n\n".encode())
+
+
+# Torchwood's sumdb.txt: the Go checksum database, whose origin is not its key's name, at its
+# real size; its first checkpoint is cosigned from size 0 with no proof.
+SUMDB_ORIGIN = "go.sum database tree"
+SUMDB_KEY = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"
+SUMDB_CHECKPOINT = (
+    "go.sum database tree\n35225469\nvt5T6GaLCXvyHFl9VUvvItR43XZxfLgftEcTyO3eJCQ=\n\n"
+    "— sum.golang.org Az3grpukl5AXaVfYkLiDGORx/DN2nlcS5kZHR5uYOBV2KA2HgXpD+gu9HHONebHLAyaKbbTM75"
+    "QTtPydhKCExixSfwQ=\n"
+).encode()
+
+
+def test_torchwood_sumdb_case_a_log_whose_origin_is_not_its_key_name(client: Client) -> None:
+    log_trust(vkey=SUMDB_KEY, origin=SUMDB_ORIGIN)
+    status, _, answer = post(client, b"old 0\n\n" + SUMDB_CHECKPOINT)
+    assert status == 200, answer
+    note = open_note(SUMDB_CHECKPOINT + answer, [Verifier(SUMDB_KEY)])
+    witness = CosignatureVerifier(witness_cosigner().verifier_key)
+    [cosignature] = verify_cosignatures(note.text, note.unverified_sigs, [witness])
+    assert cosignature.name == WITNESS_NAME
+    response = client.get(f"/witness/{origin_hash(SUMDB_ORIGIN)}/checkpoint")
+    assert response.content.startswith(b"go.sum database tree\n35225469\n")
+
+
+def test_torchwood_sumdb_case_is_an_unknown_log_under_its_key_name_alone(client: Client) -> None:
+    log_trust(vkey=SUMDB_KEY)
+    status, _, answer = post(client, b"old 0\n\n" + SUMDB_CHECKPOINT)
+    assert (status, answer) == (
+        404,
+        b"this witness does not cosign for the log 'go.sum database tree'\n",
+    )

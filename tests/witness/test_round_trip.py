@@ -8,7 +8,6 @@ log's verifier key; the cosignatures verify with the witness's verifier key.
 import pytest
 from django.test import Client
 
-from judicial_verify.ledger.integrate import log_integrate
 from judicial_verify.ledger.keys import log_signer
 from judicial_verify.ledger.read import checkpoint_latest, consistency_proof_roots
 from judicial_verify.ledger.submit import entries_submit
@@ -22,6 +21,7 @@ from judicial_verify.tlog.note import Verifier, open_note
 from judicial_verify.witness.keys import witness_cosigner
 from judicial_verify.witness.services import log_trust
 from tests.ledger.conftest import document_entry
+from tests.publishing import integrate_and_publish
 
 from .conftest import post
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def grow(count: int, start: int) -> tuple[int, bytes]:
     """Anchors `count` documents, integrates them; returns the new size and its signed note."""
     entries_submit(entries=[document_entry(start + i) for i in range(count)])
-    log_integrate()
+    integrate_and_publish()
     checkpoint = checkpoint_latest()
     return checkpoint.size, bytes(checkpoint.note)
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from judicial_verify.ledger import read
 from judicial_verify.ledger.publication import PublicationTimeout, entries_await
+from judicial_verify.ledger.witnessing import witnessing_state
 from judicial_verify.records.codes import code_format
 from judicial_verify.records.kinds import (
     KINDS,
@@ -190,6 +192,25 @@ def _wait_seconds(request: Request) -> float:
     return seconds
 
 
+def _quorum_unmet(wait: float) -> ApiError | None:
+    """The error a waiting node gets when nothing can be published because the witnesses
+    that answer cannot make the policy's quorum; None when that is not why it timed out."""
+    try:
+        state = witnessing_state()
+    except ImproperlyConfigured:  # an unfit policy: /status and the log's errors say so
+        return None
+    if state is None or state.state != "failing":
+        return None
+    reasons = "; ".join(f"{f.name}: {f.error}" for f in state.failing)
+    return ApiError(
+        f"not published within {wait:g} s: the witnesses that answer cannot make the "
+        f"quorum of cosignatures the log's policy needs ({reasons}); the entries are stored "
+        "and will be published once enough witnesses cosign",
+        code="witness_quorum_unmet",
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+
+
 def _output(
     request: Request, anchored: list[Anchored], receipts: bool, indices: dict[int, int] | None
 ) -> list[dict[str, Any]]:
@@ -237,12 +258,20 @@ class EntrySubmitView(APIView):
             422: OpenApiResponse(
                 ErrorOutput, description="the Idempotency-Key was used for a different batch"
             ),
+            503: OpenApiResponse(
+                ErrorOutput,
+                description=(
+                    "the log cannot answer now: integrity_alarm, log_blocked, or (waiting) "
+                    "witness_quorum_unmet: the witnesses cannot make the policy's quorum, so "
+                    "the stored entries wait to be published"
+                ),
+            ),
         },
         parameters=[
             OpenApiParameter(
                 "wait",
                 {"type": "number", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
-                description="seconds to wait for a signed checkpoint",
+                description="seconds to wait for a published checkpoint",
             ),
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
         ],
@@ -289,6 +318,8 @@ class EntrySubmitView(APIView):
                 found = entries_await(submissions=submissions, timeout=wait)
                 indices = dict(zip(submissions, found, strict=True))
             except PublicationTimeout:
+                if (unmet := _quorum_unmet(wait)) is not None:
+                    raise unmet from None
                 integrated = False
         entries = _output(request, anchored, receipts=bool(wait), indices=indices)
         done = integrated and all(e["status"] == "integrated" for e in entries)

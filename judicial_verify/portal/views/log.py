@@ -1,12 +1,29 @@
-"""The log page (/log/): its size, current checkpoint, verifier keys (which are retired, and
-after which size), and how to check a receipt offline."""
+"""The log page (/log/): its size, current checkpoint, the alliance's witnesses, verifier keys
+(which are retired, and after which size), and how to check a receipt offline."""
+
+import logging
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from judicial_verify.ledger import read
+
+from ..alliance import Alliance, alliance_get
+
+logger = logging.getLogger(__name__)
+
+
+def _alliance() -> Alliance | None:
+    try:
+        return alliance_get(language=get_language())
+    except ImproperlyConfigured:
+        # An unfit policy stops publication and /status says so; the page still shows the log.
+        logger.exception("the log page cannot show the alliance")
+        return None
 
 
 @require_safe
@@ -24,5 +41,6 @@ def log_page(request: HttpRequest) -> HttpResponse:
         # Each key with the last size it signed if it is retired (else None).
         "keys": [(vkey, retired.get(vkey)) for vkey in keys],
         "current_key": checkpoint.key.vkey if checkpoint else None,
+        "alliance": _alliance(),
     }
     return render(request, "portal/log.html", context)

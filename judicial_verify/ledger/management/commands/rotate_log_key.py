@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from judicial_verify.ledger.integrate import checkpoint_refresh
 from judicial_verify.ledger.keys import KeyRotationRefused, log_key_prepare, log_key_rotate
+from judicial_verify.ledger.publish import checkpoint_refresh
 
 
 class Command(BaseCommand):

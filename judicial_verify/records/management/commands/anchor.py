@@ -12,7 +12,7 @@ from judicial_verify.tlog.entry import file_sha256
 
 class Command(BaseCommand):
     help = (
-        "Anchor each file's SHA-256, wait until it is in a signed checkpoint, "
+        "Anchor each file's SHA-256, wait until it is in a published checkpoint, "
         "print '<index> <sha256>' a line."
     )
 
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         try:
             indices = entries_await(submissions=submissions, timeout=options["timeout"])
         except PublicationTimeout as e:
-            raise CommandError(f"not yet in a signed checkpoint: {e}; they stay queued") from None
+            message = f"not yet in a published checkpoint: {e}; they stay queued"
+            raise CommandError(message) from None
         except LogBlocked as e:
             raise CommandError(f"the log is blocked: {e}; they stay queued") from None
         for index, sha256 in zip(indices, hashes, strict=True):

@@ -5,8 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from judicial_verify.ledger.integrate import log_initialize
 from judicial_verify.ledger.publication import entries_await
+from judicial_verify.ledger.publish import checkpoint_publish
 from judicial_verify.records.models import Node, Record
 from judicial_verify.records.services import documents_anchor
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
     help = "Sign the empty log and anchor a few sample documents, once, for a fresh portal."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        log_initialize()
+        checkpoint_publish()  # a new log's empty tree, so it shows a checkpoint and its key
         # Every anchored document has its record, so records say whether anything was.
         if Record.objects.exists():
             self.stdout.write("the log already has entries; no demo data added")
