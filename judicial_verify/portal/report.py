@@ -9,7 +9,7 @@ same on any machine. The public sees no metadata; a judge of the anchoring court
 of it (records.selectors.metadata_visible decides).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -303,14 +303,16 @@ def checkpoint_cosignatures(
 
 
 def _witness_rows(
-    policy: Policy, cosignatures: Sequence[WitnessCosignature]
+    policy: Policy, cosignatures: Sequence[WitnessCosignature], institutions: Mapping[str, str]
 ) -> list[tuple[str, str, str, bool]]:
-    """Each witness that cosigned, with when and with which key; then the quorum they make."""
+    """Each witness that cosigned (its institution where known, and its name in the policy),
+    with when and with which key; then the quorum they make."""
     rows = [
         (
             "联署见证人" if n == 0 else "",
             "Cosigned by" if n == 0 else "",
-            f"{c.witness}\n{_utc(c.cosignature.timestamp)} UTC · "
+            (f"{institutions[c.witness]} ({c.witness})" if c.witness in institutions else c.witness)
+            + f"\n{_utc(c.cosignature.timestamp)} UTC · "
             f"{c.cosignature.name}+{c.cosignature.key_id:08x}",
             False,
         )
@@ -331,12 +333,14 @@ def verification_report(
     generated: datetime,
     document_sha256: str | None = None,
     policy: Policy | None = None,
+    institutions: Mapping[str, str] | None = None,
 ) -> bytes:
     """Returns the PDF report of the record `view`, proven by `proof`, as `viewer` may see it.
 
     `record_url` is the absolute address of the record's verification page (the QR code's);
     `document_sha256` the fingerprint of a file checked against the record, if any; `policy`
-    the log's witness policy, if it has one, whose witnesses' cosignatures are listed.
+    the log's witness policy, if it has one, whose witnesses' cosignatures are listed, each
+    with the name of its institution in `institutions` (by witness name), if there.
     """
     checkpoint = proof.checkpoint
     outcome = report_outcome(view, proof, document_sha256, policy)
@@ -379,7 +383,7 @@ def verification_report(
     cosignatures = () if policy is None else checkpoint_cosignatures(checkpoint, policy)
     if policy is not None and (cosignatures or policy.quorum != NONE):
         _heading(pdf, "见证人联署（UTC）", "Witness cosignatures (UTC)")
-        _rows(pdf, _witness_rows(policy, cosignatures))
+        _rows(pdf, _witness_rows(policy, cosignatures, institutions or {}))
 
     metadata = metadata_visible(view, viewer)
     if metadata is not None and kind is not None:

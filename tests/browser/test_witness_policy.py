@@ -7,6 +7,7 @@ Most tests serve the policy by the browser's route and add the cosignatures to t
 checkpoint with test witness keys, as the log's witnesses would have; one runs the log with its
 witnesses (main's fake witnesses on loopback) and /log/policy as they are."""
 
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -28,6 +29,12 @@ from .conftest import Visit, anchor, screenshot
 from .test_browser_verification import DOCUMENT, Answer, open_result
 
 COSIGNED_AT = 1_764_876_000  # 2025-12-04T19:20:00Z
+SHORT_NAMES = ["procuratorate", "notary", "arbitration"]
+INSTITUTIONS = {
+    "procuratorate": {"zh-hans": "北京市人民检察院", "en": "Beijing People's Procuratorate"},
+    "notary": {"zh-hans": "北京市方正公证处", "en": "Beijing Fangzheng Notary Office"},
+    "arbitration": {"zh-hans": "北京仲裁委员会", "en": "Beijing Arbitration Commission"},
+}
 NAMES = ["北京市人民检察院", "北京市方正公证处", "北京仲裁委员会"]
 WITNESSES = [Cosigner(generate_cosigner_key(f"w{i}.example/witness")[0]) for i in (1, 2, 3)]
 
@@ -98,21 +105,24 @@ def test_a_quorum_of_cosignatures_is_verified_naming_the_witnesses_and_times(
 
 @pytest.fixture
 def alliance(settings: LazySettings, tmp_path: Path) -> Iterator[list[FakeWitness]]:
-    """The log's witness policy, three witnesses that cosign on loopback, two a quorum."""
-    witnesses = [fake_witness(f"w{i}") for i in (1, 2, 3)]
-    lines = [(name, w.vkey, w.url) for name, w in zip(NAMES, witnesses, strict=True)]
+    """The log's witness policy, three witnesses that cosign on loopback, two a quorum, and
+    the institutions that run them (WITNESS_INSTITUTIONS)."""
+    witnesses = [fake_witness(name) for name in SHORT_NAMES]
     settings.WITNESS_POLICY = policy_write(
         tmp_path / "log.policy",
         log_signer().verifier_key,
-        lines,
+        [(w.name, w.vkey, w.url) for w in witnesses],
         quorum="alliance",
-        groups=[f"group alliance 2 {' '.join(NAMES)}"],
+        groups=[f"group alliance 2 {' '.join(SHORT_NAMES)}"],
     )
+    institutions = tmp_path / "institutions.json"
+    institutions.write_text(json.dumps(INSTITUTIONS, ensure_ascii=False), encoding="utf-8")
+    settings.WITNESS_INSTITUTIONS = institutions
     yield witnesses
     close_all(witnesses)
 
 
-def test_the_log_s_own_cosigned_checkpoint_and_policy_are_verified(
+def test_the_log_s_own_cosigned_checkpoint_and_policy_are_verified_naming_institutions(
     visit: Visit, court: Node, tmp_path: Path, alliance: list[FakeWitness]
 ) -> None:
     page = visit.page
@@ -120,13 +130,28 @@ def test_the_log_s_own_cosigned_checkpoint_and_policy_are_verified(
     check = page.locator("[data-browser-check]")
     expect(check).to_have_attribute("data-verdict", "verified")
     cosigned = r"\(cosigned \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)"
+    english = [INSTITUTIONS[name]["en"] for name in SHORT_NAMES]
     expect(check.locator("[data-witnessed-by]")).to_have_text(
         re.compile(
-            rf"^Cosigned by 3 of the 3 alliance witnesses \(2 required\): {NAMES[0]} "
-            rf"{cosigned}, {NAMES[1]} {cosigned}, and {NAMES[2]} {cosigned}\.$"
+            rf"^Cosigned by 3 of the 3 alliance witnesses \(2 required\): {english[0]} "
+            rf"{cosigned}, {english[1]} {cosigned}, and {english[2]} {cosigned}\.$"
         )
     )
     assert any(url.endswith("/log/policy") for _, url, _ in visit.requests)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN"])
+def test_a_chinese_reader_is_told_the_institutions_chinese_names(
+    visit: Visit, court: Node, tmp_path: Path, alliance: list[FakeWitness]
+) -> None:
+    page = visit.page
+    open_result(page, court, tmp_path)
+    check = page.locator("[data-browser-check]")
+    expect(check).to_have_attribute("data-verdict", "verified")
+    expect(check.locator("[data-witnessed-by]")).to_contain_text(
+        "已由 3 个联盟见证人中的 3 个联署（至少需要 2 个）："
+        f"{INSTITUTIONS['procuratorate']['zh-hans']}（联署时间"
+    )
 
 
 def test_all_three_witnesses_are_named_when_all_cosigned(

@@ -407,3 +407,39 @@ def test_it_has_no_witness_section_without_a_policy(
     text = pdf_text(_report(public.client, index))
     assert "核验通过" in text
     assert "Witness cosignatures" not in text
+
+
+def test_it_names_each_cosigner_s_institution_in_both_languages(
+    public: Actor,
+    court: Actor,
+    witnesses: list[FakeWitness],
+    settings: LazySettings,
+    tmp_path: Path,
+    pdf_text: Callable[[bytes], str],
+) -> None:
+    # The policy names the witnesses shortly; WITNESS_INSTITUTIONS says who runs them.
+    names = ["procuratorate", "notary", "arbitration"]
+    institutions = {
+        name: {"zh-hans": zh, "en": en}
+        for name, zh, en in zip(
+            names,
+            WITNESS_NAMES,
+            ["Beijing Procuratorate", "Fangzheng Notary", "Beijing Arbitration"],
+            strict=True,
+        )
+    }
+    lines = [(n, w.vkey, w.url) for n, w in zip(names, witnesses, strict=True)]
+    settings.WITNESS_POLICY = policy_write(
+        tmp_path / "log.policy",
+        log_signer().verifier_key,
+        lines,
+        quorum="alliance",
+        groups=[f"group alliance 2 {' '.join(names)}"],
+    )
+    path = tmp_path / "institutions.json"
+    path.write_text(json.dumps(institutions, ensure_ascii=False), encoding="utf-8")
+    settings.WITNESS_INSTITUTIONS = path
+    index = anchor(node_of(court), sha("judgment"))
+    section = pdf_text(_report(public.client, index)).split("Witness cosignatures (UTC)")[1]
+    assert "北京市人民检察院 Beijing Procuratorate (procuratorate)" in section
+    assert "北京仲裁委员会 Beijing Arbitration (arbitration)" in section

@@ -20,8 +20,15 @@ from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.selectors import Viewer, judge_court, metadata_visible
 from judicial_verify.tlog.entry import SHA256_HEX
 
+from ..alliance import institution_names
 from ..report import verification_report
 from .record_numbers import proven_record_or_404
+
+
+def _institutions_in_both_languages() -> dict[str, str]:
+    """Each witness's institution as the bilingual report names it: Chinese, then English."""
+    zh, en = institution_names(language="zh-hans"), institution_names(language="en")
+    return {w: name if en.get(w, name) == name else f"{name}  {en[w]}" for w, name in zh.items()}
 
 
 @require_safe
@@ -45,6 +52,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         generated=timezone.now(),
         document_sha256=checked or None,
         policy=None if loaded is None else loaded.policy,
+        institutions=_institutions_in_both_languages(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'

@@ -12,8 +12,10 @@ const STRINGS = "browser-check-strings";
 
 /**
  * The log this page trusts: {origin, verifierKeys, retired (a Map of each retired key to the
- * last tree size it signed, a decimal string), policyUrl}, from the page's own #pinned-log data
- * block (served with the page, as /log/keys lists them), never from an answer it checks.
+ * last tree size it signed, a decimal string), policyUrl, institutions (a Map of each policy
+ * witness name to the name of the institution that runs it, in the page's language)}, from the
+ * page's own #pinned-log data block (served with the page, as /log/keys lists them), never from
+ * an answer it checks.
  */
 export function pinnedLog() {
   const pinned = JSON.parse(document.getElementById("pinned-log").textContent);
@@ -22,6 +24,7 @@ export function pinnedLog() {
     verifierKeys: pinned.verifier_keys,
     retired: new Map(Object.entries(pinned.retired)),
     policyUrl: pinned.policy_url,
+    institutions: new Map(Object.entries(pinned.institutions)),
   };
 }
 
@@ -44,15 +47,23 @@ function trustedLog() {
   return trusted;
 }
 
-async function witnessStep(policy, note) {
-  if (policy.unreadable !== undefined) {
-    throw new CheckFailed("witnesses", policy.unreadable, "policy_unreadable");
+// The witnesses' tally with each cosigner named as the page names it: its institution where
+// the log names one, else its name in the policy.
+function named(log, tally) {
+  const shown = (c) => ({ ...c, shown: log.institutions.get(c.witness) ?? c.witness });
+  return { ...tally, cosigners: tally.cosigners.map(shown) };
+}
+
+async function witnessStep(log, note) {
+  if (log.policy.unreadable !== undefined) {
+    throw new CheckFailed("witnesses", log.policy.unreadable, "policy_unreadable");
   }
   try {
-    return await checkWitnesses(policy, note);
+    return named(log, await checkWitnesses(log.policy, note));
   } catch (error) {
-    if (error instanceof CheckFailed) throw error;
-    throw new CheckFailed("witnesses", String(error));
+    if (!(error instanceof CheckFailed)) throw new CheckFailed("witnesses", String(error));
+    if (error.failure === "quorum") error.details = named(log, error.details);
+    throw error;
   }
 }
 
@@ -63,7 +74,7 @@ async function witnessStep(policy, note) {
  * that failed or null, failure: which of its failures, reason: why (for developers), details:
  * what a failure's words need, key: who signed, fields: the verified entry as its bytes state
  * it, or null, policy: whether the log has a witness policy, witnessed: the witnesses' tally
- * (tlog-policy.js checkWitnesses) or null}.
+ * (tlog-policy.js checkWitnesses, each cosigner with the name the page shows for it) or null}.
  */
 export async function checkEntries(entries, sha256) {
   const log = await trustedLog();
@@ -74,7 +85,7 @@ export async function checkEntries(entries, sha256) {
       const base = { ...unverified, entry, policy, witnessed: null };
       try {
         const { key, fields, note } = await checkProvenEntry(entry, sha256, log);
-        const witnessed = policy ? await witnessStep(log.policy, note) : null;
+        const witnessed = policy ? await witnessStep(log, note) : null;
         return { ...base, verdict: "verified", reason: null, key, fields, witnessed };
       } catch (error) {
         if (error instanceof Ed25519Unsupported) {
@@ -106,7 +117,7 @@ function utc(seconds) {
 /** The witnesses' tally in words: how many of how many vouched, who and when. */
 function witnessWords(name, { cosigners, count, total, required }) {
   const each = cosigners.map((c) =>
-    pageString(STRINGS, "cosigner", { name: c.witness, time: utc(c.timestamp) }),
+    pageString(STRINGS, "cosigner", { name: c.shown, time: utc(c.timestamp) }),
   );
   const list = new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" });
   const names = each.length ? list.format(each) : pageString(STRINGS, "no_cosigner");
