@@ -9,6 +9,10 @@ record of them, though (anyone who can write it can add a key), so each
 rotation also appends the replaced verifier key to
 `<STATE_DIR>/log-verifier-keys`, which the audit trusts instead. A replaced
 private key is overwritten and removed: nothing can sign with it again.
+
+A log with witnesses publishes only checkpoints signed by a key its policy names, so the
+next key is made first (`<STATE_DIR>/log-signing.key.next`, log_key_prepare), named in the
+policy and trusted by the witnesses, and only then rotated to.
 """
 
 import os
@@ -27,10 +31,13 @@ from judicial_verify.tlog.note import Signer, generate_signer_key
 
 from .locks import publisher_lock
 from .models import Checkpoint, VerifierKey
+from .witnessing import log_key_problem, witness_policy
 
 KEY_FILE_NAME = "log-signing.key"
 # A new key is written here whole before it replaces the key file in one rename.
 NEW_KEY_FILE_NAME = f"{KEY_FILE_NAME}.new"
+# The key the next rotation signs with, made ahead so the witness policy can name it.
+NEXT_KEY_FILE_NAME = f"{KEY_FILE_NAME}.next"
 # Earlier releases kept a replaced key as `log-signing.key.<id>.retired`.
 RETIRED_KEY_FILE_GLOB = f"{KEY_FILE_NAME}.*.retired"
 HISTORY_FILE_NAME = "log-verifier-keys"
@@ -42,6 +49,10 @@ class KeyRotationRefused(Exception):
 
 def key_file_path() -> Path:
     return Path(settings.STATE_DIR) / KEY_FILE_NAME
+
+
+def _next_key_file_path() -> Path:
+    return Path(settings.STATE_DIR) / NEXT_KEY_FILE_NAME
 
 
 def _write_secret(path: Path, text: str) -> None:
@@ -234,18 +245,58 @@ def _retire(key: VerifierKey) -> None:
         VerifierKey.objects.filter(pk=key.pk, last_size__isnull=True).update(last_size=size)
 
 
-@transaction.atomic
-def log_key_rotate() -> Signer:
-    """Replaces the key file with a new key and destroys the old one (and any key file an
-    earlier release retired); the old verifier keys stay published, and are appended to the
-    operator's history of them. Raises KeyRotationRefused when the key comes from the
-    environment."""
+def _refuse_the_environment() -> None:
     if settings.LOG_SIGNING_KEY:
         raise KeyRotationRefused(
             "the signing key comes from LOG_SIGNING_KEY (or LOG_SIGNING_KEY_FILE), which this "
             "command cannot change: put a new key there, restart, and keep the old verifier key "
             "for `audit_log --key`"
         )
+
+
+def log_key_prepare() -> Signer:
+    """Returns the key the next rotation will sign with, making it (mode 0600) the first time,
+    so that the witness policy can name it before any checkpoint is signed with it. Raises
+    KeyRotationRefused when the key comes from the environment."""
+    _refuse_the_environment()
+    path = _next_key_file_path()
+    if not path.exists():
+        key_file_create(path, generate_signer_key(settings.LOG_ORIGIN)[0])
+    return _parse_signer(key_file_read(path), str(path))
+
+
+def _refuse_unpublishable(next_vkey: str | None) -> None:
+    """Refuses a rotation to a key the witness policy does not name: the log could publish
+    nothing after it, while the old key would already be destroyed."""
+    loaded = witness_policy()
+    if loaded is None:
+        return
+    if next_vkey is None:
+        raise KeyRotationRefused(
+            "the log publishes with witnesses (WITNESS_POLICY): run `rotate_log_key --prepare` "
+            "first, name the key it prints on a log line of the policy, have each witness trust "
+            "it (`witness_trust`), then rotate"
+        )
+    problem = log_key_problem(loaded.policy, next_vkey)
+    if problem is not None:
+        raise KeyRotationRefused(
+            f"WITNESS_POLICY: {problem}; name the prepared key on a log line of the policy, "
+            "have each witness trust it (`witness_trust`), then rotate"
+        )
+
+
+@transaction.atomic
+def log_key_rotate() -> Signer:
+    """Replaces the key file with the prepared next key (log_key_prepare), or a new key, and
+    destroys the old one (and any key file an earlier release retired); the old verifier keys
+    stay published, and are appended to the operator's history of them. Raises
+    KeyRotationRefused when the key comes from the environment, or when the log has a witness
+    policy that does not name the key it would rotate to."""
+    _refuse_the_environment()
+    next_path = _next_key_file_path()
+    next_skey = key_file_read(next_path) if next_path.exists() else None
+    prepared = None if next_skey is None else _parse_signer(next_skey, str(next_path))
+    _refuse_unpublishable(None if prepared is None else prepared.verifier_key)
     # Publishers sign while holding this lock (publish.py): none is signing while the key
     # changes, and each one after it signs with the new key.
     publisher_lock()
@@ -256,8 +307,9 @@ def log_key_rotate() -> Signer:
     for signer in replaced:
         _retire(verifier_key_record(signer))
     _history_append([signer.verifier_key for signer in replaced])
-    _key_file_replace(path, generate_signer_key(settings.LOG_ORIGIN)[0])
-    for p in retired:
+    _key_file_replace(path, next_skey or generate_signer_key(settings.LOG_ORIGIN)[0])
+    # The prepared key's own file goes too: its key now lives in the key file alone.
+    for p in retired + ([next_path] if prepared else []):
         _destroy(p)
     signer = log_signer()
     verifier_key_record(signer)

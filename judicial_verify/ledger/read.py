@@ -8,7 +8,8 @@ caller can see a tree the log has not committed to, and an entry integrated but 
 published reads as one still pending. Only the publisher reads beyond it (integrated_*).
 Stored data that fails its own checks on the way out (entry
 bytes that do not decode, a tile shorter than its tree needs, a checkpoint whose signature
-does not verify) raises IntegrityAlarm, logged as one: nothing is served from it.
+does not verify, or one signed by a retired key beyond the last size it signed) raises
+IntegrityAlarm, logged as one: nothing is served from it.
 """
 
 import logging
@@ -91,11 +92,25 @@ def _checked(checkpoint: Checkpoint) -> Checkpoint:
             f"checkpoint {checkpoint.id} (size {checkpoint.size})",
             "its signed note does not verify with its key, or states another size or root",
         )
+    last_size = checkpoint.key.last_size
+    if last_size is not None and checkpoint.size > last_size:
+        # The key's private half was destroyed when it retired: whoever signed this kept it.
+        raise integrity_alarm(
+            f"checkpoint {checkpoint.id} (size {checkpoint.size})",
+            f"signed by key {checkpoint.key.name}+{checkpoint.key.key_id}, which the log retired "
+            f"after signing size {last_size}",
+        )
     return checkpoint
 
 
 # The newest checkpoint's id: the one thing about the newest checkpoint a process cannot keep.
 NEWEST_CHECKPOINT_ID = "SELECT max(id) FROM ledger_checkpoint"
+# What the key list depends on: the newest checkpoint (a key is listed from the first one it
+# signs) and how many keys are retired (a key's last size is set once, when it retires).
+KEY_LIST_VERSION = (
+    "SELECT (SELECT max(id) FROM ledger_checkpoint), "
+    "(SELECT count(*) FROM ledger_verifierkey WHERE last_size IS NOT NULL)"
+)
 
 
 def _newest_checkpoint_id() -> int | None:
@@ -120,11 +135,28 @@ def _keys_as_of(checkpoint_id: int) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@dataclass(frozen=True)
+class PublishedKey:
+    """A verifier key the log signed with, and, once it is retired, the size of the last tree
+    it signed: nothing it signs beyond that is the log's."""
+
+    vkey: str
+    last_size: int | None
+
+
+@lru_cache(maxsize=16)
+def _key_list_as_of(checkpoint_id: int, retired: int) -> tuple[PublishedKey, ...]:
+    # Kept by what it depends on (KEY_LIST_VERSION); `retired` is only part of that key.
+    rows = VerifierKey.objects.order_by("-first_used", "-id").values_list("vkey", "last_size")
+    return tuple(PublishedKey(vkey, last_size) for vkey, last_size in rows)
+
+
 def checkpoints_forget() -> None:
     """Forgets the checkpoints and key lists this process keeps (a test's log starts anew,
     and ids repeat between tests' logs)."""
     _checkpoint_by_id.cache_clear()
     _keys_as_of.cache_clear()
+    _key_list_as_of.cache_clear()
 
 
 def checkpoint_latest() -> Checkpoint:
@@ -156,6 +188,15 @@ def verifier_keys() -> list[str]:
     """Returns every verifier key that ever signed a checkpoint, newest first."""
     checkpoint_id = _newest_checkpoint_id()
     return [] if checkpoint_id is None else list(_keys_as_of(checkpoint_id))
+
+
+def key_list() -> list[PublishedKey]:
+    """Returns every verifier key that ever signed a checkpoint, newest first, each retired
+    one with the size of the last tree it signed: the log's key list (tlog/key_list.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(KEY_LIST_VERSION)
+        checkpoint_id, retired = cursor.fetchone() or (None, 0)
+    return [] if checkpoint_id is None else list(_key_list_as_of(checkpoint_id, retired))
 
 
 def verifier_keys_as_of(checkpoint: Checkpoint) -> list[str]:

@@ -8,6 +8,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from judicial_verify.tlog.errors import TileError
+from judicial_verify.tlog.key_list import format_key_list
 from judicial_verify.tlog.tile import Tile, parse_tile_path
 
 from . import read, witnessing
@@ -70,8 +71,9 @@ def key(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def keys(request: HttpRequest) -> HttpResponse:
-    """Every verifier key that ever signed a checkpoint, newest first, one a line."""
-    return text_response("".join(f"{vkey}\n" for vkey in read.verifier_keys()))
+    """The log's key list: every verifier key that ever signed a checkpoint, newest first, one
+    a line, a retired one followed by ` retired <size of the last tree it signed>`."""
+    return text_response(format_key_list((k.vkey, k.last_size) for k in read.key_list()))
 
 
 @require_safe

@@ -89,6 +89,22 @@ def institutions() -> dict[str, dict[str, str]]:
     return {witness: dict(by_language) for witness, by_language in names.items()}
 
 
+def institution_names(*, language: str) -> dict[str, str]:
+    """Each witness name's institution in `language`, from WITNESS_INSTITUTIONS; an unfit
+    file is logged (`manage.py check` reports it) and names none, so that witnesses are shown
+    by their names in the policy alone."""
+    try:
+        names = institutions()
+    except ImproperlyConfigured:
+        logger.exception("no institution is named")
+        return {}
+    return {
+        witness: by_language[language]
+        for witness, by_language in names.items()
+        if language in by_language
+    }
+
+
 def alliance_get(*, language: str) -> Alliance | None:
     """The log's alliance with each institution named in `language`; None without
     WITNESS_POLICY. Raises ImproperlyConfigured as witness_policy does; an unfit
@@ -98,11 +114,7 @@ def alliance_get(*, language: str) -> Alliance | None:
     if loaded is None:
         return None
     policy = loaded.policy
-    try:
-        names = institutions()
-    except ImproperlyConfigured:
-        logger.exception("the log page names no institution")
-        names = {}
+    names = institution_names(language=language)
     known = read.witness_statuses([w.verifier.vkey for w in policy.witnesses])
     witnesses = []
     for witness in policy.witnesses:
@@ -110,7 +122,7 @@ def alliance_get(*, language: str) -> Alliance | None:
         witnesses.append(
             AllianceWitness(
                 name=witness.name,
-                institution=names.get(witness.name, {}).get(language, ""),
+                institution=names.get(witness.name, ""),
                 vkey=witness.verifier.vkey,
                 size=status.size if status is not None and status.cosigned else None,
                 cosigned=status.cosigned if status is not None else None,

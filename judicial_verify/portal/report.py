@@ -1,16 +1,17 @@
 """The verification report: a PDF for the case file, in Chinese and English.
 
 One record: what it is, who anchored it and when, the outcome of checking it exactly as the
-offline verifier does (signature, entry, inclusion proof, and the document's fingerprint
-when one was given), the proof's summary, the log's verifier key and a QR code back to the
-record's page. Fonts are embedded as subsets (fonts/README.md), so the report prints the
+offline verifier does (signature, entry, inclusion proof, the document's fingerprint when one
+was given, and with the log's witness policy the witnesses' quorum), the witnesses who
+cosigned the checkpoint and when, the proof's summary, the log's verifier key and a QR code
+back to the record's page. Fonts are embedded as subsets (fonts/README.md), so the report prints the
 same on any machine. The public sees no metadata; a judge of the anchoring court gets all
 of it (records.selectors.metadata_visible decides).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,22 @@ import segno
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, VAlign, WrapMode
 
+from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.ledger.read import InclusionProof
 from judicial_verify.records.kinds import LabelledValue, metadata_labelled
 from judicial_verify.records.outcomes import COPY_DIFFERS, english_and_chinese
 from judicial_verify.records.selectors import EntryView, Viewer, metadata_visible
 from judicial_verify.tlog.entry import format_entry_time
-from judicial_verify.tlog.errors import DocumentMismatchError, TlogError
-from judicial_verify.tlog.note import Verifier
+from judicial_verify.tlog.errors import DocumentMismatchError, QuorumError, TlogError
+from judicial_verify.tlog.note import Verifier, open_note
+from judicial_verify.tlog.policy import (
+    NONE,
+    Policy,
+    WitnessCosignature,
+    quorum_met,
+    quorum_rule,
+    valid_cosignatures,
+)
 from judicial_verify.tlog.receipt import Receipt, verify_receipt
 from judicial_verify.tlog.strict_decoding import encode_base64
 from judicial_verify.tlog.tree import leaf_hash
@@ -59,11 +69,15 @@ class Outcome:
 
 
 def report_outcome(
-    view: EntryView, proof: InclusionProof, document_sha256: str | None = None
+    view: EntryView,
+    proof: InclusionProof,
+    document_sha256: str | None = None,
+    policy: Policy | None = None,
 ) -> Outcome:
     """Checks the record as its receipt would be checked offline: the checkpoint's signature
     with the log's key, the entry, the inclusion proof up to the signed root, and, when
-    `document_sha256` (hex) is given, that it is the anchored document's fingerprint."""
+    `document_sha256` (hex) is given, that it is the anchored document's fingerprint; with the
+    log's witness `policy`, that its witnesses' valid cosignatures make its quorum."""
     receipt = Receipt(
         index=view.index,
         proof=proof.hashes,
@@ -71,8 +85,17 @@ def report_outcome(
         extra=view.data,
     )
     document = bytes.fromhex(document_sha256) if document_sha256 else None
+    log_key = [Verifier(proof.checkpoint.key.vkey)]
     try:
-        verify_receipt(receipt, [Verifier(proof.checkpoint.key.vkey)], document_sha256=document)
+        verify_receipt(receipt, log_key, document_sha256=document, policy=policy)
+    except QuorumError as e:
+        return Outcome(
+            "failed",
+            "核验未通过",
+            "Verification failed",
+            f"检查点缺少见证策略要求的见证人联署：{e}",
+            f"The checkpoint lacks the witness cosignatures the log's policy requires: {e}",
+        )
     except DocumentMismatchError:
         copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
         return Outcome(
@@ -92,14 +115,20 @@ def report_outcome(
             f"该记录的证明未能通过核验：{e}",
             f"The record's proof did not verify: {e}",
         )
+    witnessed = policy is not None and policy.quorum != NONE
     return Outcome(
         "verified",
         "核验通过",
         "Verified",
-        "该记录已存证于日志，自存证时起未被改动：检查点签名、存证条目及其包含证明均已核验一致。",
+        "该记录已存证于日志，自存证时起未被改动：检查点签名、存证条目及其包含证明均已核验一致"
+        + ("，检查点的见证人联署满足见证策略的要求。" if witnessed else "。"),
         "The record is anchored in the log and unchanged since it was anchored: the "
         "checkpoint's signature, the entry and its inclusion proof up to the signed root "
-        "all verified.",
+        + (
+            "all verified, and the witnesses' cosignatures make the policy's quorum."
+            if witnessed
+            else "all verified."
+        ),
     )
 
 
@@ -254,6 +283,47 @@ def _outcome(pdf: FPDF, outcome: Outcome) -> None:
     pdf.ln(1)
 
 
+def _utc(timestamp: int) -> str:
+    # A cosignature's time; one past year 9999 is still shown, as the offline verifier does.
+    try:
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    except (OverflowError, ValueError, OSError):
+        return f"{timestamp} s"
+
+
+def checkpoint_cosignatures(
+    checkpoint: Checkpoint, policy: Policy
+) -> tuple[WitnessCosignature, ...]:
+    """The valid cosignatures on the checkpoint by the policy's witnesses, in policy order."""
+    try:
+        note = open_note(bytes(checkpoint.note), [Verifier(checkpoint.key.vkey)])
+    except TlogError:
+        return ()  # the outcome says why
+    return valid_cosignatures(policy, note.text, note.unverified_sigs)
+
+
+def _witness_rows(
+    policy: Policy, cosignatures: Sequence[WitnessCosignature], institutions: Mapping[str, str]
+) -> list[tuple[str, str, str, bool]]:
+    """Each witness that cosigned (its institution where known, and its name in the policy),
+    with when and with which key; then the quorum they make."""
+    rows = [
+        (
+            "联署见证人" if n == 0 else "",
+            "Cosigned by" if n == 0 else "",
+            (f"{institutions[c.witness]} ({c.witness})" if c.witness in institutions else c.witness)
+            + f"\n{_utc(c.cosignature.timestamp)} UTC · "
+            f"{c.cosignature.name}+{c.cosignature.key_id:08x}",
+            False,
+        )
+        for n, c in enumerate(cosignatures)
+    ]
+    met = quorum_met(policy, {c.witness for c in cosignatures})
+    met_words = "已满足  Met" if met else "未满足  Not met"
+    rule = "无需联署  none" if policy.quorum == NONE else quorum_rule(policy)
+    return [*rows, ("见证人法定数", "Witness quorum", f"{rule}\n{met_words}", False)]
+
+
 def verification_report(
     *,
     view: EntryView,
@@ -262,14 +332,18 @@ def verification_report(
     record_url: str,
     generated: datetime,
     document_sha256: str | None = None,
+    policy: Policy | None = None,
+    institutions: Mapping[str, str] | None = None,
 ) -> bytes:
     """Returns the PDF report of the record `view`, proven by `proof`, as `viewer` may see it.
 
     `record_url` is the absolute address of the record's verification page (the QR code's);
-    `document_sha256` the fingerprint of a file checked against the record, if any.
+    `document_sha256` the fingerprint of a file checked against the record, if any; `policy`
+    the log's witness policy, if it has one, whose witnesses' cosignatures are listed, each
+    with the name of its institution in `institutions` (by witness name), if there.
     """
     checkpoint = proof.checkpoint
-    outcome = report_outcome(view, proof, document_sha256)
+    outcome = report_outcome(view, proof, document_sha256, policy)
     kind = view.kind
     node = f"{view.node.name} ({view.node.code})" if view.node else view.entry.node
 
@@ -305,6 +379,11 @@ def verification_report(
             ("报告生成时间", "Report generated", format_entry_time(generated), False),
         ],
     )
+
+    cosignatures = () if policy is None else checkpoint_cosignatures(checkpoint, policy)
+    if policy is not None and (cosignatures or policy.quorum != NONE):
+        _heading(pdf, "见证人联署（UTC）", "Witness cosignatures (UTC)")
+        _rows(pdf, _witness_rows(policy, cosignatures, institutions or {}))
 
     metadata = metadata_visible(view, viewer)
     if metadata is not None and kind is not None:

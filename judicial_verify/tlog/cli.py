@@ -1,7 +1,11 @@
 """The offline verifier: a document, its receipt and the log's public key, nothing else.
 
-    python -m judicial_verify.tlog verify --receipt FILE --key VKEY [--origin ORIGIN]
+    python -m judicial_verify.tlog verify --receipt FILE --key KEYS [--origin ORIGIN]
                                           [--policy FILE] [--document FILE]
+
+KEYS is the log's key list as it publishes it at /log/keys (key_list.py), a
+file or one of its lines: with it, a checkpoint signed by a key the log has
+retired is refused when its tree is larger than the last that key signed.
 
 No network, no database, no Django: anyone can re-run the check years later.
 Results are worded for a lawyer, each English line followed by a Chinese one;
@@ -10,7 +14,7 @@ each kind of failure has its own exit code and a one-line reason on stderr.
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
@@ -24,10 +28,12 @@ from .errors import (
     OriginMismatchError,
     ProofError,
     QuorumError,
+    RetiredKeyError,
     SignatureError,
     TlogError,
     UnknownKeyError,
 )
+from .key_list import ListedKey, parse_key_line, parse_key_list, retirements
 from .note import Verifier
 from .policy import NONE, Policy, parse_policy, quorum_rule
 from .receipt import VerifiedReceipt, parse_receipt, verify_receipt
@@ -45,6 +51,7 @@ class ExitCode(IntEnum):
     WRONG_DOCUMENT = 6
     WRONG_LOG = 7  # a checkpoint of another log than --origin
     QUORUM = 8  # too few valid witness cosignatures for --policy
+    RETIRED_KEY = 9  # signed by a key the log retired, beyond the last size it signed
 
 
 # A receipt is a few kilobytes; anything far larger is the wrong file (often
@@ -74,6 +81,14 @@ _FAILURES: tuple[tuple[type[TlogError], ExitCode, str, str], ...] = (
         "NOT VERIFIED: the checkpoint's signature is invalid ({detail}); "
         "the receipt was altered or forged.",
         "未通过：检查点签名无效，回执已被篡改或伪造。",
+    ),
+    (
+        RetiredKeyError,
+        ExitCode.RETIRED_KEY,
+        "NOT VERIFIED: {detail}; the log destroyed that key then, so nothing it signed later is "
+        "the log's: the receipt is forged, or the key was stolen.",
+        "未通过：该检查点由日志已停用的密钥签名，且其规模超过该密钥停用前签署的最后规模；"
+        "日志停用时已销毁该密钥，此后由其签名的内容均不属于该日志：回执系伪造，或密钥已被盗用。",
     ),
     (
         QuorumError,
@@ -126,15 +141,18 @@ def _parser() -> argparse.ArgumentParser:
         "check that a document is the one it anchors. Exit codes: 0 verified, 2 malformed "
         "file or bad arguments, 3 unknown key, 4 bad signature, 5 bad inclusion proof, "
         "6 wrong document, 7 a checkpoint of another log than --origin, 8 too few witness "
-        "cosignatures for --policy.",
+        "cosignatures for --policy, 9 signed by a key the log retired, of a larger tree than "
+        "the last it signed with it.",
     )
     verify.add_argument("--receipt", required=True, type=Path, help="the .tlog-proof file")
     verify.add_argument(
         "--key",
         action="append",
         default=[],
-        help="the log's verifier key (name+keyid+key), or a file of such keys one per line; "
-        "may be given several times; optional when --policy has a log line",
+        help="the log's key list as it publishes it at /log/keys (save it to a file): one "
+        "verifier key (name+keyid+key) a line, a retired key followed by `retired SIZE`, the "
+        "size of the last tree it signed, beyond which its signatures are refused; or one such "
+        "line itself; may be given several times; optional when --policy has a log line",
     )
     verify.add_argument(
         "--origin",
@@ -151,26 +169,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _keys_from_file(path: Path) -> list[Verifier]:
+def _keys_from_file(path: Path) -> list[ListedKey]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise MalformedError(f"cannot read key file {path}: {e}") from None
-    verifiers = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                verifiers.append(Verifier(line.strip()))
-            except MalformedKeyError as e:
-                raise MalformedKeyError(f"{path} line {number}: {e}") from None
-    if not verifiers:
+    try:
+        keys = parse_key_list(text)
+    except MalformedKeyError as e:
+        raise MalformedKeyError(f"{path} {e}") from None
+    if not keys:
         raise MalformedKeyError(f"key file {path} holds no verifier key")
-    return verifiers
+    return keys
 
 
-def load_verifiers(values: Sequence[str]) -> list[Verifier]:
-    """Returns the verifiers named by --key values: each a verifier key string or a key file."""
-    verifiers = []
+def load_keys(values: Sequence[str]) -> list[ListedKey]:
+    """Returns the keys named by --key values: each a line of a key list or a key list file."""
+    keys = []
     for value in values:
         if value.startswith("PRIVATE+KEY+"):
             # Never echo it: the user just showed a secret to their terminal.
@@ -178,14 +193,14 @@ def load_verifiers(values: Sequence[str]) -> list[Verifier]:
                 "--key was given a private signer key; give the log's public verifier key"
             )
         try:
-            verifiers.append(Verifier(value))
+            keys.append(parse_key_line(value))
             continue
         except MalformedKeyError as e:
             reason = e
         if not Path(value).is_file():
             raise MalformedKeyError(f"--key {value!r} is not a verifier key ({reason}) nor a file")
-        verifiers.extend(_keys_from_file(Path(value)))
-    return verifiers
+        keys.extend(_keys_from_file(Path(value)))
+    return keys
 
 
 def _read(path: Path, limit: int, what: str, kind: str) -> bytes:
@@ -248,7 +263,12 @@ def _witness_lines(verified: VerifiedReceipt, policy: Policy) -> list[str]:
     ]
 
 
-def _report(verified: VerifiedReceipt, document_checked: bool, policy: Policy | None) -> None:
+def _report(
+    verified: VerifiedReceipt,
+    document_checked: bool,
+    policy: Policy | None,
+    retired: Mapping[Verifier, int],
+) -> None:
     entry, checkpoint, key = verified.entry, verified.checkpoint, verified.verifier
     key_name = f"{key.name}+{key.key_id:08x}"
     lines = ["VERIFIED", "核验通过"]
@@ -282,6 +302,15 @@ def _report(verified: VerifiedReceipt, document_checked: bool, policy: Policy | 
         f"（日志 {checkpoint.origin}）。",
         f"The checkpoint is signed by key {key_name}.",
         f"该检查点由密钥 {key_name} 签名。",
+    ]
+    if (last_size := retired.get(key)) is not None:
+        lines += [
+            f"The log retired this key after it signed the tree of size {last_size}; this "
+            f"checkpoint, of size {checkpoint.size}, is within what it signed before that.",
+            f"日志在该密钥签署规模为 {last_size} 的树之后将其停用；本检查点规模为 "
+            f"{checkpoint.size}，在其停用前签署的范围之内。",
+        ]
+    lines += [
         # Online Litigation Rules 2021 art. 16 and 18: the check speaks for the
         # time since anchoring only.
         "This shows the record is unchanged since it was anchored; "
@@ -304,14 +333,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the verifier CLI on argv (default sys.argv[1:]) and returns its exit code."""
     args = _parser().parse_args(argv)
     try:
-        verifiers = load_verifiers(args.key)
+        keys = load_keys(args.key)
+        verifiers = [key.verifier for key in keys]
+        retired = retirements(keys)
         policy = _load_policy(args.policy) if args.policy else None
         if not verifiers and (policy is None or not policy.logs):
             raise MalformedError("give the log's key with --key, or a --policy with a log line")
         receipt = parse_receipt(_read_receipt(args.receipt))
         digest = _document_sha256(args.document) if args.document else None
         verified = verify_receipt(
-            receipt, verifiers, document_sha256=digest, origin=args.origin, policy=policy
+            receipt,
+            verifiers,
+            document_sha256=digest,
+            origin=args.origin,
+            policy=policy,
+            retired=retired,
         )
     except TlogError as e:
         return _fail(e)
@@ -319,5 +355,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The last line of defence: a verifier for lawyers never shows a traceback.
         print(f"internal error, please report it: {type(e).__name__}: {e}", file=sys.stderr)
         return ExitCode.INTERNAL_ERROR
-    _report(verified, document_checked=digest is not None, policy=policy)
+    _report(verified, document_checked=digest is not None, policy=policy, retired=retired)
     return ExitCode.VERIFIED

@@ -64,3 +64,7 @@ class PolicyError(MalformedError):
 
 class QuorumError(TlogError):
     """A checkpoint lacking the witness cosignatures its trust policy's quorum requires."""
+
+
+class RetiredKeyError(TlogError):
+    """A checkpoint signed by a key the log retired, of a larger tree than the last it signed."""

@@ -13,7 +13,7 @@ authenticated by the receipt itself: verify_receipt trusts it only once its
 leaf hash is proved to be under the signed root.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .checkpoint import Checkpoint, parse_checkpoint
@@ -25,6 +25,7 @@ from .errors import (
     OriginMismatchError,
     UnknownKeyError,
 )
+from .key_list import check_not_retired
 from .note import Note, Verifier, open_note
 from .policy import Policy, WitnessCosignature, check_quorum
 from .strict_decoding import MAX_UINT64, decode_base64, encode_base64, parse_uint64
@@ -146,6 +147,7 @@ def verify_receipt(
     document_sha256: bytes | None = None,
     origin: str | None = None,
     policy: Policy | None = None,
+    retired: Mapping[Verifier, int] | None = None,
 ) -> VerifiedReceipt:
     """Checks a receipt against the log keys given, and a document's SHA-256 if given.
 
@@ -155,9 +157,13 @@ def verify_receipt(
     the inclusion proof leads from its leaf hash to the checkpoint's root, and
     that document_sha256 is the entry's sha256. With a tlog-policy, its log
     keys are trusted beside `verifiers` and the checkpoint must also carry
-    the cosignatures its quorum requires. Raises NoteError (UnknownKeyError,
-    SignatureError), OriginMismatchError, QuorumError, MalformedError,
-    EntryError, InclusionProofError or DocumentMismatchError.
+    the cosignatures its quorum requires. `retired` gives the last size of
+    each retired key (key_list.py): a checkpoint of a larger tree signed by
+    one is refused before its witnesses, entry or proof are looked at, as
+    none of them can make it the log's. Raises NoteError
+    (UnknownKeyError, SignatureError), OriginMismatchError, RetiredKeyError,
+    QuorumError, MalformedError, EntryError, InclusionProofError or
+    DocumentMismatchError.
     """
     if policy is not None:
         verifiers = [*verifiers, *(log.verifier for log in policy.logs)]
@@ -167,6 +173,7 @@ def verify_receipt(
         raise OriginMismatchError(
             f"the checkpoint is of log {checkpoint.origin}, not of the log {origin} asked for"
         )
+    check_not_retired(checkpoint.size, note.sigs, verifiers, retired or {})
     verifier = _log_verifier(note, checkpoint.origin, verifiers)
     cosignatures = () if policy is None else check_quorum(policy, note.text, note.unverified_sigs)
     if receipt.extra is None:

@@ -40,6 +40,10 @@ class TrustedKey(models.Model):
     log = models.ForeignKey(WitnessedLog, on_delete=models.CASCADE, related_name="keys")
     vkey = models.TextField()
     added = models.DateTimeField(auto_now_add=True)
+    # Set once the log says it retired the key (its key list, /log/keys): the size of the last
+    # tree the key signed. Its signature on a larger tree is refused, as the key's owner
+    # destroyed it: whoever signs with it now kept or stole it.
+    last_size = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vkey"], name="witness_key_vkey_unique")]

@@ -17,7 +17,13 @@ from judicial_verify.tlog.cosignature import (
     format_signature_line,
     parse_add_checkpoint,
 )
-from judicial_verify.tlog.errors import ConsistencyProofError, MalformedError, NoteError
+from judicial_verify.tlog.errors import (
+    ConsistencyProofError,
+    MalformedError,
+    NoteError,
+    RetiredKeyError,
+)
+from judicial_verify.tlog.key_list import ListedKey, check_not_retired
 from judicial_verify.tlog.note import Note, Verifier, open_note
 from judicial_verify.tlog.tree import EMPTY_ROOT, verify_consistency
 
@@ -41,7 +47,13 @@ class UnknownLog(WitnessRefusal):
 
 
 class NotSignedByLog(WitnessRefusal):
-    """No valid signature by a trusted key of the log, or an invalid one by such a key."""
+    """No valid signature by a trusted key of the log, or an invalid one by such a key, or a
+    signature by a key the log retired on a tree larger than the last one it signed."""
+
+
+class RetirementRefused(Exception):
+    """A retirement the witness cannot record: the key is known as retired at another size
+    (a retirement is final), or the size is beyond any it stores."""
 
 
 class OldSizeConflict(WitnessRefusal):
@@ -56,23 +68,38 @@ class Inconsistent(WitnessRefusal):
     """The checkpoint is not consistent with the one cosigned before: a fork, or a bad proof."""
 
 
-def log_trust(*, vkey: str, origin: str | None = None) -> WitnessedLog:
+def log_trust(
+    *, vkey: str, origin: str | None = None, last_size: int | None = None
+) -> WitnessedLog:
     """Makes the witness accept checkpoints signed by vkey for the log `origin`, by default
     the key's name (as C2SP logs name their keys; the Go checksum database's origin, `go.sum
-    database tree`, is not its key's name).
+    database tree`, is not its key's name); with `last_size`, the log retired the key after
+    signing that size, and only checkpoints up to it are accepted with its signature.
 
     Raises NoteError if vkey is not a note verifier key, MalformedError if origin cannot be
-    a checkpoint's origin line. Trusting a key twice changes nothing; the log's cosigned
-    state is kept when a key is added.
+    a checkpoint's origin line, RetirementRefused if the key is known as retired at another
+    size or the size is beyond 2**63-1. Trusting a key twice changes nothing; the log's
+    cosigned state is kept when a key is added or retired.
     """
     verifier = Verifier(vkey)
     origin = verifier.name if origin is None else origin
     Checkpoint(origin, 0, EMPTY_ROOT)  # refuses what no checkpoint could name as its origin
+    if last_size is not None and last_size > MAX_STORED_SIZE:
+        raise RetirementRefused(f"size {last_size} is beyond 2**63-1")
     with transaction.atomic():
         log, _ = WitnessedLog.objects.get_or_create(
             origin=origin, defaults={"origin_hash": origin_hash(origin), "root_hash": EMPTY_ROOT}
         )
-        TrustedKey.objects.get_or_create(vkey=vkey, defaults={"log": log})
+        key, _ = TrustedKey.objects.select_for_update().get_or_create(
+            vkey=vkey, defaults={"log": log, "last_size": last_size}
+        )
+        if last_size is not None and key.last_size != last_size:
+            if key.last_size is not None:
+                raise RetirementRefused(
+                    f"the key is already known as retired after size {key.last_size}"
+                )
+            key.last_size = last_size
+            key.save(update_fields=["last_size"])
     return log
 
 
@@ -92,7 +119,8 @@ def _open_checkpoint(request: AddCheckpoint) -> tuple[WitnessedLog, Note, Checkp
     log = WitnessedLog.objects.filter(origin_hash=origin_hash(origin)).first()
     if log is None:
         raise UnknownLog(f"this witness does not cosign for the log {origin!r}")
-    verifiers = [Verifier(key.vkey) for key in log.keys.all()]
+    keys = [ListedKey(Verifier(key.vkey), key.last_size) for key in log.keys.all()]
+    verifiers = [key.verifier for key in keys]
     try:
         note = open_note(request.checkpoint, verifiers)
     except NoteError as e:
@@ -105,6 +133,11 @@ def _open_checkpoint(request: AddCheckpoint) -> tuple[WitnessedLog, Note, Checkp
         checkpoint = parse_checkpoint(note.text)
     except MalformedError as e:
         raise MalformedRequest(str(e)) from None
+    retired = {key.verifier: key.last_size for key in keys if key.last_size is not None}
+    try:
+        check_not_retired(checkpoint.size, note.sigs, verifiers, retired)
+    except RetiredKeyError as e:
+        raise NotSignedByLog(f"{e}: it is not the log's") from None
     return log, note, checkpoint
 
 

@@ -5,15 +5,15 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from judicial_verify.ledger import read, tile_store
-from judicial_verify.ledger.keys import log_signer
+from judicial_verify.ledger.keys import key_file_path, key_file_read, log_key_rotate, log_signer
 from judicial_verify.ledger.models import Checkpoint, Entry
 from judicial_verify.ledger.models import Tile as TileRow
-from judicial_verify.tlog.note import Verifier
+from judicial_verify.tlog.note import Signer, Verifier
 from judicial_verify.tlog.receipt import parse_receipt, verify_receipt
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, Tile, parse_entry_bundle
 from judicial_verify.tlog.tree import leaf_hash, verify_consistency, verify_inclusion
 
-from .tamper import flip_byte, guards_lifted
+from .tamper import checkpoint_forge, flip_byte, guards_lifted
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,34 @@ def test_a_checkpoint_whose_note_does_not_verify_is_an_integrity_alarm(grow: Gro
     with pytest.raises(read.IntegrityAlarm) as alarm:
         read.checkpoint_latest()
     assert alarm.value.row == f"checkpoint {checkpoint.pk} (size 5)"
+
+
+def test_a_checkpoint_signed_by_a_retired_key_beyond_its_last_size_is_an_integrity_alarm(
+    grow: Grow, caplog: pytest.LogCaptureFixture
+) -> None:
+    grow(5)
+    stolen = Signer(key_file_read(key_file_path()))  # a copy kept before the rotation
+    log_key_rotate()
+    grow(3)
+    forged = checkpoint_forge(stolen)
+    assert forged.size == 8
+    with caplog.at_level(logging.CRITICAL), pytest.raises(read.IntegrityAlarm) as alarm:
+        read.checkpoint_latest()
+    assert alarm.value.row == f"checkpoint {forged.pk} (size 8)"
+    assert alarm.value.problem == (
+        f"signed by key {stolen.name}+{stolen.key_id:08x}, which the log retired after "
+        "signing size 5"
+    )
+    assert "integrity alarm" in caplog.records[-1].getMessage()
+    with pytest.raises(read.IntegrityAlarm):
+        read.receipt_get(0)
+
+
+def test_a_retired_key_s_checkpoints_up_to_its_last_size_are_served(grow: Grow) -> None:
+    grow(5)
+    old = log_signer().verifier_key
+    log_key_rotate()
+    grow(3)
+    checkpoint = read.checkpoint_for_size(5)
+    assert checkpoint.key.vkey == old
+    assert checkpoint.key.last_size == 5

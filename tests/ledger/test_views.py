@@ -10,6 +10,8 @@ from judicial_verify.ledger.keys import log_key_rotate, log_signer
 from judicial_verify.ledger.publish import checkpoint_refresh
 from judicial_verify.ledger.urls import TILE_PATH_MAX
 from judicial_verify.tlog.cosignature import generate_cosigner_key
+from judicial_verify.tlog.key_list import ListedKey, parse_key_list
+from judicial_verify.tlog.note import Verifier
 from judicial_verify.tlog.tile import ENTRIES_LEVEL, TILE_WIDTH, Tile, parse_entry_bundle
 
 from .tamper import guards_lifted
@@ -109,7 +111,37 @@ def test_it_publishes_the_current_key_and_every_old_one(client: Client, grow: Gr
     new = log_key_rotate().verifier_key
     checkpoint_refresh()
     assert client.get("/log/key").content.decode() == f"{new}\n"
-    assert client.get("/log/keys").content.decode().splitlines() == [new, old]
+    assert client.get("/log/keys").content.decode().splitlines() == [new, f"{old} retired 2"]
+
+
+def test_the_key_list_says_each_retired_key_s_last_size_in_the_tlog_key_list_format(
+    client: Client, grow: Grow
+) -> None:
+    grow(2)
+    first = log_signer().verifier_key
+    second = log_key_rotate().verifier_key
+    checkpoint_refresh()
+    grow(3)
+    third = log_key_rotate().verifier_key
+    checkpoint_refresh()
+    response = client.get("/log/keys")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert parse_key_list(response.content.decode()) == [
+        ListedKey(Verifier(third)),
+        ListedKey(Verifier(second), 5),
+        ListedKey(Verifier(first), 2),
+    ]
+
+
+def test_the_key_list_says_a_key_is_retired_before_the_new_key_signs(
+    client: Client, grow: Grow
+) -> None:
+    # Read once, kept by the process; a retirement alone (no new checkpoint yet) changes it.
+    grow(2)
+    old = log_signer().verifier_key
+    assert client.get("/log/keys").content.decode() == f"{old}\n"
+    log_key_rotate()
+    assert f"{old} retired 2\n" in client.get("/log/keys").content.decode()
 
 
 def test_it_answers_404_for_a_tile_path_longer_than_any_tile_s(client: Client, grow: Grow) -> None:

@@ -6,20 +6,24 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import LazySettings, settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from judicial_verify.ledger import read
+from judicial_verify.ledger.keys import log_signer
 from judicial_verify.portal.report import report_outcome
 from judicial_verify.rate_limits import rate_parse
 from judicial_verify.records.kinds import MAX_LIST_ITEMS, MAX_METADATA_BYTES
 from judicial_verify.records.selectors import entry_view
 from tests.anchoring import TITLE, anchor
+from tests.ledger.fake_witnesses import FakeWitness, Reply, close_all, fake_witness, policy_write
 from tests.people import Actor, node_of, sha
 from tests.service_discipline import services_required
 
@@ -58,6 +62,11 @@ def pdf_text(poppler: None, tmp_path: Path) -> Callable[[bytes], str]:
         return re.sub(r" +", " ", done.stdout.decode())
 
     return text_of
+
+
+def _joined_words(text: str) -> str:
+    """The text with each run of white space one space, where a sentence wrapped is whole."""
+    return re.sub(r"\s+", " ", text)
 
 
 def _joined(text: str) -> str:
@@ -303,3 +312,134 @@ def test_it_refuses_more_reports_than_the_rate_from_one_address(
     allowed, _ = rate_parse(settings.REPORT_RATE)
     answers = [public.client.get(f"/report/{index}.pdf").status_code for _ in range(allowed + 1)]
     assert answers == [200] * allowed + [429]
+
+
+# --- the witnesses' cosignatures, with the log's witness policy ---------------------------
+
+WITNESS_NAMES = ["北京市人民检察院", "北京市方正公证处", "北京仲裁委员会"]
+ALLIANCE = f"group alliance 2 {' '.join(WITNESS_NAMES)}"
+ANY_ONE = f"group any-one any {' '.join(WITNESS_NAMES)}"
+COSIGNED = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC · (w\d\.example/witness\+[0-9a-f]{8})")
+
+
+@pytest.fixture
+def witnesses() -> Iterator[list[FakeWitness]]:
+    """Three witnesses on loopback ports that cosign what the log sends them."""
+    started = [fake_witness(f"w{i}") for i in (1, 2, 3)]
+    yield started
+    close_all(started)
+
+
+def policy(path: Path, witnesses: list[FakeWitness], *, quorum: str, groups: list[str]) -> Path:
+    """The log's policy naming the three witnesses by their institutions."""
+    lines = [(n, w.vkey, w.url) for n, w in zip(WITNESS_NAMES, witnesses, strict=True)]
+    return policy_write(path, log_signer().verifier_key, lines, quorum=quorum, groups=groups)
+
+
+def refuse(witness: FakeWitness) -> None:
+    """The witness refuses every request from now on."""
+    witness.answers.extend([lambda body: Reply(status=403, body=b"not cosigning\n")] * 10)
+
+
+def test_it_lists_the_witnesses_that_cosigned_and_when(
+    public: Actor,
+    court: Actor,
+    witnesses: list[FakeWitness],
+    settings: LazySettings,
+    tmp_path: Path,
+    pdf_text: Callable[[bytes], str],
+) -> None:
+    refuse(witnesses[1])
+    settings.WITNESS_POLICY = policy(
+        tmp_path / "log.policy", witnesses, quorum="alliance", groups=[ALLIANCE]
+    )
+    before = timezone.now().replace(microsecond=0, tzinfo=None)
+    index = anchor(node_of(court), sha("judgment"))
+    text = pdf_text(_report(public.client, index))
+    assert "核验通过" in text
+    assert "the witnesses' cosignatures make the policy's quorum" in _joined_words(text)
+    assert "见证人联署（UTC） Witness cosignatures (UTC)" in text
+    section = text.split("Witness cosignatures (UTC)")[1].split("证明摘要")[0]
+    assert [name for name in WITNESS_NAMES if name in section.split("见证人法定数")[0]] == [
+        WITNESS_NAMES[0],
+        WITNESS_NAMES[2],
+    ]
+    keys = {f"{w.cosigner.name}+{w.cosigner.key_id:08x}" for w in (witnesses[0], witnesses[2])}
+    cosigned = COSIGNED.findall(section)
+    assert {key for _, key in cosigned} == keys
+    for time, _ in cosigned:
+        assert datetime.fromisoformat(time) >= before
+    assert f"alliance = 2 of ({', '.join(WITNESS_NAMES)})" in _joined_words(section)
+    assert "已满足 Met" in section
+
+
+def test_it_says_the_quorum_is_not_met_when_the_policy_asks_more_than_was_cosigned(
+    public: Actor,
+    court: Actor,
+    witnesses: list[FakeWitness],
+    settings: LazySettings,
+    tmp_path: Path,
+    pdf_text: Callable[[bytes], str],
+) -> None:
+    # Published when one witness was enough; the policy now asks for two of the three.
+    refuse(witnesses[0])
+    refuse(witnesses[2])
+    settings.WITNESS_POLICY = policy(
+        tmp_path / "lenient.policy", witnesses, quorum="any-one", groups=[ANY_ONE]
+    )
+    index = anchor(node_of(court), sha("judgment"))
+    settings.WITNESS_POLICY = policy(
+        tmp_path / "stricter.policy", witnesses, quorum="alliance", groups=[ALLIANCE]
+    )
+    text = pdf_text(_report(public.client, index))
+    assert "核验未通过" in text
+    assert "lacks the witness cosignatures the log's policy requires" in _joined_words(text)
+    section = text.split("Witness cosignatures (UTC)")[1].split("证明摘要")[0]
+    assert WITNESS_NAMES[1] in section
+    assert len(COSIGNED.findall(section)) == 1
+    assert "未满足 Not met" in section
+
+
+def test_it_has_no_witness_section_without_a_policy(
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    text = pdf_text(_report(public.client, index))
+    assert "核验通过" in text
+    assert "Witness cosignatures" not in text
+
+
+def test_it_names_each_cosigner_s_institution_in_both_languages(
+    public: Actor,
+    court: Actor,
+    witnesses: list[FakeWitness],
+    settings: LazySettings,
+    tmp_path: Path,
+    pdf_text: Callable[[bytes], str],
+) -> None:
+    # The policy names the witnesses shortly; WITNESS_INSTITUTIONS says who runs them.
+    names = ["procuratorate", "notary", "arbitration"]
+    institutions = {
+        name: {"zh-hans": zh, "en": en}
+        for name, zh, en in zip(
+            names,
+            WITNESS_NAMES,
+            ["Beijing Procuratorate", "Fangzheng Notary", "Beijing Arbitration"],
+            strict=True,
+        )
+    }
+    lines = [(n, w.vkey, w.url) for n, w in zip(names, witnesses, strict=True)]
+    settings.WITNESS_POLICY = policy_write(
+        tmp_path / "log.policy",
+        log_signer().verifier_key,
+        lines,
+        quorum="alliance",
+        groups=[f"group alliance 2 {' '.join(names)}"],
+    )
+    path = tmp_path / "institutions.json"
+    path.write_text(json.dumps(institutions, ensure_ascii=False), encoding="utf-8")
+    settings.WITNESS_INSTITUTIONS = path
+    index = anchor(node_of(court), sha("judgment"))
+    section = pdf_text(_report(public.client, index)).split("Witness cosignatures (UTC)")[1]
+    assert "北京市人民检察院 Beijing Procuratorate (procuratorate)" in section
+    assert "北京仲裁委员会 Beijing Arbitration (arbitration)" in section

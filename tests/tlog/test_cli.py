@@ -1,6 +1,5 @@
 """The offline verifier, run as a lawyer would: python -m judicial_verify.tlog in a subprocess."""
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -12,6 +11,7 @@ from judicial_verify.tlog.cli import ExitCode
 from judicial_verify.tlog.entry import encode_entry
 from judicial_verify.tlog.note import Signer, Verifier, generate_signer_key
 from judicial_verify.tlog.receipt import Receipt, format_receipt
+from tests.offline_verifier import run_cli, verifier_env
 
 from .conftest import (
     LOG_ORIGIN,
@@ -23,7 +23,6 @@ from .conftest import (
     new_key,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 INDEX, SIZE = 42, 43
 WITNESSES = [new_cosigner(f"w{i}.example/witness")[0] for i in (1, 2, 3)]
 COSIGNED_AT = 1_764_876_000  # 2025-12-04T19:20:00Z
@@ -65,23 +64,6 @@ def case(tmp_path: Path) -> Case:
     c.write_receipt(receipt)
     c.document.write_bytes(f"document {INDEX}".encode())
     return c
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTHON"))}
-    return {**env, "PYTHONPATH": str(REPO), "PYTHONUTF8": "1", **extra}
-
-
-def run_cli(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "judicial_verify.tlog", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=_env(**env),
-        timeout=60,
-        check=False,
-    )
 
 
 def verify(case: Case, *extra: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -177,6 +159,13 @@ def test_it_lists_its_exit_codes_in_help() -> None:
     assert "6 wrong document" in " ".join(result.stdout.split())
     assert "7 a checkpoint of another log than --origin" in " ".join(result.stdout.split())
     assert "8 too few witness cosignatures for --policy" in " ".join(result.stdout.split())
+    assert "9 signed by a key the log retired" in " ".join(result.stdout.split())
+
+
+def test_its_help_says_key_takes_the_published_key_list_with_retired_keys() -> None:
+    help_text = " ".join(run_cli("verify", "--help").stdout.split())
+    assert "the log's key list as it publishes it at /log/keys" in help_text
+    assert "a retired key followed by `retired SIZE`" in help_text
 
 
 def test_its_help_says_key_is_optional_when_the_policy_names_the_log() -> None:
@@ -262,7 +251,7 @@ def test_it_leaves_django_unimported(case: Case) -> None:
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=verifier_env(),
         timeout=60,
         check=False,
     )
@@ -281,7 +270,7 @@ def test_it_runs_where_django_cannot_be_imported(case: Case) -> None:
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=verifier_env(),
         timeout=60,
         check=False,
     )
@@ -430,3 +419,60 @@ def test_it_exits_3_on_a_checkpoint_of_a_log_the_policy_does_not_list(case: Case
     case.write_receipt(cosign_receipt(receipt, WITNESSES, COSIGNED_AT))
     result = verify(case, "--policy", two_of_three_policy(case))
     assert_fails(result, ExitCode.UNKNOWN_KEY, "not signed by any of the keys given")
+
+
+def test_it_exits_9_on_a_receipt_signed_by_a_retired_key_beyond_its_last_size(
+    case: Case,
+) -> None:
+    # The log retired case.signer after signing its tree of SIZE - 1 entries; this receipt, of
+    # SIZE, is valid in every other way (see the next test).
+    new, _ = new_key()
+    keys = case.write("log.keys", f"{new.verifier_key}\n{case.vkey} retired {SIZE - 1}\n")
+    result = verify(case, "--key", keys, "--document", case.document)
+    assert_fails(
+        result, ExitCode.RETIRED_KEY, f"which the log retired after signing size {SIZE - 1}"
+    )
+    assert f"the checkpoint of size {SIZE} is signed by key {LOG_ORIGIN}+" in result.stderr
+    assert "the key was stolen" in result.stderr
+    assert "密钥已被盗用" in result.stderr
+
+
+def test_without_the_key_list_the_same_receipt_verifies(case: Case) -> None:
+    result = verify(case, "--key", case.vkey, "--document", case.document)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+
+
+def test_it_exits_9_on_a_retired_key_given_as_a_line_on_the_command_line(case: Case) -> None:
+    result = verify(case, "--key", f"{case.vkey} retired {SIZE - 1}")
+    assert_fails(result, ExitCode.RETIRED_KEY, "retired after signing size")
+
+
+def test_it_exits_9_before_counting_witnesses_under_a_policy(case: Case) -> None:
+    cosigned_by(case, 1, 2, 3)
+    policy = two_of_three_policy(case)
+    result = verify(case, "--key", f"{case.vkey} retired {SIZE - 1}", "--policy", policy)
+    assert_fails(result, ExitCode.RETIRED_KEY, "retired after signing size")
+
+
+def test_it_verifies_a_receipt_up_to_a_retired_keys_last_size_and_says_so(case: Case) -> None:
+    new, _ = new_key()
+    keys = case.write("log.keys", f"{new.verifier_key}\n{case.vkey} retired {SIZE}\n")
+    result = verify(case, "--key", keys, "--document", case.document)
+    assert result.returncode == ExitCode.VERIFIED, result.stderr
+    assert (
+        f"The log retired this key after it signed the tree of size {SIZE}; this checkpoint, "
+        f"of size {SIZE}, is within what it signed before that."
+    ) in result.stdout
+    lines = result.stdout.splitlines()
+    assert any("在其停用前签署的范围之内" in line for line in lines)
+
+
+def test_it_exits_2_on_a_key_list_line_that_does_not_parse_naming_the_line(case: Case) -> None:
+    keys = case.write("log.keys", f"{case.vkey} retired 05\n")
+    assert_fails(verify(case, "--key", keys), ExitCode.MALFORMED, "log.keys line 1")
+
+
+def test_it_exits_2_on_a_key_retired_at_two_sizes(case: Case) -> None:
+    keys = case.write("log.keys", f"{case.vkey} retired 5\n")
+    result = verify(case, "--key", keys, "--key", f"{case.vkey} retired 6")
+    assert_fails(result, ExitCode.MALFORMED, "retired at two sizes, 5 and 6")

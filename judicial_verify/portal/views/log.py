@@ -1,5 +1,5 @@
-"""The log page (/log/): its size, current checkpoint, the alliance's witnesses, verifier keys,
-and how to check a receipt offline."""
+"""The log page (/log/): its size, current checkpoint, the alliance's witnesses, verifier keys
+(which are retired, and after which size), and how to check a receipt offline."""
 
 import logging
 
@@ -32,11 +32,14 @@ def log_page(request: HttpRequest) -> HttpResponse:
         checkpoint = read.checkpoint_latest()
     except read.NotFound:
         checkpoint = None
+    keys = read.verifier_keys_as_of(checkpoint) if checkpoint else []
+    retired = {key.vkey: key.last_size for key in read.key_list()}
     context = {
         "origin": settings.LOG_ORIGIN,
         "checkpoint": checkpoint,
         "note": bytes(checkpoint.note).decode() if checkpoint else "",
-        "keys": read.verifier_keys_as_of(checkpoint) if checkpoint else [],
+        # Each key with the last size it signed if it is retired (else None).
+        "keys": [(vkey, retired.get(vkey)) for vkey in keys],
         "current_key": checkpoint.key.vkey if checkpoint else None,
         "alliance": _alliance(),
     }

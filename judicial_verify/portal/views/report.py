@@ -2,7 +2,8 @@
 
 Anyone may download it; a judge of the anchoring court gets the record's full metadata in
 it. `?sha256=` names a file that was checked against the record, so a file whose content
-differs gets a report that says so.
+differs gets a report that says so. With the log's witness policy (WITNESS_POLICY), the report
+checks the checkpoint's cosignatures against it and lists the witnesses that cosigned.
 """
 
 from urllib.parse import urlencode
@@ -14,12 +15,20 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from judicial_verify.ledger.witnessing import witness_policy
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.selectors import Viewer, judge_court, metadata_visible
 from judicial_verify.tlog.entry import SHA256_HEX
 
+from ..alliance import institution_names
 from ..report import verification_report
 from .record_numbers import proven_record_or_404
+
+
+def _institutions_in_both_languages() -> dict[str, str]:
+    """Each witness's institution as the bilingual report names it: Chinese, then English."""
+    zh, en = institution_names(language="zh-hans"), institution_names(language="en")
+    return {w: name if en.get(w, name) == name else f"{name}  {en[w]}" for w, name in zh.items()}
 
 
 @require_safe
@@ -34,6 +43,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
     view = proven.view
     viewer = Viewer(court=judge_court(user=request.user))
     query = urlencode({"sha256": view.entry.sha256, "index": view.index})
+    loaded = witness_policy()
     pdf = verification_report(
         view=view,
         proof=proven.proof,
@@ -41,6 +51,8 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
         generated=timezone.now(),
         document_sha256=checked or None,
+        policy=None if loaded is None else loaded.policy,
+        institutions=_institutions_in_both_languages(),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="verification-report-{view.index}.pdf"'

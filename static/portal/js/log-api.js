@@ -1,4 +1,5 @@
-// The portal's calls to the REST API (judicial_verify/api): only fingerprints are sent.
+// The portal's calls to the REST API (judicial_verify/api), and the log's published witness
+// policy: only fingerprints are sent.
 
 /** The server could not be reached or refused the request. */
 export class ApiError extends Error {}
@@ -39,4 +40,20 @@ export function checkServedDocument(checkUrl, sha256, csrfToken) {
     body: JSON.stringify({ sha256 }),
     credentials: "same-origin",
   });
+}
+
+/** The log's witness policy (C2SP tlog-policy) as text, or null when it has none (404). */
+export async function logPolicy(url) {
+  let response;
+  let text;
+  try {
+    response = await fetch(new URL(url, location.href), { headers: { Accept: "text/plain" } });
+    // Read whatever the answer, so the request ends: one left unread stays open in the browser.
+    text = await response.text();
+  } catch (error) {
+    throw new ApiError(String(error));
+  }
+  if (response.status === 404) return null;
+  if (!response.ok) throw new ApiError(`${response.url}: HTTP ${response.status}`);
+  return text;
 }

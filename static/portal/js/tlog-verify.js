@@ -1,12 +1,15 @@
 // Verification in the browser, trusting nothing the server says that can be checked: that a
 // log entry names a file's SHA-256, that its RFC 9162 inclusion proof leads to a checkpoint's
 // root hash, that the C2SP checkpoint note states that root, and that its C2SP signed-note
-// Ed25519 signature is by a published key of the log. The log (its origin and keys) is the one
-// the caller trusts, never one an answer names. A port of judicial_verify/tlog (tree.py
-// verify_inclusion, checkpoint.py, note.py), with WebCrypto for SHA-256 and Ed25519.
+// Ed25519 signature is by a published key of the log, not one the log retired before signing a
+// tree of that size. The log (its origin, keys and retired keys' last sizes) is the one the
+// caller trusts, never one an answer names. A port of judicial_verify/tlog (tree.py
+// verify_inclusion, checkpoint.py, note.py, key_list.py), with WebCrypto for SHA-256 and
+// Ed25519. The witnesses' cosignatures are tlog-policy.js's step.
 
 const HASH_SIZE = 32;
 const ALG_ED25519 = 0x01;
+const ALG_COSIGNATURE_V1 = 0x04;
 const SIG_PREFIX = "\u2014 "; // em dash, space
 const NOTE_CONTROL = /[\x00-\x09\x0b-\x1f]/; // control characters other than newline
 const LINE_CONTROL = /[\x00-\x1f]/;
@@ -15,19 +18,31 @@ const KEY_ID_HEX = /^[0-9a-fA-F]{8}$/;
 const MAX_UINT64 = 2n ** 64n - 1n;
 const utf8 = new TextEncoder();
 
-/** The checks, in the order they run; a result names the first that did not pass. */
-export const STEPS = ["entry_hash", "inclusion_proof", "checkpoint_root", "known_key", "signature"];
+/**
+ * The checks, in the order they run; a result names the first that did not pass. "witnesses"
+ * runs only where the log publishes a witness policy (tlog-policy.js).
+ */
+export const STEPS = [
+  "entry_hash",
+  "inclusion_proof",
+  "checkpoint_root",
+  "known_key",
+  "signature",
+  "witnesses",
+];
 
 /**
  * A check that did not pass: `step` is one of STEPS, `failure` which of the step's failures it
- * is (the step's name, or "entry_fields" for an entry that the answer describes otherwise),
- * and the message says why (for developers).
+ * is (the step's name, "entry_fields" for an entry that the answer describes otherwise,
+ * "retired_key" for a signature by a key the log retired at a smaller tree), the message says
+ * why (for developers), and `details` what the page needs to say it in words.
  */
 export class CheckFailed extends Error {
-  constructor(step, message, failure = step) {
+  constructor(step, message, failure = step, details = {}) {
     super(message);
     this.step = step;
     this.failure = failure;
+    this.details = details;
   }
 }
 
@@ -101,14 +116,19 @@ function isValidKeyName(name) {
   return name !== "" && !name.includes("+") && !/\s/u.test(name) && !LINE_CONTROL.test(name);
 }
 
-const keyId = async (name, publicKey) =>
-  uint32(await sha256(utf8.encode(name), Uint8Array.of(0x0a, ALG_ED25519), publicKey));
+const keyId = async (name, alg, publicKey) =>
+  uint32(await sha256(utf8.encode(name), Uint8Array.of(0x0a, alg), publicKey));
 
 /**
  * Parses a verifier key "name+hexid+base64(0x01 || 32-byte public key)" and checks that its ID
  * is SHA-256(name || 0x0A || 0x01 || key)[:4]; returns {name, id, publicKey, text} or null.
  */
-export async function parseVerifierKey(text) {
+export const parseVerifierKey = (text) => parseKey(text, ALG_ED25519);
+
+/** As parseVerifierKey, for a C2SP tlog-cosignature v1 key, whose type byte is 0x04. */
+export const parseCosignatureKey = (text) => parseKey(text, ALG_COSIGNATURE_V1);
+
+async function parseKey(text, alg) {
   const first = text.indexOf("+");
   const second = text.indexOf("+", first + 1);
   if (first < 0 || second < 0) return null;
@@ -116,10 +136,10 @@ export async function parseVerifierKey(text) {
   const idHex = text.slice(first + 1, second);
   const data = decodeBase64(text.slice(second + 1));
   if (!isValidKeyName(name) || !KEY_ID_HEX.test(idHex)) return null;
-  if (data === null || data.length !== 33 || data[0] !== ALG_ED25519) return null;
+  if (data === null || data.length !== 33 || data[0] !== alg) return null;
   const publicKey = data.subarray(1);
   const id = Number.parseInt(idHex, 16);
-  return (await keyId(name, publicKey)) === id ? { name, id, publicKey, text } : null;
+  return (await keyId(name, alg, publicKey)) === id ? { name, id, publicKey, text } : null;
 }
 
 /** Splits a signed note into its text (ending in a newline) and its signature lines. */
@@ -162,7 +182,8 @@ function parseCheckpoint(text) {
   return { origin, size: BigInt(sizeLine), root };
 }
 
-async function ed25519Verify(publicKey, signature, message) {
+/** Whether signature is the Ed25519 signature of message by publicKey (WebCrypto). */
+export async function ed25519Verify(publicKey, signature, message) {
   let key;
   try {
     key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
@@ -219,10 +240,12 @@ async function step(name, check) {
 
 /**
  * Checks an entry of an /api/v1/verify answer (entry bytes, index, proof, checkpoint) against
- * the file's SHA-256 (hex) and the trusted log: {origin, verifierKeys (strings)}, never taken
- * from the answer. Resolves to {key: the verifier key string that signed the checkpoint,
- * fields: the entry as its proven bytes state it (kind, sha256, node, time, ...)}; rejects
- * with CheckFailed naming the first step of STEPS that failed, or with Ed25519Unsupported.
+ * the file's SHA-256 (hex) and the trusted log: {origin, verifierKeys (strings), retired (a Map
+ * of each retired key string to its last size, a decimal string)}, never taken from the answer.
+ * Resolves to {key: the verifier key string that signed the checkpoint, fields: the entry as
+ * its proven bytes state it (kind, sha256, node, time, ...), note: the checkpoint's {text,
+ * signatures}}; rejects with CheckFailed naming the first step of STEPS (before "witnesses")
+ * that failed, or with Ed25519Unsupported.
  */
 export async function checkProvenEntry(proven, sha256Hex, log) {
   const { entry, fields } = await step("entry_hash", () => entryFields(proven, sha256Hex));
@@ -242,7 +265,7 @@ export async function checkProvenEntry(proven, sha256Hex, log) {
     return claimed;
   });
 
-  const { text, signatures } = await step("checkpoint_root", () => {
+  const note = await step("checkpoint_root", () => {
     const note = splitNote(proven.checkpoint.note);
     const checkpoint = parseCheckpoint(note.text);
     if (checkpoint.origin !== log.origin) {
@@ -259,22 +282,35 @@ export async function checkProvenEntry(proven, sha256Hex, log) {
     const keys = (await Promise.all(log.verifierKeys.map(parseVerifierKey))).filter(
       (key) => key !== null && key.name === log.origin,
     );
-    const found = signatures.flatMap((sig) =>
+    const found = note.signatures.flatMap((sig) =>
       keys.filter((key) => key.name === sig.name && key.id === sig.id).map((key) => ({ key, sig })),
     );
     if (found.length === 0) {
       throw new CheckFailed("known_key", "no signature is by a published key of this log");
     }
+    // The log destroyed a retired key's private half after it signed its last tree: its
+    // signature on a larger tree is by whoever kept or stole it.
+    for (const { key } of found) {
+      const lastSize = log.retired.get(key.text);
+      if (lastSize !== undefined && size > BigInt(lastSize)) {
+        throw new CheckFailed(
+          "known_key",
+          `signed by ${key.name}+${key.id.toString(16)}, retired after size ${lastSize}`,
+          "retired_key",
+          { lastSize, size: String(size) },
+        );
+      }
+    }
     return found;
   });
 
   await step("signature", async () => {
-    const message = utf8.encode(text);
+    const message = utf8.encode(note.text);
     for (const { key, sig } of signed) {
       if (!(await ed25519Verify(key.publicKey, sig.signature, message))) {
         throw new CheckFailed("signature", `invalid signature by ${key.name}+${sig.id.toString(16)}`);
       }
     }
   });
-  return { key: signed[0].key.text, fields };
+  return { key: signed[0].key.text, fields, note };
 }
