@@ -141,10 +141,12 @@ def tiles_build(data: Sequence[bytes]) -> bytes:
 
 def memory_phase(size: int, db_rate: float) -> list[str]:
     """Builds the log's leaves in memory three ways; returns the comparison table."""
-    from judicial_verify.ledger.read import checkpoint_latest
+    from judicial_verify.ledger.read import integrated_root, integrated_size
 
     data = common.entry_bytes(0, size)
-    log_root = bytes(checkpoint_latest().root_hash)
+    # The tree as integrated: integration signs nothing, and what it built is the point here.
+    assert integrated_size() == size, f"the log holds {integrated_size()} entries, not {size}"
+    log_root = integrated_root(size)
     rates = {f"ours, PostgreSQL, batch {TARGET_BATCH:,} (above)": db_rate}
     for name, build in (
         ("pymerkle 7.0.0 InmemoryTree.append_entry", pymerkle_build),
