@@ -31,6 +31,8 @@ _NODE_FIELDS = ("id", "code", "name", "type")
 
 def _records_verified(submissions: Sequence[int]) -> dict[int, Record]:
     """The records of these submissions, each with its node, by submission id."""
+    if not submissions:  # "IN ()" is no SQL
+        return {}
     placeholders = ", ".join(["%s"] * len(submissions))
     with connection.cursor() as cursor:
         cursor.execute(RECORDS_WITH_NODES.format(submissions=placeholders), submissions)
