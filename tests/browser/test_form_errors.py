@@ -8,11 +8,15 @@ import hashlib
 import re
 
 import pytest
+from django.conf import LazySettings
+from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
-from judicial_verify.records.models import Node
+from judicial_verify.records.models import Node, Profile
 
 from .conftest import Visit, anchor, screenshot
 
@@ -128,3 +132,43 @@ def test_the_summary_is_focused_without_javascript(
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
     context.close()
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_wrong_password_is_refused_at_the_top_of_the_sign_in_form(
+    visit: Visit, transactional_db: None, settings: LazySettings, locale: str
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.create_user("judge-a", password="correct horse battery staple")  # noqa: S106
+    page = visit.page
+    page.set_viewport_size(PHONE)
+    page.goto("/sign-in/")
+    page.locator("#id_username").fill("judge-a")
+    page.locator("#id_password").fill("Correct horse battery staple")
+    page.locator("main button[type=submit]").click()
+    _assert_summary_focused(page, locale)
+    expect(page.locator("[data-error-summary] a")).to_have_attribute("href", "#id_password")
+    expect(page.locator("#id_username")).to_have_value("judge-a")
+    expect(page.locator("#id_password")).to_have_attribute("aria-invalid", "true")
+    screenshot(page, f"errors-sign-in-{LANGUAGES[locale]}-phone")
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_judges_empty_search_is_refused_at_the_top_of_its_form(
+    visit: Visit, live_server: LiveServer, court: Node, locale: str
+) -> None:
+    user = User.objects.create_user("judge-a")
+    Profile.objects.create(user=user, role=Profile.Role.JUDGE, court=court)
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    visit.page.context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = visit.page
+    page.set_viewport_size(PHONE)
+    page.goto("/court/records/")
+    page.locator("main button[type=submit]").click()
+    _assert_summary_focused(page, locale)
+    expect(page.locator("[data-error-summary] a")).to_have_attribute("href", "#case_number")
+    expect(page.locator("#case_number")).to_have_attribute("aria-invalid", "true")
