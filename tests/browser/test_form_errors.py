@@ -6,6 +6,7 @@ docs/screenshots/errors-*.png (issue 14.10)."""
 
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
@@ -172,3 +173,35 @@ def test_a_judges_empty_search_is_refused_at_the_top_of_its_form(
     _assert_summary_focused(page, locale)
     expect(page.locator("[data-error-summary] a")).to_have_attribute("href", "#case_number")
     expect(page.locator("#case_number")).to_have_attribute("aria-invalid", "true")
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_bad_record_number_for_files_is_refused_at_its_field(
+    visit: Visit, court: Node, tmp_path: Path, locale: str
+) -> None:
+    anchor(court, JUDGMENT)
+    files = [tmp_path / "judgment.pdf", tmp_path / "other.pdf"]
+    files[0].write_bytes(JUDGMENT)
+    files[1].write_bytes(b"other")
+    page = visit.page
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    field = page.locator("#file-index")
+    field.fill("12a")
+    page.set_input_files("#files", files)
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    message = _speaking(
+        locale,
+        "A record number is a whole number, such as 1024, as printed on the document. Leave "
+        "the field empty if the document has none.",
+    )
+    expect(page.locator("#file-index-error")).to_contain_text(message)
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
+    expect(page.locator("label[for=file-index]")).to_be_in_viewport()
+    screenshot(page, f"errors-file-record-number-{LANGUAGES[locale]}-phone")
+    field.fill(" 0\n")  # pasted: the judgment's record number, with white space
+    page.set_input_files("#files", files)
+    expect(page.locator("[data-results] tbody tr")).to_have_count(2)
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#file-index-error")).to_be_hidden()
