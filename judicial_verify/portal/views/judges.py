@@ -48,7 +48,7 @@ def _throttled_context(request: HttpRequest) -> dict[str, object]:
     message = _(
         "Too many failed attempts from this address. Please wait 15 minutes and try again."
     )
-    return {"form": form, "throttled": True, "errors": {"": message}}
+    return {"form": form, "errors": {"": message}}
 
 
 def _sign_in_errors(form: AuthenticationForm) -> FormErrors:
