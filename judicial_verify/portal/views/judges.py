@@ -137,7 +137,7 @@ def _judge_sees(court: Node | None, view: EntryView) -> bool:
 
 def judge_opens(request: HttpRequest, views: Iterable[EntryView]) -> set[int]:
     """The indices, of these, of records the signed-in judge may open on their court's pages:
-    those their own court anchored. None for anyone else."""
+    those their own court anchored; none for anyone else."""
     court = judge_court(user=request.user)
     return {view.index for view in views if _judge_sees(court, view)}
 
