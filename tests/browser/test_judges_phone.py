@@ -1,7 +1,8 @@
 """Judges on a phone (issue 14.7), in Chromium: the search and record pages are readable on a
 360 px phone in Chinese and English, a case number on one line, not one character a line;
 a judge who verifies their court's evidence on / is led to the record. The screenshots of
-these journeys are docs/screenshots/judge-phone-*.png (issue 14.10)."""
+these journeys are docs/screenshots/judge-phone-*.png, and judge-desktop-*.png at 1280 px
+(issue 14.10)."""
 
 import hashlib
 import re
@@ -28,7 +29,8 @@ CASE_NUMBER = "(2026)京0108民初12345号"
 EVIDENCE = "微信聊天记录截图 (2026)京0108民初12345号\n".encode() * 40
 METADATA = {
     "case_number": CASE_NUMBER,
-    "title": "北京某科技有限公司诉王某网络服务合同纠纷",
+    # A long title, as many are: it may wrap, the case number beside it may not.
+    "title": "北京某某网络科技有限公司诉上海某某信息技术有限公司、王某网络服务合同纠纷",
     "submitted_by": "北京某科技有限公司",
     "collected_at": "2026-11-20T10:00:00+08:00",
 }
@@ -37,6 +39,15 @@ LINES = (
     "e => Math.round(e.getBoundingClientRect().height"
     " / parseFloat(getComputedStyle(e).lineHeight))"
 )
+
+# The lines of a table cell's text, measured on a range around it (the cell itself is as tall
+# as its row).
+CELL_LINES = """c => {
+  const range = document.createRange();
+  range.selectNodeContents(c);
+  return Math.round(range.getBoundingClientRect().height
+    / parseFloat(getComputedStyle(c).lineHeight));
+}"""
 
 
 @pytest.fixture
@@ -96,8 +107,9 @@ def test_the_search_shows_each_record_as_a_card_on_a_phone(
     screenshot(page, f"judge-phone-search-{LANGUAGES[locale]}")
 
 
+@pytest.mark.parametrize("locale", LANGUAGES)
 def test_the_search_keeps_a_case_number_on_one_line_on_a_desktop(
-    visit: Visit, live_server: LiveServer, court: Node, evidence: int
+    visit: Visit, live_server: LiveServer, court: Node, evidence: int, locale: str
 ) -> None:
     _sign_in_as_judge(visit, live_server, court)
     page = visit.page
@@ -105,6 +117,14 @@ def test_the_search_keeps_a_case_number_on_one_line_on_a_desktop(
     page.goto(f"/court/records/?case_number={CASE_NUMBER}")
     assert _case_number_lines(page) == [1]
     expect(page.locator("table.records thead")).to_be_visible()  # a table, not cards
+    # No heading and no kind one character a line: each line holds at least two characters.
+    cells = page.locator("table.records th, table.records tbody td:nth-child(2)")
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        text = (cell.text_content() or "").strip()
+        lines = int(cell.evaluate(CELL_LINES))
+        assert lines <= max(1, len(text) // 2), f"{text!r} takes {lines} lines"
+    screenshot(page, f"judge-desktop-search-{LANGUAGES[locale]}")
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
