@@ -35,6 +35,9 @@ PACKAGE = "judicial_verify/tlog"
 # since its 2.6, and a citizen years from now needs a release with wheels for their Python.
 # rfc8785 is before 1.0, where a minor release may change its API.
 REQUIRES = ("cryptography>=50", "rfc8785>=0.1.4,<0.2")
+# Optional features, by extra name: their requirements, installed only with
+# `pip install "judicial-verify-tlog[NAME] @ URL"`; the core stays the two above.
+EXTRAS: Mapping[str, Sequence[str]] = {}
 # A fixed time (the earliest a zip file can hold) and mode, so nothing of the build machine
 # gets into the bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -92,11 +95,10 @@ def wheel_build(
     *,
     sources: Path = SOURCES,
     requires: Sequence[str] = REQUIRES,
-    extras: Mapping[str, Sequence[str]] | None = None,
+    extras: Mapping[str, Sequence[str]] = EXTRAS,
 ) -> Wheel:
     """Returns the wheel of the Python files under `sources`, installed as judicial_verify/tlog,
     requiring `requires` and offering `extras` (name: its requirements)."""
-    extras = extras or {}
     files = {
         f"{PACKAGE}/{path.relative_to(sources).as_posix()}": path.read_bytes()
         for path in sorted(sources.rglob("*.py"))
