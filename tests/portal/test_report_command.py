@@ -57,16 +57,10 @@ def _commands(pdftotext: str, pdf: bytes, folder: Path) -> list[str]:
 
 
 def _download(client: Client, path: str, folder: Path) -> None:
-    """Saves the answer under the name its Content-Disposition gives, else the path's last
-    part, as the page's steps save it."""
+    """Saves the answer under the name its Content-Disposition gives, as a browser would."""
     response = client.get(path)
     assert response.status_code == 200, path
-    named = re.search(r'filename="([^"]+)"', response.get("Content-Disposition", ""))
-    name = (
-        named.group(1)
-        if named
-        else {"keys": "log.keys", "policy": "log.policy"}[path.rsplit("/", 1)[1]]
-    )
+    (name,) = re.findall(r'filename="([^"]+)"', response["Content-Disposition"])
     (folder / name).write_bytes(response.content)
 
 
