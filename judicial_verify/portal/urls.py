@@ -9,6 +9,8 @@ urlpatterns = [
     path("", verify.verify_page, name="verify"),
     path("v/<str:code>", served.served_page, name="served"),
     path("log/", log.log_page, name="log"),
+    # Under /log/ with the log's other files; the ledger's /log/ patterns match none of these.
+    path("log/verifier/<str:filename>", log.verifier_wheel_download, name="verifier-wheel"),
     path("sign-in/", judges.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(next_page="portal:verify"), name="sign-out"),
     path("court/records/", judges.judge_search, name="judge-search"),
