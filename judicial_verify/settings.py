@@ -470,6 +470,9 @@ REST_FRAMEWORK = {
 # rate; and the portal's report PDFs, each of which takes up to a second to build.
 CODE_LOOKUP_RATE = _rate("THROTTLE_CODE", default="30/minute")
 REPORT_RATE = _rate("THROTTLE_REPORT", default="20/minute")
+# Personal API tokens created from one address: a person needs a few, a script making
+# them by the thousand is no person.
+PERSONAL_TOKEN_RATE = _rate("THROTTLE_PERSONAL_TOKEN", default="30/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "judicial-verify",
     "DESCRIPTION": (
