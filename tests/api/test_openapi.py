@@ -154,7 +154,7 @@ def test_the_quick_start_points_at_the_site_that_serves_it() -> None:
 
 
 def test_the_verify_answer_documents_each_entrys_urls(schema: dict[str, Any]) -> None:
-    entry = schema["components"]["schemas"]["VerifiedEntryOut"]
+    entry = schema["components"]["schemas"]["LinkedEntryOut"]
     for field in ("receipt_url", "report_url"):
         assert entry["properties"][field]["format"] == "uri"
         assert field in entry["required"]

@@ -7,10 +7,8 @@ list means "not anchored". Each entry names the absolute URLs of its receipt
 and of its verification report, so a client need not build them.
 """
 
-import functools
 from typing import Any
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,27 +23,17 @@ from rest_framework.views import APIView
 
 from judicial_verify.records.selectors import verification_by_sha256
 
-from ..entry_output import ProvenEntryOut, proven_entry_data
+from ..entry_output import LinkedEntryOut, entry_links_add, proven_entry_data
 from ..errors import ErrorOutput
 from ..params import SHA256_PATTERN, invalid, sha256_parse
 from ..uploads import FIELD, HashedUpload, Sha256MultiPartParser
 from ..viewers import for_viewer, viewer_from_request
 
 
-class VerifiedEntryOut(ProvenEntryOut):
-    receipt_url = serializers.URLField(
-        help_text="absolute URL of the entry's receipt (C2SP tlog-proof), for offline checks"
-    )
-    report_url = serializers.URLField(
-        help_text="absolute URL of the verification report (PDF) of this document against "
-        "the entry"
-    )
-
-
 class VerifyOut(serializers.Serializer):
     sha256 = serializers.CharField(help_text="the document's SHA-256, hex")
     anchored = serializers.BooleanField(help_text="whether any entry anchors it")
-    entries = VerifiedEntryOut(many=True, help_text="every entry anchoring it, oldest first")
+    entries = LinkedEntryOut(many=True, help_text="every entry anchoring it, oldest first")
     verifier_keys = serializers.ListField(
         child=serializers.CharField(), help_text="every key that signed a checkpoint, newest first"
     )
@@ -64,37 +52,11 @@ class VerifyUploadIn(serializers.Serializer):
     file = DocumentField(help_text="the document; hashed as it arrives, never stored")
 
 
-@functools.cache
-def _index_path(route: str, urlconf: str | None, script_prefix: str) -> tuple[str, str]:
-    # Reversing costs about as much as the rest of a small answer: once a process, for each
-    # URLconf and prefix the site is served under (what reverse reads besides the route).
-    before, _, after = reverse(route, kwargs={"index": "INDEX"}).partition("INDEX")
-    return before, after
-
-
-def _index_url(request: Request, route: str) -> tuple[str, str]:
-    """The absolute URL of `route` for an entry, as the text before and after its index."""
-    before, after = _index_path(route, get_urlconf(), get_script_prefix())
-    return request.build_absolute_uri(before), after
-
-
-def _with_urls(request: Request, sha256: str, entries: list[dict[str, Any]]) -> None:
-    """Gives each entry the URLs of its receipt and of its report for this document."""
-    if not entries:
-        return
-    receipt_before, receipt_after = _index_url(request, "api:entries-receipt")
-    report_before, report_after = _index_url(request, "portal:report")
-    for entry in entries:
-        index = entry["index"]
-        entry["receipt_url"] = f"{receipt_before}{index}{receipt_after}"
-        entry["report_url"] = f"{report_before}{index}{report_after}?sha256={sha256}"
-
-
 def _answer(request: Request, sha256: str) -> dict[str, Any]:
     viewer = viewer_from_request(request)
     verification = verification_by_sha256(sha256)
     entries = [proven_entry_data(p, viewer) for p in verification.entries]
-    _with_urls(request, sha256, entries)
+    entry_links_add(request, entries, sha256=sha256)
     return {
         "sha256": sha256,
         "anchored": bool(entries),
