@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import judges, log, report, served, verify
+from .views import judges, log, report, served, tokens, verify
 
 app_name = "portal"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("court/records/", judges.judge_search, name="judge-search"),
     path("court/records/<str:index>", judges.judge_record, name="judge-record"),
     path("report/<str:index>.pdf", report.report_pdf, name="report"),
+    path("account/tokens/", tokens.tokens_page, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke", tokens.token_revoke, name="token-revoke"),
 ]
