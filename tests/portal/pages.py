@@ -112,6 +112,8 @@ def site_build() -> list[Page]:
         Page("court record", f"/court/records/{evidence_index}", Visitor.JUDGE),
         Page("court record, served", f"/court/records/{summons_index}", Visitor.JUDGE),
         Page("court records, not a judge", "/court/records/", Visitor.LAWYER, 403),
+        Page("API tokens, lawyer", "/account/tokens/", Visitor.LAWYER),
+        Page("API tokens, judge", "/account/tokens/", Visitor.JUDGE),
         Page("not found", "/no-such-page", status=404),
         Page("unknown code", "/v/ABCD-EFGH-JKMN-PQRS-TVW0", status=404),
     ]

@@ -3,7 +3,8 @@
 Each entry anchoring the document comes with its inclusion proof and the
 signed checkpoint it leads to, and the answer carries the log's verifier
 keys, so a client can check it all without trusting this server. An empty
-list means "not anchored".
+list means "not anchored". Each entry names the absolute URLs of its receipt
+and of its verification report, so a client need not build them.
 """
 
 from typing import Any
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 
 from judicial_verify.records.selectors import verification_by_sha256
 
-from ..entry_output import ProvenEntryOut, proven_entry_data
+from ..entry_output import LinkedEntryOut, entry_links_add, proven_entry_data
 from ..errors import ErrorOutput
 from ..params import SHA256_PATTERN, invalid, sha256_parse
 from ..uploads import FIELD, HashedUpload, Sha256MultiPartParser
@@ -32,7 +33,7 @@ from ..viewers import for_viewer, viewer_from_request
 class VerifyOut(serializers.Serializer):
     sha256 = serializers.CharField(help_text="the document's SHA-256, hex")
     anchored = serializers.BooleanField(help_text="whether any entry anchors it")
-    entries = ProvenEntryOut(many=True, help_text="every entry anchoring it, oldest first")
+    entries = LinkedEntryOut(many=True, help_text="every entry anchoring it, oldest first")
     verifier_keys = serializers.ListField(
         child=serializers.CharField(), help_text="every key that signed a checkpoint, newest first"
     )
@@ -55,6 +56,7 @@ def _answer(request: Request, sha256: str) -> dict[str, Any]:
     viewer = viewer_from_request(request)
     verification = verification_by_sha256(sha256)
     entries = [proven_entry_data(p, viewer) for p in verification.entries]
+    entry_links_add(request, entries, sha256=sha256)
     return {
         "sha256": sha256,
         "anchored": bool(entries),

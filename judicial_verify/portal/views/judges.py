@@ -15,6 +15,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -22,12 +23,13 @@ from django.views.decorators.http import require_safe
 
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.kinds import metadata_labelled
-from judicial_verify.records.models import Node
+from judicial_verify.records.models import Node, Profile
 from judicial_verify.records.selectors import (
     EntryView,
     Viewer,
     court_records_by_case_number,
     judge_court,
+    person_role,
     receipts_of,
 )
 
@@ -96,6 +98,13 @@ class SignInView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["errors"] = _sign_in_errors(context["form"])
         return context
+
+    def get_default_redirect_url(self) -> str:
+        """Where a person goes when no `next` says otherwise: a judge to their court's
+        records, anyone else to their API tokens (which tells a person with no role so)."""
+        if person_role(user=self.request.user) == Profile.Role.JUDGE:
+            return reverse("portal:judge-search")
+        return reverse("portal:tokens")
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         return _sign_in_limited(
