@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from judicial_verify.portal.views.judges import SIGN_IN_ATTEMPTS
 from judicial_verify.records.codes import code_format
+from judicial_verify.records.credentials import PERSONAL_TOKENS_MAX, personal_token_issue
 from judicial_verify.records.models import Record
 from judicial_verify.records.services import record_code
 from tests.anchoring import anchor
@@ -254,3 +255,19 @@ def test_the_errors_are_in_chinese_for_a_chinese_reader(public: Actor) -> None:
     assert '<h2 id="error-summary-title">请更正以下问题</h2>' in html.decode()
     ((_, text),) = page.items
     assert "您填写了 3 个" in text
+
+
+def test_a_token_over_the_most_a_person_may_hold_is_refused_at_the_top(lawyer: Actor) -> None:
+    assert lawyer.user is not None
+    for _ in range(PERSONAL_TOKENS_MAX - 1):  # the fixture's lawyer holds one already
+        personal_token_issue(user=lawyer.user)
+    client = Client()
+    client.force_login(lawyer.user)
+    response = client.post(reverse("portal:tokens"), {"name": "one too many"})
+    page = _Page(response.content.decode())
+    (summary,) = page.summaries
+    assert "autofocus" in summary
+    ((href, text),) = page.items
+    assert href is None  # not the name's fault: no field to put right
+    assert f"You have {PERSONAL_TOKENS_MAX} tokens already" in text
+    assert page.by_id["token-name"]["value"] == "one too many"
