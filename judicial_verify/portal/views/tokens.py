@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
@@ -34,6 +35,14 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def _too_many_message() -> str:
+    message = _(
+        "You have %(n)s tokens already, the most one person may hold: revoke one you no "
+        "longer use first."
+    )
+    return message % {"n": PERSONAL_TOKENS_MAX}
+
+
 def _page(
     request: HttpRequest, *, new_token: str = "", name: str = "", too_many: bool = False
 ) -> HttpResponse:
@@ -45,8 +54,8 @@ def _page(
         "new_token": new_token,
         "name": name,
         "name_max": NAME_MAX,
-        "too_many": too_many,
-        "tokens_max": PERSONAL_TOKENS_MAX,
+        # Not the name's fault: the form's as a whole, so no field is marked.
+        "errors": {"": _too_many_message()} if too_many else {},
     }
     response = render(request, TEMPLATE, context)
     # A token is on this page once: no cache, shared or the browser's, may keep it.
