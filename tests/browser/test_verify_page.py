@@ -4,10 +4,14 @@ anchored one is verified again in the browser; several files give a table of out
 import hashlib
 from pathlib import Path
 
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from judicial_verify.court_time import court_time
+from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.read import checkpoint_latest
 from judicial_verify.records.models import Node
+from judicial_verify.tlog.entry import decode_entry
 
 from .conftest import Visit, anchor, screenshot
 
@@ -110,9 +114,11 @@ def test_many_files_give_a_table_of_outcomes(visit: Visit, court: Node, tmp_path
     expect(rows.locator("td:nth-child(5)")).to_have_text(
         ["北京市朝阳区人民法院 (bj-cy-court)", "", "北京市朝阳区人民法院 (bj-cy-court)"]
     )
-    expect(rows.locator("td:nth-child(6) time").first).to_have_attribute(
-        "datetime", page.locator("td:nth-child(6) time").first.inner_text()
-    )
+    # The verified entry's time, in its cell as the server's pages show times: the court's.
+    time = decode_entry(bytes(Entry.objects.get(index=judgment).data)).time
+    expect(rows.locator("td:nth-child(6) time").first).to_have_attribute("datetime", time)
+    with translation.override("en"):
+        expect(rows.locator("td:nth-child(6)").first).to_have_text(court_time(time))
     expect(rows.locator("td:nth-child(7)")).to_have_text(
         ["Verified in your browser", "", "Verified in your browser"]
     )

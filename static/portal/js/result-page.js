@@ -1,8 +1,10 @@
 // The result page of a verified fingerprint: each entry that anchors it is checked again in
 // the browser (browser-check.js), so the visitor need not trust this server's word, and the
-// page's "anchored by" and "time" lines become what the verified entry says.
+// page's "anchored by" and "time" lines become what the verified entry says, in the court's
+// time zone.
 // Markup and words: templates/portal/browser_check.html and entry_summary.html.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
+import { courtTime } from "./court-time.js";
 import { ApiError, verifyBySha256 } from "./log-api.js";
 import { pageString } from "./page-text.js";
 
@@ -65,7 +67,7 @@ function showVerified(line, { entry, fields }) {
   } else {
     const time = document.createElement("time");
     time.dateTime = fields.time;
-    time.textContent = fields.time;
+    time.textContent = courtTime(fields.time);
     line.replaceChildren(time);
   }
 }

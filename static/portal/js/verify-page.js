@@ -3,6 +3,7 @@
 // several give a table of outcomes, each anchored entry checked in the browser.
 // Markup and words: templates/portal/verify_files.html and the templates it includes.
 import { checkEntries, showKeys, summary } from "./browser-check.js";
+import { courtTime } from "./court-time.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
 import { ApiError, entryByIndex, verifyBySha256 } from "./log-api.js";
@@ -129,7 +130,7 @@ function showOutcome(row, { name, entry, checks }, index) {
   fillSlots(row, {
     index: entry.index,
     node: entry.node.name ? `${entry.node.name} (${node})` : node,
-    time,
+    time: courtTime(time),
     browser: checks.length ? summary(checks) : "",
   });
   if (checks.length) row.dataset.browserCheck = checks.every((c) => c.verdict === "verified");
