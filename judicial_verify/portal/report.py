@@ -386,6 +386,8 @@ def verification_report(
     ]
     if view.entry.ref is not None:
         record.append(("关联记录", "Related record", str(view.entry.ref), False))
+    if view.node and view.node.contact:
+        record.append(("咨询联系方式", "Contact for questions", view.node.contact, False))
     if document_sha256 and outcome.code == "content_differs":
         record.append(("所核验文件的指纹", "Checked file's fingerprint", document_sha256, True))
     _rows(pdf, record)

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from judicial_verify.court_time import court_time_zh_en
 from judicial_verify.ledger import read
 from judicial_verify.ledger.keys import log_signer
 from judicial_verify.portal.report import report_outcome
@@ -157,6 +158,33 @@ def test_it_reports_a_file_whose_content_differs(
     assert "电子签名法》第五条" in _joined(text)
     assert sha("a re-saved copy") in text
     assert "核验通过" not in text
+
+
+def test_it_gives_the_anchoring_court_s_contact_where_it_has_one(
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
+) -> None:
+    node = node_of(court)
+    index = anchor(node, sha("judgment"))
+    assert "Contact for questions" not in pdf_text(_report(public.client, index))
+    node.contact = "010-12368"
+    node.save()
+    text = pdf_text(_report(public.client, index, sha256=sha("a re-saved copy")))
+    assert "咨询联系方式 010-12368" in text
+    assert "Contact for questions" in text
+
+
+def test_it_shows_times_in_the_court_s_time_zone_and_rfc_3339_in_the_proof_summary(
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    time = entry_view(index).entry.time
+    text = pdf_text(_report(public.client, index))
+    times = text.split("Times")[1].split("证明摘要")[0]
+    chinese, english = court_time_zh_en(time)
+    assert f"存证时间 {chinese}" in times
+    assert f"Anchored {english}" in times
+    assert "UTC)" not in times.replace("UTC+8)", "")
+    assert time in text.split("证明摘要")[1]
 
 
 def test_it_reports_a_matching_file_as_verified(

@@ -6,6 +6,7 @@ import { checkEntries, showKeys, summary } from "./browser-check.js";
 import { courtTime } from "./court-time.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
+import { fileKind } from "./file-kind.js";
 import { ApiError, entryByIndex, verifyBySha256 } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
@@ -63,11 +64,14 @@ async function check(files) {
   }
 }
 
+// The result page is told the file's name and what it looks like in the fragment, which the
+// browser keeps to itself: the server learns only the fingerprint (result-page.js shows them).
 async function openResult(file, index) {
-  const done = await hashEach(root, [file], (_, sha256) => {
+  const done = await hashEach(root, [file], async (_, sha256) => {
     const url = new URL(root.dataset.resultUrl, location.href);
     url.searchParams.set("sha256", sha256);
     if (index) url.searchParams.set("index", index);
+    url.hash = new URLSearchParams({ file: file.name, kind: await fileKind(file) }).toString();
     location.assign(url);
   });
   if (!done) say("cancelled");
@@ -96,6 +100,7 @@ async function tabulate(files, index) {
       outcomes.add(outcome.name);
       checked.push(...outcome.checks);
       showOutcome(row, outcome, index);
+      if (outcome.name !== "verified") await showWrongFile(row, file);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       fillSlots(row, { outcome: pageString(STRINGS, "server_error") });
@@ -118,6 +123,16 @@ async function outcomeOf(sha256, named) {
   if (answer.entries.length === 0) return { name: "not_anchored", entry: null, checks: [] };
   const checks = await checkEntries(answer.entries, sha256);
   return { name: "verified", entry: answer.entries[0], checks };
+}
+
+// A file that is not anchored, or not the named record, and does not look like a PDF at all.
+async function showWrongFile(row, file) {
+  const kind = await fileKind(file);
+  if (kind !== "image" && kind !== "not_pdf") return;
+  const hint = document.createElement("span");
+  hint.className = "wrong-file";
+  hint.textContent = pageString(STRINGS, `wrong_file_${kind}`);
+  row.querySelector('[data-slot="outcome"]').append(" ", hint);
 }
 
 function showOutcome(row, { name, entry, checks }, index) {
