@@ -34,6 +34,7 @@ SETTINGS_VARIABLES = (
     "THROTTLE_LAWYER",
     "THROTTLE_NODE",
     "THROTTLE_REPORT",
+    "TIME_ZONE",
     "TRUSTED_PROXIES",
     "VERIFY_UPLOAD_MAX_BYTES",
     "WITNESS_NAME",
@@ -193,6 +194,14 @@ def test_it_has_no_witness_policy_and_waits_5_seconds_for_a_witness_by_default(
     assert printed(tmp_path, "settings.WITNESS_POLICY, settings.WITNESS_TIMEOUT") == "(None, 5.0)"
 
 
+def test_it_shows_times_in_beijing_time_by_default(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.TIME_ZONE") == "'Asia/Shanghai'"
+
+
+def test_it_takes_the_court_s_time_zone_from_the_environment(tmp_path: Path) -> None:
+    assert printed(tmp_path, "settings.TIME_ZONE", TIME_ZONE="Asia/Urumqi") == "'Asia/Urumqi'"
+
+
 def test_it_reads_the_witness_policy_and_timeout_from_the_environment(tmp_path: Path) -> None:
     env = {"WITNESS_POLICY": "/etc/judicial-verify/court.policy", "WITNESS_TIMEOUT": "0.5"}
     expression = "str(settings.WITNESS_POLICY), settings.WITNESS_TIMEOUT"
@@ -272,6 +281,8 @@ def test_it_uses_redis_as_the_cache_with_redis_url(tmp_path: Path) -> None:
         ("WITNESS_TIMEOUT", "soon"),
         ("WITNESS_TIMEOUT", "inf"),
         ("WITNESS_TIMEOUT", "nan"),
+        ("TIME_ZONE", "Beijing"),
+        ("TIME_ZONE", "../etc/passwd"),
     ],
 )
 def test_it_refuses_a_bad_value_naming_the_variable(

@@ -19,6 +19,7 @@ import segno
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, VAlign, WrapMode
 
+from judicial_verify.court_time import court_time_zh_en
 from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.ledger.read import InclusionProof
 from judicial_verify.records.kinds import LabelledValue, metadata_labelled
@@ -286,10 +287,15 @@ def _outcome(pdf: FPDF, outcome: Outcome) -> None:
     pdf.ln(1)
 
 
-def _utc(timestamp: int) -> str:
+def _when(value: datetime | str) -> str:
+    """A time in the court's time zone, in Chinese and in English, one line each."""
+    return "\n".join(court_time_zh_en(value))
+
+
+def _cosigned(timestamp: int) -> str:
     # A cosignature's time; one past year 9999 is still shown, as the offline verifier does.
     try:
-        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        return _when(datetime.fromtimestamp(timestamp, UTC))
     except (OverflowError, ValueError, OSError):
         return f"{timestamp} s"
 
@@ -315,8 +321,8 @@ def _witness_rows(
             "联署见证人" if n == 0 else "",
             "Cosigned by" if n == 0 else "",
             (f"{institutions[c.witness]} ({c.witness})" if c.witness in institutions else c.witness)
-            + f"\n{_utc(c.cosignature.timestamp)} UTC · "
-            f"{c.cosignature.name}+{c.cosignature.key_id:08x}",
+            + f"\n{_cosigned(c.cosignature.timestamp)}"
+            f"\n{c.cosignature.name}+{c.cosignature.key_id:08x}",
             False,
         )
         for n, c in enumerate(cosignatures)
@@ -380,23 +386,25 @@ def verification_report(
     ]
     if view.entry.ref is not None:
         record.append(("关联记录", "Related record", str(view.entry.ref), False))
+    if view.node and view.node.contact:
+        record.append(("咨询联系方式", "Contact for questions", view.node.contact, False))
     if document_sha256 and outcome.code == "content_differs":
         record.append(("所核验文件的指纹", "Checked file's fingerprint", document_sha256, True))
     _rows(pdf, record)
 
-    _heading(pdf, "时间（UTC）", "Times (UTC)")
+    _heading(pdf, "时间", "Times")
     _rows(
         pdf,
         [
-            ("存证时间", "Anchored", view.entry.time, False),
-            ("检查点签署时间", "Checkpoint signed", format_entry_time(checkpoint.signed), False),
-            ("报告生成时间", "Report generated", format_entry_time(generated), False),
+            ("存证时间", "Anchored", _when(view.entry.time), False),
+            ("检查点签署时间", "Checkpoint signed", _when(checkpoint.signed), False),
+            ("报告生成时间", "Report generated", _when(generated), False),
         ],
     )
 
     cosignatures = () if policy is None else checkpoint_cosignatures(checkpoint, policy)
     if policy is not None and (cosignatures or policy.quorum != NONE):
-        _heading(pdf, "见证人联署（UTC）", "Witness cosignatures (UTC)")
+        _heading(pdf, "见证人联署", "Witness cosignatures")
         _rows(pdf, _witness_rows(policy, cosignatures, institutions or {}))
 
     metadata = metadata_visible(view, viewer)
@@ -410,6 +418,13 @@ def verification_report(
     _rows(
         pdf,
         [
+            ("存证时间（RFC 3339）", "Anchored (RFC 3339)", view.entry.time, True),
+            (
+                "检查点签署时间（RFC 3339）",
+                "Checkpoint signed (RFC 3339)",
+                format_entry_time(checkpoint.signed),
+                True,
+            ),
             ("树大小", "Tree size", str(checkpoint.size), False),
             ("根哈希", "Root hash", f"{root.hex()}\n{encode_base64(root)}", True),
             ("叶哈希", "Leaf hash", leaf_hash(view.data).hex(), True),

@@ -45,9 +45,12 @@ def node_token_rotate(*, node: Node) -> str:
     return token
 
 
-def node_create(*, code: str, name: str, type: str = Node.Type.COURT) -> tuple[Node, str]:
-    """Registers a node and returns it with its first token."""
-    node = Node(code=code, name=name, type=type)
+def node_create(
+    *, code: str, name: str, type: str = Node.Type.COURT, contact: str = ""
+) -> tuple[Node, str]:
+    """Registers a node, with where people may ask about its records (`contact`, optional),
+    and returns it with its first token."""
+    node = Node(code=code, name=name, type=type, contact=contact)
     node.full_clean()
     with transaction.atomic():
         node.save()

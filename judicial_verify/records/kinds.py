@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from judicial_verify.court_time import court_time_zh_en
+
 
 class Audience(Enum):
     """Who, beyond the anchoring court's judges, may see a metadata field."""
@@ -266,6 +268,12 @@ class LabelledValue:
 
 
 def _value_text(field: Field | None, value: object, *, zh: bool) -> str:
+    if field is not None and field.type is FieldType.DATETIME and isinstance(value, str):
+        try:
+            chinese, english = court_time_zh_en(value)
+        except ValueError:  # anchored before its field was a time: shown as written
+            return value
+        return chinese if zh else english
     if isinstance(value, list):
         return ("、" if zh else ", ").join(str(v) for v in value)
     choice = next((c for c in field.choices if c.value == value), None) if field else None

@@ -31,6 +31,9 @@ class Node(models.Model):
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.COURT)
     suspended = models.BooleanField(default=False)
+    # Where people turn with questions about its records (a phone number, an address), shown
+    # beside a check's outcome; empty where the node gives none.
+    contact = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

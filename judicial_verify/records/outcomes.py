@@ -6,13 +6,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Electronic Signature Law art. 5: a change of form in storage or display (printing,
-# scanning, re-saving) does not affect a data message's integrity, but it does change its
-# hash; whoever holds the copy must hear both.
+# scanning, photographing, re-saving) does not affect a data message's integrity, but it
+# does change its hash; whoever holds the copy must hear both.
 COPY_DIFFERS = _(
-    "A printed, scanned or re-saved copy (a PDF opened and saved again, converted or "
-    "compressed) always has a different fingerprint from the original electronic file, "
-    "even when its text looks the same; that alone does not mean the document was altered "
-    "(Electronic Signature Law, art. 5)."
+    "A printed, scanned, photographed or re-saved copy (a PDF opened and saved again, "
+    "converted or compressed) always has a different fingerprint from the original "
+    "electronic file, even when its text looks the same; that alone does not mean the "
+    "document was altered (Electronic Signature Law, art. 5)."
 )
 
 

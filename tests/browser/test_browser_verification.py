@@ -14,8 +14,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Page, Route, expect
 
+from judicial_verify.court_time import court_time
 from judicial_verify.ledger.models import Entry
 from judicial_verify.records.models import Node
 from judicial_verify.tlog.entry import decode_entry
@@ -182,6 +184,7 @@ def test_the_anchored_by_and_time_lines_are_the_verified_entrys_not_the_servers_
         response = route.fetch()
         html = response.text().replace(f"{court.name} ({court.code})", "Another court (other)")
         html = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z", "2020-01-01T00:00:00.000Z", html)
+        html = re.sub(r"\d+ \w{3} \d{4}, \d\d:\d\d", "1 Jan 2020, 08:00", html)
         served.append(html)
         route.fulfill(response=response, body=html)
 
@@ -191,12 +194,15 @@ def test_the_anchored_by_and_time_lines_are_the_verified_entrys_not_the_servers_
     (html,) = served
     assert "Another court (other)" in html
     assert "2020-01-01T00:00:00.000Z" in html
+    assert "1 Jan 2020, 08:00 (Beijing time, UTC+8)" in html
     row = Entry.objects.get(sha256=hashlib.sha256(DOCUMENT).hexdigest())
     time = decode_entry(bytes(row.data)).time
     node_line = page.locator('[data-entry-field="node"]')
     time_line = page.locator('[data-entry-field="time"]')
     expect(node_line).to_have_text(f"{court.name} ({court.code}) (checked in your browser)")
-    expect(time_line).to_have_text(f"{time} (checked in your browser)")
+    with translation.override("en"):
+        shown = court_time(time)
+    expect(time_line).to_have_text(f"{shown} (checked in your browser)")
     expect(time_line.locator("time")).to_have_attribute("datetime", time)
     for line in (node_line, time_line):
         expect(line).to_have_attribute("data-checked", "verified")

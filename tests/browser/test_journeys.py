@@ -55,7 +55,7 @@ def test_a_typed_verification_code_opens_the_service_record(visit: Visit, court:
     # A code may end in a check symbol that a regular expression reads as syntax (* or $).
     expect(page).to_have_url(re.compile(rf"/v/{re.escape(code)}$"))
     expect(page.get_by_role("heading", name="Served document", exact=True)).to_be_visible()
-    record = page.locator("dl.entry")
+    record = page.locator("dl.entry").first
     expect(record).to_contain_text("北京市朝阳区人民法院")
     expect(record).to_contain_text("summons")
     expect(record.locator("time")).to_have_attribute("datetime", re.compile("^2026-11-20"))

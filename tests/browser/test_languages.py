@@ -27,6 +27,7 @@ def test_the_scripts_speak_the_language_of_the_page(
         verified = translation.gettext("Verified: this document is anchored in the log")
         absent = translation.gettext("Not anchored: the log has no record of this document")
         in_browser = translation.gettext("Verified in your browser")
+        wrong_file = translation.gettext("This file is not a PDF: it may be the wrong file.")
     assert verified != "Verified: this document is anchored in the log"
-    expect(rows.locator("td:nth-child(3)")).to_have_text([verified, absent])
+    expect(rows.locator("td:nth-child(3)")).to_have_text([verified, f"{absent} {wrong_file}"])
     expect(rows.locator("td:nth-child(7)")).to_have_text([in_browser, ""])

@@ -4,6 +4,7 @@ verified in the browser too."""
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from playwright.sync_api import Request, expect
@@ -33,9 +34,22 @@ def test_the_served_file_is_verified_and_checked_in_the_browser(
     expect(
         page.get_by_role("heading", name="Verified: this file is the document that was served")
     ).to_be_visible()
-    expect(page.get_by_text(f"summons.pdf: {hashlib.sha256(SUMMONS).hexdigest()}")).to_be_visible()
+    expect(page.get_by_text("File checked: summons.pdf")).to_be_visible()
+    expect(page.get_by_text(f"Anchored by {court.name} on ")).to_contain_text("unchanged since.")
+    expect(page.get_by_role("link", name="Verification report (PDF)")).to_have_attribute(
+        "href", re.compile(rf"/report/\d+\.pdf\?sha256={hashlib.sha256(SUMMONS).hexdigest()}$")
+    )
+    expect(page.get_by_role("link", name="Receipt for offline verification")).to_be_visible()
     entry = page.locator("[data-served-check] [data-browser-check] article")
     expect(entry).to_have_attribute("data-verdict", "verified")
+    # The checks, hashes and keys are there for a careful reader who opens them.
+    fingerprint = page.locator("[data-technical] code").first
+    expect(fingerprint).to_have_text(hashlib.sha256(SUMMONS).hexdigest())
+    expect(fingerprint).to_be_hidden()
+    expect(entry).to_be_hidden()
+    page.get_by_text("Technical details").click()
+    expect(fingerprint).to_be_visible()
+    expect(entry).to_be_visible()
     screenshot(page, "served-document")
 
 
@@ -49,7 +63,11 @@ def test_another_file_differs_from_the_served_document(
     expect(
         page.get_by_role("heading", name="Content differs from the document that was served")
     ).to_be_visible()
-    expect(page.get_by_text("A printed, scanned or re-saved copy (a PDF opened")).to_be_visible()
+    expect(page.get_by_text("File checked: printed.pdf")).to_be_visible()
+    expect(
+        page.get_by_text("A printed, scanned, photographed or re-saved copy (a PDF opened")
+    ).to_be_visible()
+    expect(page.get_by_text("This file is not a PDF: it may be the wrong file.")).to_be_visible()
     expect(page.locator("[data-served-check] [data-browser-check]")).to_be_hidden()
     posts = [(url, body) for method, url, body in visit.requests if method == "POST"]
     assert len(posts) == 1

@@ -4,10 +4,14 @@ anchored one is verified again in the browser; several files give a table of out
 import hashlib
 from pathlib import Path
 
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from judicial_verify.court_time import court_time
+from judicial_verify.ledger.models import Entry
 from judicial_verify.ledger.read import checkpoint_latest
 from judicial_verify.records.models import Node
+from judicial_verify.tlog.entry import decode_entry
 
 from .conftest import Visit, anchor, screenshot
 
@@ -65,18 +69,43 @@ def test_a_file_no_court_anchored_is_not_anchored(
     choose(page, write(tmp_path, "unknown.pdf", UNKNOWN))
     expect(page.get_by_role("heading", name="Not anchored: the log has no record")).to_be_visible()
     expect(page.locator("[data-browser-check]")).to_have_count(0)
+    expect(page.get_by_text("File checked: unknown.pdf")).to_be_visible()
+    expect(page.get_by_text("This file is not a PDF: it may be the wrong file.")).to_be_visible()
+    expect(
+        page.get_by_text("What to do: check that this is the PDF the court sent")
+    ).to_be_visible()
     screenshot(page, "not-anchored")
+
+
+def test_a_photo_is_said_to_be_perhaps_the_wrong_file(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    anchor(court, JUDGMENT)
+    page = visit.page
+    choose(page, write(tmp_path, "IMG_0412.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + UNKNOWN))
+    expect(page.get_by_text("File checked: IMG_0412.jpg")).to_be_visible()
+    expect(
+        page.get_by_text("This file is a picture (a photo, a scan or a screenshot)")
+    ).to_be_visible()
+    expect(page.get_by_text("This file is not a PDF")).to_be_hidden()
+    # The name and what the file looks like stay on the device: the server hears neither.
+    assert all("IMG_0412" not in url.split("#")[0] for _, url, _ in visit.requests)
 
 
 def test_a_file_that_is_not_the_named_record_differs(
     visit: Visit, court: Node, tmp_path: Path
 ) -> None:
     index = anchor(court, JUDGMENT)
+    court.contact = "010-12368"
+    court.save()
     page = visit.page
-    resaved = write(tmp_path, "judgment-resaved.pdf", JUDGMENT + b"\n")
+    resaved = write(tmp_path, "judgment-resaved.pdf", b"%PDF-1.7\n" + JUDGMENT)
     choose(page, resaved, record_number=index)
     expect(page.get_by_role("heading", name=f"Content differs from record {index}")).to_be_visible()
-    expect(page.get_by_text("A printed, scanned or re-saved copy")).to_be_visible()
+    expect(page.get_by_text("File checked: judgment-resaved.pdf")).to_be_visible()
+    expect(page.get_by_text("A printed, scanned, photographed or re-saved copy")).to_be_visible()
+    expect(page.locator("[data-wrong-file]:visible")).to_have_count(0)
+    expect(page.get_by_text("Questions: 北京市朝阳区人民法院, 010-12368")).to_be_visible()
     screenshot(page, "content-differs")
 
 
@@ -102,7 +131,8 @@ def test_many_files_give_a_table_of_outcomes(visit: Visit, court: Node, tmp_path
     expect(rows.locator("td:nth-child(3)")).to_have_text(
         [
             "Verified: this document is anchored in the log",
-            "Not anchored: the log has no record of this document",
+            "Not anchored: the log has no record of this document "
+            "This file is not a PDF: it may be the wrong file.",
             "Verified: this document is anchored in the log",
         ]
     )
@@ -110,9 +140,11 @@ def test_many_files_give_a_table_of_outcomes(visit: Visit, court: Node, tmp_path
     expect(rows.locator("td:nth-child(5)")).to_have_text(
         ["北京市朝阳区人民法院 (bj-cy-court)", "", "北京市朝阳区人民法院 (bj-cy-court)"]
     )
-    expect(rows.locator("td:nth-child(6) time").first).to_have_attribute(
-        "datetime", page.locator("td:nth-child(6) time").first.inner_text()
-    )
+    # The verified entry's time, in its cell as the server's pages show times: the court's.
+    time = decode_entry(bytes(Entry.objects.get(index=judgment).data)).time
+    expect(rows.locator("td:nth-child(6) time").first).to_have_attribute("datetime", time)
+    with translation.override("en"):
+        expect(rows.locator("td:nth-child(6)").first).to_have_text(court_time(time))
     expect(rows.locator("td:nth-child(7)")).to_have_text(
         ["Verified in your browser", "", "Verified in your browser"]
     )
@@ -126,7 +158,9 @@ def test_many_files_against_a_record_number_name_the_one_that_is_it(
 ) -> None:
     index = anchor(court, JUDGMENT)
     page = visit.page
-    files = [write(tmp_path, "copy.pdf", JUDGMENT + b" "), write(tmp_path, "orig.pdf", JUDGMENT)]
+    # A copy that is a PDF gets no hint that it may be the wrong file.
+    copy = write(tmp_path, "copy.pdf", b"%PDF-1.7\n" + JUDGMENT)
+    files = [copy, write(tmp_path, "orig.pdf", JUDGMENT)]
     choose(page, *files, record_number=index)
     rows = page.locator("[data-results] tbody tr")
     expect(rows.locator("td:nth-child(3)")).to_have_text(

@@ -97,8 +97,8 @@ def test_a_quorum_of_cosignatures_is_verified_naming_the_witnesses_and_times(
     expect(entry.locator('[data-step="witnesses"]')).to_have_attribute("data-step-status", "passed")
     expect(entry.locator("[data-witnessed-by]")).to_have_text(
         "Cosigned by 2 of the 3 alliance witnesses (2 required): "
-        f"{NAMES[0]} (cosigned 2025-12-04 19:20:00 UTC) and "
-        f"{NAMES[2]} (cosigned 2025-12-04 19:20:00 UTC)."
+        f"{NAMES[0]} (cosigned 5 Dec 2025, 03:20 (Beijing time, UTC+8)) and "
+        f"{NAMES[2]} (cosigned 5 Dec 2025, 03:20 (Beijing time, UTC+8))."
     )
     screenshot(visit.page, "cosigned-in-browser")
 
@@ -129,7 +129,7 @@ def test_the_log_s_own_cosigned_checkpoint_and_policy_are_verified_naming_instit
     open_result(page, court, tmp_path)
     check = page.locator("[data-browser-check]")
     expect(check).to_have_attribute("data-verdict", "verified")
-    cosigned = r"\(cosigned \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)"
+    cosigned = r"\(cosigned \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d \(Beijing time, UTC\+8\)\)"
     english = [INSTITUTIONS[name]["en"] for name in SHORT_NAMES]
     expect(check.locator("[data-witnessed-by]")).to_have_text(
         re.compile(
@@ -172,8 +172,8 @@ def test_the_witnesses_are_named_in_chinese_for_a_chinese_reader(
     expect(check).to_have_attribute("data-verdict", "verified")
     expect(check.locator("[data-witnessed-by]")).to_have_text(
         "已由 3 个联盟见证人中的 2 个联署（至少需要 2 个）："
-        f"{NAMES[0]}（联署时间 2025-12-04 19:20:00 UTC）和"
-        f"{NAMES[1]}（联署时间 2025-12-04 19:20:00 UTC）。"
+        f"{NAMES[0]}（联署时间 2025年12月5日 03:20（北京时间））和"
+        f"{NAMES[1]}（联署时间 2025年12月5日 03:20（北京时间））。"
     )
     with translation.override("zh-hans"):
         step = translation.gettext("Witnesses:")
@@ -192,7 +192,7 @@ def test_below_the_quorum_the_page_refuses_and_says_who_cosigned(
     expect(failed).to_have_attribute("data-step-status", "failed")
     expect(failed.locator("[data-failure]")).to_have_text(
         "Cosigned by only 1 of the 3 alliance witnesses (2 required): "
-        f"{NAMES[1]} (cosigned 2025-12-04 19:20:00 UTC)."
+        f"{NAMES[1]} (cosigned 5 Dec 2025, 03:20 (Beijing time, UTC+8))."
     )
     expect(entry.locator('[data-step-status="passed"]')).to_have_count(5)
     expect(entry.locator("[data-witnessed-by]")).to_have_count(0)

@@ -45,12 +45,12 @@ def test_it_names_each_witness_s_institution_and_its_last_cosigned_checkpoint(
     assert "The alliance's witnesses" in html
     assert witness_block(html, "Beijing People's Procuratorate") == (
         "Beijing People's Procuratorate Witness name in the policy procuratorate "
-        "Last checkpoint it cosigned 12 records Cosigned (UTC) 2026-11-20 02:30:05"
+        "Last checkpoint it cosigned 12 records Cosigned 20 Nov 2026, 10:30 (Beijing time, UTC+8)"
     )
     assert witness_block(html, "Beijing Fangyuan Notary Office") == (
         "Beijing Fangyuan Notary Office Witness name in the policy notary "
-        "Last checkpoint it cosigned 9 records Cosigned (UTC) 2026-11-20 01:00:00 "
-        "Not answering since (UTC) 2026-11-20 02:00:00"
+        "Last checkpoint it cosigned 9 records Cosigned 20 Nov 2026, 09:00 (Beijing time, UTC+8) "
+        "Not answering since 20 Nov 2026, 10:00 (Beijing time, UTC+8)"
     )
     assert witness_block(html, "Beijing Arbitration Commission") == (
         "Beijing Arbitration Commission Witness name in the policy arbitration "
@@ -89,9 +89,10 @@ def test_in_chinese_it_names_the_institutions_in_chinese_and_shows_no_english(
     assert "司法联盟的见证人" in html
     assert witness_block(html, "北京市人民检察院") == (
         "北京市人民检察院 策略中的见证人名称 procuratorate 最近联署的检查点 涵盖 12 条记录 "
-        "联署时间（UTC） 2026-11-20 02:30:05"
+        "联署时间 2026年11月20日 10:30（北京时间）"
     )
-    assert "自此时起未应答（UTC）" in witness_block(html, "北京市方圆公证处")
+    notary = witness_block(html, "北京市方圆公证处")
+    assert "自此时起未应答 2026年11月20日 10:00（北京时间）" in notary
     words = {w for t in page_text(html) for w in re.findall(r"[A-Za-z]{3,}", t) if not w.isupper()}
     assert words <= LATIN_ALLOWED, words
 

@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import LazySettings, settings
@@ -16,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from judicial_verify.court_time import court_time_zh_en
 from judicial_verify.ledger import read
 from judicial_verify.ledger.keys import log_signer
 from judicial_verify.portal.report import report_outcome
@@ -27,6 +29,7 @@ from tests.ledger.fake_witnesses import FakeWitness, Reply, close_all, fake_witn
 from tests.people import Actor, node_of, sha
 from tests.service_discipline import services_required
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "report-page1.png"
 
 
@@ -155,6 +158,33 @@ def test_it_reports_a_file_whose_content_differs(
     assert "电子签名法》第五条" in _joined(text)
     assert sha("a re-saved copy") in text
     assert "核验通过" not in text
+
+
+def test_it_gives_the_anchoring_court_s_contact_where_it_has_one(
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
+) -> None:
+    node = node_of(court)
+    index = anchor(node, sha("judgment"))
+    assert "Contact for questions" not in pdf_text(_report(public.client, index))
+    node.contact = "010-12368"
+    node.save()
+    text = pdf_text(_report(public.client, index, sha256=sha("a re-saved copy")))
+    assert "咨询联系方式 010-12368" in text
+    assert "Contact for questions" in text
+
+
+def test_it_shows_times_in_the_court_s_time_zone_and_rfc_3339_in_the_proof_summary(
+    public: Actor, court: Actor, pdf_text: Callable[[bytes], str]
+) -> None:
+    index = anchor(node_of(court), sha("judgment"))
+    time = entry_view(index).entry.time
+    text = pdf_text(_report(public.client, index))
+    times = text.split("Times")[1].split("证明摘要")[0]
+    chinese, english = court_time_zh_en(time)
+    assert f"存证时间 {chinese}" in times
+    assert f"Anchored {english}" in times
+    assert "UTC)" not in times.replace("UTC+8)", "")
+    assert time in text.split("证明摘要")[1]
 
 
 def test_it_reports_a_matching_file_as_verified(
@@ -320,7 +350,11 @@ def test_it_refuses_more_reports_than_the_rate_from_one_address(
 WITNESS_NAMES = ["北京市人民检察院", "北京市方正公证处", "北京仲裁委员会"]
 ALLIANCE = f"group alliance 2 {' '.join(WITNESS_NAMES)}"
 ANY_ONE = f"group any-one any {' '.join(WITNESS_NAMES)}"
-COSIGNED = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC · (w\d\.example/witness\+[0-9a-f]{8})")
+# A cosignature's time in Beijing time, in Chinese then English, and the witness's key.
+COSIGNED = re.compile(
+    r"(\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d)（北京时间）\n[^\n]*\(Beijing time, UTC\+8\)\n"
+    r"\s*(w\d\.example/witness\+[0-9a-f]{8})"
+)
 
 
 @pytest.fixture
@@ -354,13 +388,13 @@ def test_it_lists_the_witnesses_that_cosigned_and_when(
     settings.WITNESS_POLICY = policy(
         tmp_path / "log.policy", witnesses, quorum="alliance", groups=[ALLIANCE]
     )
-    before = timezone.now().replace(microsecond=0, tzinfo=None)
+    before = timezone.now().replace(second=0, microsecond=0)
     index = anchor(node_of(court), sha("judgment"))
     text = pdf_text(_report(public.client, index))
     assert "核验通过" in text
     assert "the witnesses' cosignatures make the policy's quorum" in _joined_words(text)
-    assert "见证人联署（UTC） Witness cosignatures (UTC)" in text
-    section = text.split("Witness cosignatures (UTC)")[1].split("证明摘要")[0]
+    assert "见证人联署 Witness cosignatures" in text
+    section = text.split("Witness cosignatures")[1].split("证明摘要")[0]
     assert [name for name in WITNESS_NAMES if name in section.split("见证人法定数")[0]] == [
         WITNESS_NAMES[0],
         WITNESS_NAMES[2],
@@ -369,7 +403,8 @@ def test_it_lists_the_witnesses_that_cosigned_and_when(
     cosigned = COSIGNED.findall(section)
     assert {key for _, key in cosigned} == keys
     for time, _ in cosigned:
-        assert datetime.fromisoformat(time) >= before
+        beijing = datetime.strptime(time, "%Y年%m月%d日 %H:%M").replace(tzinfo=BEIJING)
+        assert beijing >= before
     assert f"alliance = 2 of ({', '.join(WITNESS_NAMES)})" in _joined_words(section)
     assert "已满足 Met" in section
 
@@ -395,7 +430,7 @@ def test_it_says_the_quorum_is_not_met_when_the_policy_asks_more_than_was_cosign
     text = pdf_text(_report(public.client, index))
     assert "核验未通过" in text
     assert "lacks the witness cosignatures the log's policy requires" in _joined_words(text)
-    section = text.split("Witness cosignatures (UTC)")[1].split("证明摘要")[0]
+    section = text.split("Witness cosignatures")[1].split("证明摘要")[0]
     assert WITNESS_NAMES[1] in section
     assert len(COSIGNED.findall(section)) == 1
     assert "未满足 Not met" in section
@@ -441,6 +476,6 @@ def test_it_names_each_cosigner_s_institution_in_both_languages(
     path.write_text(json.dumps(institutions, ensure_ascii=False), encoding="utf-8")
     settings.WITNESS_INSTITUTIONS = path
     index = anchor(node_of(court), sha("judgment"))
-    section = pdf_text(_report(public.client, index)).split("Witness cosignatures (UTC)")[1]
+    section = pdf_text(_report(public.client, index)).split("Witness cosignatures")[1]
     assert "北京市人民检察院 Beijing Procuratorate (procuratorate)" in section
     assert "北京仲裁委员会 Beijing Arbitration (arbitration)" in section

@@ -10,9 +10,10 @@ from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
+from judicial_verify.court_time import court_time
 from judicial_verify.records.credentials import (
     PERSONAL_TOKENS_MAX,
     personal_token_issue,
@@ -84,7 +85,10 @@ def test_it_lists_tokens_by_name_prefix_creation_and_last_use(lawyer: Actor) -> 
     _api_log(token)
     used = ApiToken.objects.get(name="office desktop")
     assert used.last_used is not None
-    assert f'<time datetime="{used.last_used.isoformat()}' in client.get(TOKENS).content.decode()
+    page = client.get(TOKENS).content.decode()
+    assert f'<time datetime="{used.last_used.isoformat()}' in page
+    with translation.override("en"):
+        assert f"{court_time(used.last_used)}</time>" in page
 
 
 def test_it_notes_the_last_use_at_most_once_in_five_minutes(lawyer: Actor) -> None:

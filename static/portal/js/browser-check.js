@@ -3,6 +3,7 @@
 // against the log's witness policy, and shows the outcome, step by step, with the key that
 // signed and the witnesses that vouched. Markup and words:
 // templates/portal/browser_check_templates.html and log_keys.html.
+import { courtTime } from "./court-time.js";
 import { ApiError, logPolicy } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 import { NONE, PolicyError, checkWitnesses, parsePolicy } from "./tlog-policy.js";
@@ -107,17 +108,17 @@ function stepStatus(result, step) {
   return here < at ? "passed" : here === at ? "failed" : "not_checked";
 }
 
-// A time of a cosignature (POSIX seconds, a BigInt) as "2026-12-04 19:20:00", in UTC.
-function utc(seconds) {
+// A time of a cosignature (POSIX seconds, a BigInt) in the court's time zone.
+function cosigned(seconds) {
   const milliseconds = Number(seconds) * 1000;
   if (!(milliseconds <= 8.64e15)) return `${seconds} s`; // past what a Date holds
-  return new Date(milliseconds).toISOString().slice(0, 19).replace("T", " ");
+  return courtTime(new Date(milliseconds));
 }
 
 /** The witnesses' tally in words: how many of how many vouched, who and when. */
 function witnessWords(name, { cosigners, count, total, required }) {
   const each = cosigners.map((c) =>
-    pageString(STRINGS, "cosigner", { name: c.shown, time: utc(c.timestamp) }),
+    pageString(STRINGS, "cosigner", { name: c.shown, time: cosigned(c.timestamp) }),
   );
   const list = new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" });
   const names = each.length ? list.format(each) : pageString(STRINGS, "no_cosigner");

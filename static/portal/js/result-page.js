@@ -1,15 +1,32 @@
-// The result page of a verified fingerprint: each entry that anchors it is checked again in
-// the browser (browser-check.js), so the visitor need not trust this server's word, and the
-// page's "anchored by" and "time" lines become what the verified entry says.
-// Markup and words: templates/portal/browser_check.html and entry_summary.html.
+// The result page of a fingerprint: the file checked is named. When verified, each entry that
+// anchors it is checked again in the browser (browser-check.js), so the visitor need not trust
+// this server's word, and the page's "anchored by" and "time" lines become what the verified
+// entry says, in the court's time zone.
+// Markup and words: templates/portal/result.html and the templates it includes.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
+import { courtTime } from "./court-time.js";
 import { ApiError, verifyBySha256 } from "./log-api.js";
-import { pageString } from "./page-text.js";
+import { showWrongFileHint } from "./file-kind.js";
+import { fillSlots, pageString } from "./page-text.js";
 
 const STRINGS = "browser-check-strings";
 
+showCheckedFile();
 const root = document.querySelector("[data-browser-check]");
 if (root) check(root);
+
+// The file's name and what it looks like, as the verify page put them in the fragment (which
+// the server never sees): named in the outcome, with a hint when it may be the wrong file.
+function showCheckedFile() {
+  const checked = new URLSearchParams(location.hash.slice(1));
+  const name = checked.get("file");
+  if (!name) return;
+  for (const line of document.querySelectorAll("[data-checked-file]")) {
+    fillSlots(line, { file_name: name });
+    line.hidden = false;
+  }
+  showWrongFileHint(document, checked.get("kind"));
+}
 
 async function check(root) {
   root.hidden = false;
@@ -65,7 +82,7 @@ function showVerified(line, { entry, fields }) {
   } else {
     const time = document.createElement("time");
     time.dateTime = fields.time;
-    time.textContent = fields.time;
+    time.textContent = courtTime(fields.time);
     line.replaceChildren(time);
   }
 }

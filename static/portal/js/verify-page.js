@@ -3,8 +3,10 @@
 // several give a table of outcomes, each anchored entry checked in the browser.
 // Markup and words: templates/portal/verify_files.html and the templates it includes.
 import { checkEntries, showKeys, summary } from "./browser-check.js";
+import { courtTime } from "./court-time.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
+import { fileKind } from "./file-kind.js";
 import { ApiError, entryByIndex, verifyBySha256 } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
@@ -62,11 +64,14 @@ async function check(files) {
   }
 }
 
+// The result page is told the file's name and what it looks like in the fragment, which the
+// browser keeps to itself: the server learns only the fingerprint (result-page.js shows them).
 async function openResult(file, index) {
-  const done = await hashEach(root, [file], (_, sha256) => {
+  const done = await hashEach(root, [file], async (_, sha256) => {
     const url = new URL(root.dataset.resultUrl, location.href);
     url.searchParams.set("sha256", sha256);
     if (index) url.searchParams.set("index", index);
+    url.hash = new URLSearchParams({ file: file.name, kind: await fileKind(file) }).toString();
     location.assign(url);
   });
   if (!done) say("cancelled");
@@ -95,6 +100,7 @@ async function tabulate(files, index) {
       outcomes.add(outcome.name);
       checked.push(...outcome.checks);
       showOutcome(row, outcome, index);
+      if (outcome.name !== "verified") await showWrongFile(row, file);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       fillSlots(row, { outcome: pageString(STRINGS, "server_error") });
@@ -119,6 +125,16 @@ async function outcomeOf(sha256, named) {
   return { name: "verified", entry: answer.entries[0], checks };
 }
 
+// A file that is not anchored, or not the named record, and does not look like a PDF at all.
+async function showWrongFile(row, file) {
+  const kind = await fileKind(file);
+  if (kind !== "image" && kind !== "not_pdf") return;
+  const hint = document.createElement("span");
+  hint.className = "wrong-file";
+  hint.textContent = pageString(STRINGS, `wrong_file_${kind}`);
+  row.querySelector('[data-slot="outcome"]').append(" ", hint);
+}
+
 function showOutcome(row, { name, entry, checks }, index) {
   row.dataset.outcome = name;
   fillSlots(row, { outcome: pageString(STRINGS, name, { n: index }) });
@@ -129,7 +145,7 @@ function showOutcome(row, { name, entry, checks }, index) {
   fillSlots(row, {
     index: entry.index,
     node: entry.node.name ? `${entry.node.name} (${node})` : node,
-    time,
+    time: courtTime(time),
     browser: checks.length ? summary(checks) : "",
   });
   if (checks.length) row.dataset.browserCheck = checks.every((c) => c.verdict === "verified");

@@ -67,6 +67,9 @@ COURTS = {
     "hz-internet-court": "杭州互联网法院",
     "sh-pudong-court": "上海市浦东新区人民法院",
 }
+# Where the serving court takes questions (the courts' litigation service hotline), shown when
+# a check of its served document fails.
+CONTACTS = {"sh-pudong-court": "12368（诉讼服务热线 litigation service hotline）"}
 RECEIPT = (
     "service_receipt",
     "sh-pudong-court",
@@ -107,7 +110,9 @@ class Command(BaseCommand):
 
     def _anchor_all(self) -> None:
         for code, name in COURTS.items():
-            Node.objects.get_or_create(code=code, defaults={"name": name})
+            Node.objects.get_or_create(
+                code=code, defaults={"name": name, "contact": CONTACTS.get(code, "")}
+            )
         folder = Path(settings.STATE_DIR) / "demo"
         folder.mkdir(exist_ok=True)
         indices = [self._anchor(folder, *doc) for doc in DEMO]
