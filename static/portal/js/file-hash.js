@@ -15,8 +15,9 @@ export class FileReadError extends Error {}
  * Resolves to the lower-case hex SHA-256 of file. onProgress(bytesRead, fileSize) is called
  * as the file is read (every few MiB, and at the end); onDigesting() once a file read whole is
  * being hashed in one call, which tells nothing more until it ends. Rejects with
- * FileReadError if the file cannot be read; aborting signal stops the worker at once and
- * rejects with signal.reason. wholeFileLimit: see WHOLE_FILE_LIMIT.
+ * FileReadError if the file cannot be read; aborting signal rejects at once with
+ * signal.reason and terminates the worker (one in WebCrypto's digest ends, and frees the file's
+ * memory, when that call returns). wholeFileLimit: see WHOLE_FILE_LIMIT.
  */
 export function hashFile(
   file,
