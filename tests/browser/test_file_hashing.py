@@ -1,13 +1,16 @@
-"""Files are hashed on the device, in chunks, with a progress bar and a cancel button: the
-fingerprint is hashlib's, and nothing but the fingerprint ever leaves the browser."""
+"""Files are hashed on the device, with a progress bar and a cancel button: the fingerprint is
+hashlib's, and nothing but the fingerprint ever leaves the browser. Files up to a bound are
+read whole and hashed by WebCrypto (the bar turns indeterminate while it hashes); larger ones,
+and every file where the page is not a secure context, stream through hash-wasm."""
 
 import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from playwright.sync_api import ConsoleMessage, FileChooser, Page, expect
+from playwright.sync_api import ConsoleMessage, FileChooser, Page, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from pytest_django.live_server_helper import LiveServer
 
 from .conftest import Visit
 from .files import drop_files
@@ -153,3 +156,120 @@ def test_a_file_gone_before_it_is_read_is_reported_and_nothing_is_sent_for_it(
     )
     expect(page.locator("[data-results] tbody tr th")).to_have_text(["first.bin"])
     assert not any(hashlib.sha256(content).hexdigest() in url for _, url, _ in visit.requests)
+
+
+# Lowers the page's bound for reading a file whole (data-whole-file-limit, 256 MiB unless the
+# page says otherwise) and records the name of each file during whose hashing the progress bar
+# turned indeterminate: the files WebCrypto hashed whole. With cancel, clicks Cancel as soon
+# as it turns so: while WebCrypto hashes, whatever the machine's speed.
+WATCH_WHOLE = """({ limit, cancel }) => {
+  const panel = document.querySelector("[data-file-check] [data-hashing]");
+  if (limit !== null) panel.dataset.wholeFileLimit = String(limit);
+  const progress = panel.querySelector("progress");
+  window.hashedWhole = [];
+  new MutationObserver(() => {
+    if (!progress.hasAttribute("value")) {
+      window.hashedWhole.push(panel.querySelector("[data-slot=name]").textContent);
+      if (cancel) panel.querySelector("[data-cancel]").click();
+    }
+  }).observe(progress, { attributeFilter: ["value"] });
+}"""
+
+
+def watch_whole(page: Page, limit: int | None = None, *, cancel: bool = False) -> None:
+    page.evaluate(WATCH_WHOLE, {"limit": limit, "cancel": cancel})
+
+
+def hash_in_table(page: Page, files: list[Path]) -> dict[str, str]:
+    """Chooses several files on the verify page; returns each one's fingerprint in the table."""
+    page.set_input_files("#files", files)
+    expect(page.locator("[data-file-check] [data-status]")).to_have_text(
+        f"{len(files)} files checked; the results are in the table below.", timeout=30_000
+    )
+    rows = page.locator("[data-results] tbody tr")
+    return {
+        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("code").inner_text()
+        for i in range(rows.count())
+    }
+
+
+def test_files_either_side_of_the_bound_are_hashed_as_hashlib_hashes_them(
+    visit: Visit, tmp_path: Path
+) -> None:
+    bound = 2**20
+    files = []
+    for name, size in [("0", 0), ("1", 1), ("bound-1", bound - 1), ("bound", bound),
+                       ("bound+1", bound + 1)]:  # fmt: skip
+        files.append(tmp_path / name)
+        files[-1].write_bytes(os.urandom(size))
+    page = visit.page
+    page.goto("/")
+    watch_whole(page, bound)
+    assert hash_in_table(page, files) == {f.name: sha256_of(f) for f in files}
+    assert page.evaluate("() => window.hashedWhole") == ["0", "1", "bound-1", "bound"]
+
+
+def test_the_page_reads_files_up_to_256_mib_whole_unless_it_says_otherwise(
+    visit: Visit, tmp_path: Path
+) -> None:
+    small, large = tmp_path / "small.pdf", tmp_path / "large.mkv"
+    small.write_bytes(os.urandom(3 * 2**20))
+    with large.open("wb") as f:
+        f.truncate(256 * 2**20 + 1)  # sparse
+    page = visit.page
+    page.goto("/")
+    watch_whole(page)
+    assert hash_in_table(page, [small, large]) == {f.name: sha256_of(f) for f in (small, large)}
+    assert page.evaluate("() => window.hashedWhole") == ["small.pdf"]
+
+
+def test_cancel_stops_a_webcrypto_hash_with_nothing_sent(visit: Visit, tmp_path: Path) -> None:
+    recording = tmp_path / "hearing.mp4"
+    recording.write_bytes(os.urandom(64 * 2**20))
+    page = visit.page
+    page.goto("/")
+    watch_whole(page, cancel=True)
+    page.set_input_files("#files", recording)
+    expect(page.locator("[data-file-check] [data-status]")).to_have_text(
+        "Cancelled. Nothing more was sent."
+    )
+    expect(page.get_by_label("Computing the fingerprint on this device")).to_be_hidden()
+    assert page.evaluate("() => window.hashedWhole") == ["hearing.mp4"]
+    for _ in range(100):  # the worker ends, and the memory it held with it
+        if not page.workers:
+            break
+        page.wait_for_timeout(100)
+    assert page.workers == []
+    assert urlparse(page.url).path == "/"
+    assert not urlparse(page.url).query
+    assert not any("/api/" in url for _, url, _ in visit.requests)
+
+
+def test_without_webcrypto_every_file_streams(
+    visit: Visit, live_server: LiveServer, tmp_path: Path
+) -> None:
+    # Served under a name that is not loopback's, over plain HTTP, the page is not a secure
+    # context, so it has no crypto.subtle, in its workers neither.
+    insecure = "http://judicial.test"
+
+    def forward(route: Route) -> None:
+        response = route.fetch(url=live_server.url + route.request.url.removeprefix(insecure))
+        # Chromium ignores this header from an untrustworthy origin, with an error in the
+        # console: as a production site would see, were it served over plain HTTP.
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name != "cross-origin-opener-policy"
+        }
+        route.fulfill(response=response, headers=headers)
+
+    page = visit.page
+    page.route(f"{insecure}/**", forward)
+    page.goto(f"{insecure}/")
+    assert page.evaluate("() => [isSecureContext, globalThis.crypto.subtle]") == [False, None]
+    files = [tmp_path / "judgment.pdf", tmp_path / "empty.txt"]
+    files[0].write_bytes(os.urandom(5 * 2**20 + 7))
+    files[1].write_bytes(b"")
+    watch_whole(page)
+    assert hash_in_table(page, files) == {f.name: sha256_of(f) for f in files}
+    assert page.evaluate("() => window.hashedWhole") == []

@@ -1,7 +1,7 @@
 // A drop zone around a labelled file input (keyboard users choose files with the input), and
 // the hashing of the files it receives on this device, one after another, with a progress
 // bar and a cancel button. Markup: templates/portal/file_drop.html.
-import { hashFile } from "./file-hash.js";
+import { hashFile, WHOLE_FILE_LIMIT } from "./file-hash.js";
 import { fillSlots } from "./page-text.js";
 
 // A file dropped outside the zone would make the browser open it in place of the page.
@@ -44,8 +44,10 @@ export function acceptFiles(root, onFiles) {
 }
 
 /**
- * Hashes files in turn, showing each one's progress in root's [data-hashing] panel, and
- * awaits onHashed(file, sha256) after each. Resolves to true when all were hashed, false when
+ * Hashes files in turn, showing each one's progress in root's [data-hashing] panel (the
+ * bytes read, then an indeterminate bar while a file read whole is hashed), and
+ * awaits onHashed(file, sha256) after each. The panel's data-whole-file-limit, in bytes,
+ * replaces WHOLE_FILE_LIMIT. Resolves to true when all were hashed, false when
  * the visitor cancelled; rejects with FileReadError if a file cannot be read.
  */
 export async function hashEach(root, files, onHashed) {
@@ -53,6 +55,7 @@ export async function hashEach(root, files, onHashed) {
   const progress = panel.querySelector("progress");
   const cancel = panel.querySelector("[data-cancel]");
   const position = panel.querySelector("[data-position]");
+  const { wholeFileLimit } = panel.dataset;
   const controller = new AbortController();
   const stop = () => controller.abort();
   cancel.addEventListener("click", stop);
@@ -67,9 +70,11 @@ export async function hashEach(root, files, onHashed) {
       progress.value = 0;
       const sha256 = await hashFile(file, {
         signal: controller.signal,
-        onProgress: (hashed) => {
-          progress.value = hashed;
+        onProgress: (read) => {
+          progress.value = read;
         },
+        onDigesting: () => progress.removeAttribute("value"),
+        wholeFileLimit: wholeFileLimit ? Number(wholeFileLimit) : WHOLE_FILE_LIMIT,
       });
       await onHashed(file, sha256);
     }
