@@ -119,3 +119,6 @@ def named_differs_words(
     copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
     english = " ".join(filter(None, [named_en % {"index": index}, text_en, copy_en]))
     return english, f"{named_zh % {'index': index}}{text_zh}{copy_zh}"
+
+
+NOTHING_COMPARED = _("No file was compared with the record: the record and its proof were checked.")
