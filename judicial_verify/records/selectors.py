@@ -19,13 +19,14 @@ from .models import Node, Profile, Record
 # The records of a verification's entries with their nodes, in one statement, without the
 # metadata and salt the public never sees (metadata_visible reads them for whom may).
 RECORDS_WITH_NODES = """
-SELECT r.id, r.node_id, r.kind, r.sha256, r.ref, r.submission, n.id, n.code, n.name, n.type
+SELECT r.id, r.node_id, r.kind, r.sha256, r.ref, r.submission, r.content,
+       n.id, n.code, n.name, n.type
 FROM records_record AS r JOIN records_node AS n ON n.id = r.node_id
 WHERE r.submission IN ({submissions})
 """
 # The columns each model gets from a row, in the order of the model's fields (as from_db
 # needs them); the fields left out are deferred.
-_RECORD_FIELDS = ("id", "node_id", "kind", "sha256", "ref", "submission")
+_RECORD_FIELDS = ("id", "node_id", "kind", "sha256", "ref", "submission", "content")
 _NODE_FIELDS = ("id", "code", "name", "type")
 
 
@@ -109,11 +110,12 @@ def _records_of(stored: Sequence[read.StoredEntry]) -> dict[int, Record]:
 def _describes(record: Record, entry: Entry) -> bool:
     """Whether the record says what its entry's bytes do: a record row that does not is no
     ground for anyone to see metadata, or a receipt to count."""
-    return (record.node.code, record.kind, record.sha256, record.ref) == (
+    return (record.node.code, record.kind, record.sha256, record.ref, record.content) == (
         entry.node,
         entry.kind,
         entry.sha256,
         entry.ref,
+        entry.content,
     )
 
 
@@ -264,3 +266,21 @@ def court_records_by_case_number(*, court: Node, case_number: str, limit: int) -
         if v.record
     }
     return [CourtRecord(record=r, view=views.get(s)) for s, r in found.items()]
+
+
+def verification_by_content(content: str) -> Verification:
+    """Public verification of a copy by its content fingerprint (pdf-text/v1:<hex>): every
+    published entry whose `content` it is, oldest first, with proofs in the newest
+    checkpoint. The records' index finds them; each entry's own bytes decide."""
+    records = Record.objects.select_related("node").defer("metadata", "salt", "pages")
+    found = {r.submission: r for r in records.filter(content=content)}
+    stored = [s for s in read.entries_of_submissions(list(found)) if s.entry.content == content]
+    if not stored:
+        return Verification(entries=[], verifier_keys=tuple(read.verifier_keys()))
+    checkpoint = read.checkpoint_latest()
+    proofs = read.inclusion_proofs(checkpoint, stored)
+    views = [v for v in _views(stored, found) if v.index in proofs]
+    return Verification(
+        entries=[ProvenEntry(view=v, proof=proofs[v.index]) for v in views],
+        verifier_keys=tuple(read.verifier_keys_as_of(checkpoint)),
+    )

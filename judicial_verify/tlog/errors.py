@@ -68,3 +68,27 @@ class QuorumError(TlogError):
 
 class RetiredKeyError(TlogError):
     """A checkpoint signed by a key the log retired, of a larger tree than the last it signed."""
+
+
+class PdfError(TlogError):
+    """A PDF whose content fingerprint (pdf-text/v1) cannot be computed."""
+
+
+class EncryptedPdfError(PdfError):
+    """A PDF that needs a password to open."""
+
+
+class CorruptPdfError(PdfError):
+    """Bytes that PDFium cannot open as a PDF, or a page it cannot load."""
+
+
+class TooManyPagesError(PdfError):
+    """A PDF of more pages than pdf-text/v1 fingerprints."""
+
+
+class ExtractionLimitError(PdfError):
+    """Text extraction that ran out of its time or memory, or whose process died."""
+
+
+class FingerprintUnavailableError(PdfError):
+    """pypdfium2, which computes content fingerprints, is not installed."""
