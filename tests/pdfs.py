@@ -1,6 +1,7 @@
 """PDFs made for tests: Chinese text laid out in different ways, scans, updates, bad files."""
 
 import io
+import zlib
 from pathlib import Path
 
 from fpdf import FPDF
@@ -79,3 +80,37 @@ def resaved_pdf(data: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def raw_pdf(content: bytes) -> bytes:
+    """Returns a one-page PDF written by hand whose page content stream is content, deflated.
+
+    For PDFs no library would write: one a few kilobytes long that asks
+    PDFium for millions of text objects is how a malicious file looks.
+    """
+    body = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def text_bomb_pdf(objects: int = 2_000_000) -> bytes:
+    """Returns a PDF of about 80 kB whose one page draws `objects` one-letter texts."""
+    return raw_pdf(b"BT /F1 1 Tf " + b"(x) Tj 0.01 0 Td " * objects + b"ET")

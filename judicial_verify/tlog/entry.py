@@ -7,6 +7,9 @@ An entry is a JSON object in RFC 8785 canonical form, for example
 
 `sha256` is the document's SHA-256 and `meta` a salted commitment to its
 metadata, so the public log holds no personal information yet binds it.
+`content`, where there is one, is the content fingerprint of a PDF's text
+(`pdf-text/v1:<64 hex>`, docs/pdf-text-v1.md); entries without it, those of
+documents with no text and those anchored before it existed, are as valid.
 Canonical form makes the leaf hash a function of the facts alone: decoding
 accepts only bytes that re-encode to themselves.
 """
@@ -33,12 +36,15 @@ MAX_REF = 2**53 - 1
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 """A SHA-256 in its one spelling here: 64 lowercase hex digits (use with fullmatch)."""
 
+CONTENT = re.compile(r"pdf-text/v1:[0-9a-f]{64}")
+"""An entry's `content`: a content fingerprint's format, a colon, its 64 lowercase hex digits."""
+
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _NODE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 
 _REQUIRED_FIELDS = frozenset({"v", "kind", "sha256", "node", "time", "meta"})
-_FIELDS = _REQUIRED_FIELDS | {"ref"}
+_FIELDS = _REQUIRED_FIELDS | {"ref", "content"}
 
 
 def format_entry_time(dt: datetime) -> str:
@@ -83,6 +89,7 @@ class Entry:
     time: str
     meta: str
     ref: int | None = None
+    content: str | None = None
 
     def __post_init__(self) -> None:
         _check_pattern("kind", self.kind, _KIND, "a lowercase name of at most 40 characters")
@@ -96,6 +103,10 @@ class Entry:
         ):
             raise EntryError(
                 f"entry field 'ref' must be an integer from 0 to 2**53-1, not {_shown(self.ref)}"
+            )
+        if self.content is not None:
+            _check_pattern(
+                "content", self.content, CONTENT, "pdf-text/v1: and 64 lowercase hex digits"
             )
 
 
@@ -111,6 +122,8 @@ def encode_entry(entry: Entry) -> bytes:
     }
     if entry.ref is not None:
         fields["ref"] = entry.ref
+    if entry.content is not None:
+        fields["content"] = entry.content
     return rfc8785.dumps(fields)
 
 
@@ -156,8 +169,11 @@ def decode_entry(data: bytes) -> Entry:
         raise EntryError(f"entry has unknown field(s) {_shown(unknown)}")
     if type(obj["v"]) is not int or obj["v"] != ENTRY_VERSION:
         raise EntryError(f"entry field 'v' must be {ENTRY_VERSION}, not {_shown(obj['v'])}")
-    if "ref" in obj and obj["ref"] is None:
-        raise EntryError("entry field 'ref' must be omitted, not null, when there is none")
+    for optional in ("ref", "content"):
+        if optional in obj and obj[optional] is None:
+            raise EntryError(
+                f"entry field {optional!r} must be omitted, not null, when there is none"
+            )
     entry = Entry(
         kind=obj["kind"],
         sha256=obj["sha256"],
@@ -165,6 +181,7 @@ def decode_entry(data: bytes) -> Entry:
         time=obj["time"],
         meta=obj["meta"],
         ref=obj.get("ref"),
+        content=obj.get("content"),
     )
     if encode_entry(entry) != data:
         raise EntryError("entry is not in RFC 8785 canonical form")

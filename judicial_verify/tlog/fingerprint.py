@@ -10,7 +10,6 @@ Only extract_page_texts needs pypdfium2, imported when it is called, so the
 offline verifier runs without it.
 """
 
-import bisect
 import ctypes
 import hashlib
 import re
@@ -19,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .entry import CONTENT
 from .errors import (
     CorruptPdfError,
     EncryptedPdfError,
@@ -30,8 +30,6 @@ from .unicode_tables import EQUIVALENT_UNIFIED_IDEOGRAPH, REMOVED
 
 FORMAT = "pdf-text/v1"
 MAX_PAGES = 2000
-CONTENT = re.compile(r"pdf-text/v1:[0-9a-f]{64}")
-"""An entry's `content` field: the format's name, a colon, the document fingerprint in hex."""
 
 EMPTY_PAGE = hashlib.sha256(b"").digest()
 """The fingerprint of a page without text."""
@@ -43,31 +41,20 @@ _EOF_MARKER = re.compile(rb"%%EOF(\r\n|\r|\n)?")
 # PDFium's FPDF_GetLastError code for a document that needs a password.
 _FPDF_ERR_PASSWORD = 4
 
-_REMOVED_FIRSTS = [first for first, _ in REMOVED]
-_EQUIVALENT: dict[str, str] = {
-    chr(cp): chr(target)
+# One str.translate table: removed code points to None, radicals and strokes
+# to their ideographs (the two sets do not meet).
+_FOLD: dict[int, int | None] = {
+    cp: None for first, last in REMOVED for cp in range(first, last + 1)
+} | {
+    cp: target
     for first, last, target in EQUIVALENT_UNIFIED_IDEOGRAPH
     for cp in range(first, last + 1)
 }
 
 
-def _removed(ch: str) -> bool:
-    cp = ord(ch)
-    i = bisect.bisect_right(_REMOVED_FIRSTS, cp) - 1
-    return i >= 0 and cp <= REMOVED[i][1]
-
-
-_REMOVED_BMP = frozenset(chr(cp) for cp in range(0x10000) if _removed(chr(cp)))
-
-
 def normalise_text(text: str) -> str:
     """Returns a page's text as pdf-text/v1 hashes it: NFKC, radicals folded, no spaces."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(
-        _EQUIVALENT.get(ch, ch)
-        for ch in folded
-        if ch not in _REMOVED_BMP and (ch < "\U00010000" or not _removed(ch))
-    )
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
 def page_fingerprint(text: str) -> bytes:

@@ -68,6 +68,29 @@ def test_it_encodes_ref_when_there_is_one() -> None:
     assert b'"ref":41,' in encode_entry(entry)
 
 
+CONTENT = "pdf-text/v1:" + hashlib.sha256(b"text").hexdigest()
+
+
+def test_it_omits_content_when_there_is_none() -> None:
+    assert b"content" not in encode_entry(ENTRY)
+
+
+def test_it_encodes_content_first_in_canonical_order() -> None:
+    entry = Entry(**{**vars(ENTRY), "content": CONTENT})
+    assert encode_entry(entry).startswith(b'{"content":"' + CONTENT.encode() + b'","kind"')
+    assert decode_entry(encode_entry(entry)) == entry
+
+
+def test_it_decodes_an_entry_without_content_as_before() -> None:
+    assert decode_entry(entry_json()).content is None
+
+
+def test_it_rejects_a_null_content() -> None:
+    data = entry_json().replace(b'{"kind"', b'{"content":null,"kind"')
+    with pytest.raises(EntryError, match="'content'"):
+        decode_entry(data)
+
+
 @pytest.mark.parametrize("ref", [None, 0, 41, 2**53 - 1])
 def test_it_decodes_what_it_encodes(ref: int | None) -> None:
     entry = Entry(**{**vars(ENTRY), "ref": ref})
@@ -83,6 +106,7 @@ entries = st.builds(
     time=st.datetimes(timezones=st.just(UTC)).map(format_entry_time),
     meta=hex64,
     ref=st.none() | st.integers(min_value=0, max_value=2**53 - 1),
+    content=st.none() | hex64.map(lambda h: "pdf-text/v1:" + h),
 )
 
 
@@ -190,6 +214,11 @@ MALFORMED_FIELDS: dict[str, tuple[str, Any]] = {
     "ref fraction": ("ref", 1.5),
     "ref beyond 2**53-1": ("ref", 2**53),
     "ref string": ("ref", "41"),
+    "content without format": ("content", CONTENT.removeprefix("pdf-text/v1:")),
+    "content of another version": ("content", CONTENT.replace("v1", "v2")),
+    "content uppercase": ("content", CONTENT.upper()),
+    "content short": ("content", CONTENT[:-1]),
+    "content number": ("content", 1),
 }
 
 

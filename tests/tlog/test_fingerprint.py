@@ -26,6 +26,7 @@ from judicial_verify.tlog.fingerprint import (
     parse_content,
     revision_ends,
 )
+from judicial_verify.tlog.unicode_tables import EQUIVALENT_UNIFIED_IDEOGRAPH, REMOVED
 from tests.pdfs import (
     DECISION,
     chinese_pdf,
@@ -284,7 +285,20 @@ def test_it_imports_without_pypdfium2_and_says_what_is_missing() -> None:
         "    print(e)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
         check=True,
     )
     assert "need pypdfium2" in result.stdout
+
+
+def test_it_folds_and_removes_disjoint_sets_so_one_pass_keeps_the_spec_s_order() -> None:
+    removed = {cp for first, last in REMOVED for cp in range(first, last + 1)}
+    folded = {
+        cp for first, last, _ in EQUIVALENT_UNIFIED_IDEOGRAPH for cp in range(first, last + 1)
+    }
+    targets = {target for _, _, target in EQUIVALENT_UNIFIED_IDEOGRAPH}
+    assert not removed & (folded | targets)
