@@ -2,6 +2,7 @@
 
     python -m judicial_verify.tlog verify --receipt FILE --key KEYS [--origin ORIGIN]
                                           [--policy FILE] [--document FILE]
+    python -m judicial_verify.tlog fingerprint [--json] FILE
 
 KEYS is the log's key list as it publishes it at /log/keys (key_list.py), a
 file or one of its lines: with it, a checkpoint signed by a key the log has
@@ -13,26 +14,37 @@ each kind of failure has its own exit code and a one-line reason on stderr.
 """
 
 import argparse
+import hashlib
+import json
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import NoReturn
 
-from .entry import file_sha256
+from .entry import Entry, file_sha256
 from .errors import (
+    CorruptPdfError,
     DocumentMismatchError,
+    EncryptedPdfError,
+    ExtractionLimitError,
+    FingerprintUnavailableError,
     MalformedError,
     MalformedKeyError,
     OriginMismatchError,
+    PdfError,
     ProofError,
     QuorumError,
     RetiredKeyError,
     SignatureError,
     TlogError,
+    TooManyPagesError,
     UnknownKeyError,
 )
+from .fingerprint import EMPTY_PAGE, FORMAT, MAX_PAGES, appended_kinds, revision_ends
+from .fingerprint_process import fingerprint_pdf_limited
 from .key_list import ListedKey, parse_key_line, parse_key_list, retirements
 from .note import Verifier
 from .policy import NONE, Policy, parse_policy, quorum_rule
@@ -52,6 +64,14 @@ class ExitCode(IntEnum):
     WRONG_LOG = 7  # a checkpoint of another log than --origin
     QUORUM = 8  # too few valid witness cosignatures for --policy
     RETIRED_KEY = 9  # signed by a key the log retired, beyond the last size it signed
+    SAME_TEXT = 10  # other bytes, but the anchored content fingerprint: not verified as such
+    EARLIER_REVISION = 11  # an incremental update of the anchored document
+    NO_TEXT = 12  # a PDF without text has no content fingerprint
+    ENCRYPTED_PDF = 13
+    CORRUPT_PDF = 14
+    TOO_MANY_PAGES = 15
+    EXTRACTION_LIMIT = 16  # reading the text ran out of time or memory
+    NO_PDFIUM = 17  # pypdfium2 is not installed
 
 
 # A receipt is a few kilobytes; anything far larger is the wrong file (often
@@ -114,6 +134,36 @@ _FAILURES: tuple[tuple[type[TlogError], ExitCode, str, str], ...] = (
         "指纹也不同；请使用原始电子文件核验。",
     ),
     (
+        EncryptedPdfError,
+        ExitCode.ENCRYPTED_PDF,
+        "NO CONTENT FINGERPRINT: {detail}; remove the password and try again.",
+        "无法计算内容指纹：该 PDF 已加密，需要密码才能打开；请去除密码后重试。",
+    ),
+    (
+        CorruptPdfError,
+        ExitCode.CORRUPT_PDF,
+        "NO CONTENT FINGERPRINT: {detail}; the file is damaged or not a PDF.",
+        "无法计算内容指纹：文件已损坏或不是 PDF。",
+    ),
+    (
+        TooManyPagesError,
+        ExitCode.TOO_MANY_PAGES,
+        "NO CONTENT FINGERPRINT: {detail}.",
+        "无法计算内容指纹：PDF 页数超过上限（2000 页）。",
+    ),
+    (
+        ExtractionLimitError,
+        ExitCode.EXTRACTION_LIMIT,
+        "NO CONTENT FINGERPRINT: {detail}; the PDF may be malicious.",
+        "无法计算内容指纹：读取文本超出时间或内存限制，该 PDF 可能含有恶意内容。",
+    ),
+    (
+        FingerprintUnavailableError,
+        ExitCode.NO_PDFIUM,
+        "NO CONTENT FINGERPRINT: {detail}.",
+        "无法计算内容指纹：未安装 pypdfium2。",
+    ),
+    (
         TlogError,
         ExitCode.MALFORMED,
         "CANNOT VERIFY: {detail}.",
@@ -142,7 +192,10 @@ def _parser() -> argparse.ArgumentParser:
         "file or bad arguments, 3 unknown key, 4 bad signature, 5 bad inclusion proof, "
         "6 wrong document, 7 a checkpoint of another log than --origin, 8 too few witness "
         "cosignatures for --policy, 9 signed by a key the log retired, of a larger tree than "
-        "the last it signed with it.",
+        "the last it signed with it; with --document whose bytes differ: 10 same text (the "
+        "file's content fingerprint is the anchored one: the text is identical, the file is "
+        "not), 11 earlier revision (the file is an incremental update of the anchored "
+        "document); 6 when neither.",
     )
     verify.add_argument("--receipt", required=True, type=Path, help="the .tlog-proof file")
     verify.add_argument(
@@ -166,6 +219,21 @@ def _parser() -> argparse.ArgumentParser:
         "checkpoint must also carry valid cosignatures by the witnesses its quorum requires",
     )
     verify.add_argument("--document", type=Path, help="the document the receipt is for")
+    fingerprint = commands.add_parser(
+        "fingerprint",
+        help=f"print a PDF's content fingerprint ({FORMAT})",
+        description=f"Print the content fingerprint ({FORMAT}, docs/pdf-text-v1.md) of a PDF: "
+        "the document's first, then one line a page. Exit codes: 0 printed, 2 unreadable file "
+        "or bad arguments, 12 no page has text (a scan: no document fingerprint), 13 "
+        f"encrypted, 14 corrupt, 15 more than {MAX_PAGES:,} pages, 16 out of time or memory, "
+        "17 pypdfium2 not installed.",
+    )
+    fingerprint.add_argument("file", type=Path, help="the PDF")
+    fingerprint.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"content": ..., "pages": [...]} instead; content is null without text',
+    )
     return parser
 
 
@@ -212,6 +280,13 @@ def _read(path: Path, limit: int, what: str, kind: str) -> bytes:
     if len(data) > limit:
         raise MalformedError(f"{path} is too large to be a {what} ({kind})")
     return data
+
+
+def _read_whole(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise MalformedError(f"cannot read {what} {path}: {e.strerror}") from None
 
 
 def _read_receipt(path: Path) -> bytes:
@@ -263,26 +338,67 @@ def _witness_lines(verified: VerifiedReceipt, policy: Policy) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What a document is to the verified record: an ExitCode of 0, 10 or 11, and details."""
+
+    code: ExitCode
+    document_checked: bool
+    update: str = ""  # for EARLIER_REVISION: what was appended, in English and in Chinese
+    update_zh: str = ""
+
+
+def _outcome_lines(outcome: _Outcome, entry_sha256: str) -> list[str]:
+    if outcome.code == ExitCode.SAME_TEXT:
+        return [
+            "SAME TEXT, NOT THE SAME FILE",
+            "文本相同，并非同一文件",
+            f"This file's bytes differ from the anchored document's (SHA-256 {entry_sha256}), "
+            "but its content fingerprint is the anchored one.",
+            f"该文件的字节与存证文件（SHA-256 {entry_sha256}）不同，但其内容指纹与存证记录一致。",
+            # The wording of issue 15: what was compared, and who weighs the copy.
+            "The text of this copy is identical to the anchored document; layout, images and "
+            "signatures were not compared; a court decides what weight this copy has.",
+            "该副本的文本与存证文件完全一致；版式、图片和签名未作比对；该副本的证明力由法院认定。",
+        ]
+    if outcome.code == ExitCode.EARLIER_REVISION:
+        return [
+            "EARLIER REVISION VERIFIED",
+            "早期版本核验通过",
+            f"This file is an incremental update of the anchored document: {outcome.update}. "
+            "The appended part is not covered by this record.",
+            f"该文件是对存证文件的增量更新：{outcome.update_zh}。追加部分不在本存证记录的证明范围内。",
+        ]
+    if outcome.document_checked:
+        return [
+            "VERIFIED",
+            "核验通过",
+            f"The document's SHA-256 fingerprint matches the anchored record: {entry_sha256}",
+            f"文件的 SHA-256 指纹与存证记录一致：{entry_sha256}",
+        ]
+    return [
+        "VERIFIED",
+        "核验通过",
+        "No document was given: the receipt is genuine, but no file was compared with it.",
+        "未提供文件：回执本身真实有效，但未与任何文件比对。",
+        f"Fingerprint (SHA-256) of the anchored document: {entry_sha256}",
+        f"存证文件的指纹（SHA-256）：{entry_sha256}",
+    ]
+
+
 def _report(
     verified: VerifiedReceipt,
-    document_checked: bool,
+    outcome: _Outcome,
     policy: Policy | None,
     retired: Mapping[Verifier, int],
 ) -> None:
     entry, checkpoint, key = verified.entry, verified.checkpoint, verified.verifier
     key_name = f"{key.name}+{key.key_id:08x}"
-    lines = ["VERIFIED", "核验通过"]
-    if document_checked:
+    lines = _outcome_lines(outcome, entry.sha256)
+    if entry.content is not None:
         lines += [
-            f"The document's SHA-256 fingerprint matches the anchored record: {entry.sha256}",
-            f"文件的 SHA-256 指纹与存证记录一致：{entry.sha256}",
-        ]
-    else:
-        lines += [
-            "No document was given: the receipt is genuine, but no file was compared with it.",
-            "未提供文件：回执本身真实有效，但未与任何文件比对。",
-            f"Fingerprint (SHA-256) of the anchored document: {entry.sha256}",
-            f"存证文件的指纹（SHA-256）：{entry.sha256}",
+            f"Content fingerprint anchored with the record: {entry.content}",
+            f"与记录一并存证的内容指纹：{entry.content}",
         ]
     lines += [
         f"Record: kind {entry.kind}, anchored by node {entry.node} at {entry.time} (UTC), "
@@ -329,9 +445,55 @@ def _fail(error: TlogError) -> ExitCode:
     return code
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the verifier CLI on argv (default sys.argv[1:]) and returns its exit code."""
-    args = _parser().parse_args(argv)
+_KINDS = {
+    "signature": ("a digital signature", "数字签名"),
+    "annotation": ("annotations", "批注"),
+    "form": ("form fields", "表单域"),
+}
+
+
+def _earlier_revision(data: bytes, entry_sha256: str) -> _Outcome | None:
+    # The longest earlier revision that is the anchored document, if any.
+    for end in reversed(revision_ends(data)):
+        if hashlib.sha256(data[:end]).hexdigest() == entry_sha256:
+            kinds = appended_kinds(data[end:])
+            english = " and ".join(_KINDS[k][0] for k in kinds) or "changes not named here"
+            chinese = "、".join(_KINDS[k][1] for k in kinds) or "未能识别的改动"
+            return _Outcome(
+                ExitCode.EARLIER_REVISION,
+                document_checked=True,
+                update=f"its first {end:,} bytes are byte for byte the anchored document, and "
+                f"{len(data) - end:,} bytes appended after them hold {english}",
+                update_zh=f"其前 {end} 个字节与存证文件逐字节一致，其后追加的 "
+                f"{len(data) - end} 个字节包含{chinese}",
+            )
+    return None
+
+
+def _compare_document(path: Path, entry: Entry) -> _Outcome:
+    """Returns how the document is the entry's: the same bytes, an earlier revision of it,
+    or the same text. Raises DocumentMismatchError when none."""
+    digest = _document_sha256(path)
+    if digest.hex() == entry.sha256:
+        return _Outcome(ExitCode.VERIFIED, document_checked=True)
+    data = _read_whole(path, "document")
+    if (outcome := _earlier_revision(data, entry.sha256)) is not None:
+        return outcome
+    detail = (
+        f"the document's SHA-256 is {digest.hex()}, but the anchored record's is {entry.sha256}"
+    )
+    if entry.content is None:
+        raise DocumentMismatchError(f"{detail}; the record has no content fingerprint")
+    try:
+        content = fingerprint_pdf_limited(data).content
+    except PdfError as e:
+        raise DocumentMismatchError(f"{detail}; its content fingerprint: {e}") from None
+    if content == entry.content:
+        return _Outcome(ExitCode.SAME_TEXT, document_checked=True)
+    raise DocumentMismatchError(f"{detail}, and its text differs too")
+
+
+def _verify(args: argparse.Namespace) -> int:
     try:
         keys = load_keys(args.key)
         verifiers = [key.verifier for key in keys]
@@ -340,20 +502,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not verifiers and (policy is None or not policy.logs):
             raise MalformedError("give the log's key with --key, or a --policy with a log line")
         receipt = parse_receipt(_read_receipt(args.receipt))
-        digest = _document_sha256(args.document) if args.document else None
         verified = verify_receipt(
-            receipt,
-            verifiers,
-            document_sha256=digest,
-            origin=args.origin,
-            policy=policy,
-            retired=retired,
+            receipt, verifiers, origin=args.origin, policy=policy, retired=retired
+        )
+        outcome = (
+            _compare_document(args.document, verified.entry)
+            if args.document
+            else _Outcome(ExitCode.VERIFIED, document_checked=False)
         )
     except TlogError as e:
         return _fail(e)
+    _report(verified, outcome, policy=policy, retired=retired)
+    return outcome.code
+
+
+def _fingerprint(args: argparse.Namespace) -> int:
+    try:
+        data = _read_whole(args.file, "PDF")
+        result = fingerprint_pdf_limited(data)
+    except TlogError as e:
+        return _fail(e)
+    if args.json:
+        print(json.dumps({"content": result.content, "pages": result.pages_hex()}))
+    else:
+        lines = [result.content or "none"] + [
+            f"page {number}: {page.hex()}" + (" (no text / 无文本)" if page == EMPTY_PAGE else "")
+            for number, page in enumerate(result.pages, 1)
+        ]
+        print("\n".join(lines))
+    if result.content is None:
+        print(
+            "NO CONTENT FINGERPRINT: no page of this PDF has text (a scan?); only its SHA-256 "
+            "identifies it. / 无内容指纹：该 PDF 没有任何可提取文本的页面（可能为扫描件），"
+            "只能以其 SHA-256 识别。",
+            file=sys.stderr,
+        )
+        return ExitCode.NO_TEXT
+    return ExitCode.VERIFIED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the verifier CLI on argv (default sys.argv[1:]) and returns its exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return _fingerprint(args) if args.command == "fingerprint" else _verify(args)
     except Exception as e:
         # The last line of defence: a verifier for lawyers never shows a traceback.
         print(f"internal error, please report it: {type(e).__name__}: {e}", file=sys.stderr)
         return ExitCode.INTERNAL_ERROR
-    _report(verified, document_checked=digest is not None, policy=policy, retired=retired)
-    return ExitCode.VERIFIED

@@ -198,3 +198,19 @@ def revision_ends(data: bytes) -> list[int]:
         ends.add(match.end())
     ends.discard(len(data))
     return sorted(ends)
+
+
+# Keys an incremental update's objects carry when they are written
+# uncompressed, as signing tools do; an update inside an object stream
+# shows none of them.
+_UPDATE_MARKERS: tuple[tuple[str, tuple[bytes, ...]], ...] = (
+    ("signature", (b"/ByteRange", b"/Sig")),
+    ("annotation", (b"/Annot",)),
+    ("form", (b"/AcroForm", b"/FT")),
+)
+
+
+def appended_kinds(appended: bytes) -> tuple[str, ...]:
+    """Returns what an incremental update appended, as far as its keys show: any of
+    "signature", "annotation", "form", in that order; none when nothing shows."""
+    return tuple(kind for kind, markers in _UPDATE_MARKERS if any(m in appended for m in markers))

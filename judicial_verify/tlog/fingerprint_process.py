@@ -17,7 +17,6 @@ page fingerprints or the error.
 
 import json
 import os
-import resource
 import select
 import struct
 import subprocess
@@ -171,6 +170,8 @@ def _answer(data: bytes, memory: int, max_pages: int) -> dict[str, object]:
 
 
 def _serve(memory: int, max_pages: int) -> None:
+    import resource  # POSIX only: the child runs only where fingerprints are computed
+
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while header := stdin.read(_LENGTH.size):

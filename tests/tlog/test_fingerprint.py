@@ -16,6 +16,7 @@ from judicial_verify.tlog.errors import (
 )
 from judicial_verify.tlog.fingerprint import (
     EMPTY_PAGE,
+    appended_kinds,
     check_pages,
     document_fingerprint,
     extract_page_texts,
@@ -302,3 +303,17 @@ def test_it_folds_and_removes_disjoint_sets_so_one_pass_keeps_the_spec_s_order()
     }
     targets = {target for _, _, target in EQUIVALENT_UNIFIED_IDEOGRAPH}
     assert not removed & (folded | targets)
+
+
+def test_it_names_a_signature_appended_by_an_update() -> None:
+    appended = b"12 0 obj\n<< /Type /Sig /ByteRange [0 840 960 240] >>\nendobj\n"
+    assert appended_kinds(appended) == ("signature",)
+
+
+def test_it_names_annotations_and_form_fields_appended_by_an_update() -> None:
+    assert appended_kinds(b"<< /Annots [5 0 R] >> << /FT /Tx >>") == ("annotation", "form")
+
+
+def test_it_names_nothing_in_an_update_of_compressed_objects() -> None:
+    original = chinese_pdf([DECISION])
+    assert appended_kinds(incrementally_updated_pdf(original)[len(original) :]) == ()
