@@ -204,3 +204,25 @@ def test_a_pdf_that_needs_more_memory_than_the_cap_is_refused_and_the_page_lives
     large = small + b"%" + b"x" * (20 * 1024 * 1024) + b"\n"
     assert in_browser(visit, "a.pdf", large, maxMemory=18 * 1024 * 1024) == {"error": "memory"}
     assert in_browser(visit, "a.pdf", small) == in_python(small)
+
+
+_APPENDED_KINDS = """async (data) => {
+  const { appendedKinds } = await import("/static/portal/js/pdf-text.js");
+  return appendedKinds(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+}"""
+
+
+def test_the_browser_names_what_an_update_appended_as_python_does(
+    visit: Visit, corpus: tuple[pdf_corpus.CorpusFile, ...]
+) -> None:
+    originals = {item.name: item.data for item in corpus if item.variant == "original"}
+    visit.page.goto("/")
+    seen = set()
+    for item in corpus:
+        if item.variant not in pdf_corpus.INCREMENTAL_VARIANTS:
+            continue
+        appended = item.data[len(originals[item.original]) :]
+        kinds = visit.page.evaluate(_APPENDED_KINDS, base64.b64encode(appended).decode())
+        assert tuple(kinds) == pdf_text.appended_kinds(appended), item.name
+        seen.add(tuple(kinds))
+    assert seen == {("annotation",), ("signature", "annotation", "form")}

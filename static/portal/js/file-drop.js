@@ -45,7 +45,7 @@ export function acceptFiles(root, onFiles) {
 
 /**
  * Hashes files in turn, showing each one's progress in root's [data-hashing] panel, and
- * awaits onHashed(file, sha256) after each. Resolves to true when all were hashed, false when
+ * awaits onHashed(file, sha256, signal) after each (signal aborts when the visitor cancels). Resolves to true when all were hashed, false when
  * the visitor cancelled; rejects with FileReadError if a file cannot be read.
  */
 export async function hashEach(root, files, onHashed) {
@@ -71,7 +71,7 @@ export async function hashEach(root, files, onHashed) {
           progress.value = hashed;
         },
       });
-      await onHashed(file, sha256);
+      await onHashed(file, sha256, controller.signal);
     }
     return true;
   } catch (error) {

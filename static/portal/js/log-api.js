@@ -27,6 +27,13 @@ export function verifyBySha256(verifyUrl, sha256) {
   return request(url);
 }
 
+/** The /api/v1/verify answer for a content fingerprint (pdf-text/v1:<hex>): copies' entries. */
+export function verifyByContent(verifyUrl, content) {
+  const url = new URL(verifyUrl, location.href);
+  url.searchParams.set("content", content);
+  return request(url);
+}
+
 /** The entry with this record number, or null if the log has none. */
 export function entryByIndex(entryUrlPattern, index) {
   return request(entryUrlPattern.replace("INDEX", index), {}, null);

@@ -92,3 +92,18 @@ export function revisionEnds(bytes) {
   ends.delete(bytes.length);
   return [...ends].sort((a, b) => a - b);
 }
+
+// What an incremental update's keys show it appended, as tlog/fingerprint.py appended_kinds.
+const UPDATE_MARKERS = [
+  ["signature", ["/ByteRange", "/Sig"]],
+  ["annotation", ["/Annot"]],
+  ["form", ["/AcroForm", "/FT"]],
+];
+
+/** Any of "signature", "annotation", "form" that the appended bytes show, in that order. */
+export function appendedKinds(appended) {
+  const text = new TextDecoder("latin1").decode(appended);
+  return UPDATE_MARKERS.filter(([, markers]) => markers.some((m) => text.includes(m))).map(
+    ([kind]) => kind,
+  );
+}

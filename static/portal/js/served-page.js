@@ -1,11 +1,14 @@
 // The served-document page (/v/CODE), by file: the file is hashed on this device, its
 // fingerprint checked against the served document (POST /api/v1/codes/CODE/check), and when
-// it is that document, the entry's proof is checked again in the browser.
-// Markup and words: templates/portal/served_check.html.
+// it is that document, the entry's proof is checked again in the browser. A PDF that is not
+// is compared by its earlier revisions and its text (content-check.js): an incremental update
+// of the served document, or a copy of its text, is said so, and its entry checked.
+// Markup and words: templates/portal/served_check.html and content_outcome.html.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
+import { contentOutcome, pdfFingerprints, renderOutcome } from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
-import { ApiError, checkServedDocument, verifyBySha256 } from "./log-api.js";
+import { ApiError, checkServedDocument, entryByIndex, verifyBySha256 } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
 const STRINGS = "served-check-strings";
@@ -28,12 +31,19 @@ async function check(file) {
   result.replaceChildren();
   root.querySelector("[data-browser-check]").hidden = true;
   try {
-    const done = await hashEach(root, [file], async (_, sha256) => {
+    const done = await hashEach(root, [file], async (_, sha256, signal) => {
       const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken());
-      const outcome = cloneTemplate(`served-${answer.outcome}`);
-      fillSlots(outcome, { name: file.name, sha256 });
-      result.replaceChildren(outcome);
-      if (answer.outcome === "verified") await checkInBrowser(sha256, Number(answer.index));
+      const found = answer.outcome === "verified" ? null : await beyondBytes(file, sha256, signal);
+      if (found) {
+        const words = { name: file.name, sha256, fingerprints: found.fingerprints };
+        result.replaceChildren(renderOutcome(found, words));
+        showChecks(found.checks);
+      } else {
+        const outcome = cloneTemplate(`served-${answer.outcome}`);
+        fillSlots(outcome, { name: file.name, sha256 });
+        result.replaceChildren(outcome);
+        if (answer.outcome === "verified") await checkInBrowser(sha256, Number(answer.index));
+      }
       result.querySelector("[data-outcome]").focus();
     });
     if (!done) say("cancelled");
@@ -44,13 +54,28 @@ async function check(file) {
   }
 }
 
+// A PDF that is not the served document byte for byte: its earlier revision or its text may
+// be; null when not a PDF or when neither is (the server's "content differs" then stands).
+async function beyondBytes(file, sha256, signal) {
+  const fingerprints = await pdfFingerprints(file, { signal });
+  if (fingerprints === null || fingerprints.error) return null;
+  const served = await entryByIndex(root.dataset.entryApi, root.dataset.servedIndex);
+  if (served === null) return null;
+  const found = await contentOutcome(root.dataset.verifyApi, file, sha256, fingerprints, served);
+  if (found.name === "content_differs" && !found.pages) return null;
+  return { ...found, fingerprints };
+}
+
 async function checkInBrowser(sha256, index) {
   const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
   const served = answer.entries.filter((entry) => entry.index === index);
-  const results = await checkEntries(served, sha256);
+  showChecks(await checkEntries(served, sha256));
+}
+
+function showChecks(results) {
   const checks = root.querySelector("[data-checks]");
   checks.replaceChildren(...results.map(renderResult));
-  checks.closest("[data-browser-check]").hidden = false;
+  checks.closest("[data-browser-check]").hidden = results.length === 0;
   showKeys(root, results);
 }
 

@@ -1,8 +1,17 @@
 // The verify page (/), by file: files are hashed on this device and only their fingerprints
-// are sent. One file opens the result page (/?sha256=...), as the fingerprint form would;
-// several give a table of outcomes, each anchored entry checked in the browser.
+// are sent. One file opens the result page (/?sha256=...), as the fingerprint form would,
+// unless it is a PDF whose bytes are not anchored but whose earlier revision or text is
+// (content-check.js): that outcome is shown here. Several give a table of outcomes, each
+// anchored entry checked in the browser.
 // Markup and words: templates/portal/verify_files.html and the templates it includes.
-import { checkEntries, showKeys, summary } from "./browser-check.js";
+import { checkEntries, renderResult, showKeys, summary } from "./browser-check.js";
+import {
+  contentOutcome,
+  fingerprintError,
+  outcomeWords,
+  pdfFingerprints,
+  renderOutcome,
+} from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
 import { ApiError, entryByIndex, verifyBySha256 } from "./log-api.js";
@@ -41,13 +50,60 @@ async function check(files) {
 }
 
 async function openResult(file, index) {
-  const done = await hashEach(root, [file], (_, sha256) => {
+  const done = await hashEach(root, [file], async (_, sha256, signal) => {
     const url = new URL(root.dataset.resultUrl, location.href);
     url.searchParams.set("sha256", sha256);
     if (index) url.searchParams.set("index", index);
-    location.assign(url);
+    const outcome = await beyondBytes(file, sha256, index, signal);
+    if (outcome === null) location.assign(url);
+    else showInPlace(outcome, file, sha256);
   });
   if (!done) say("cancelled");
+}
+
+// For a PDF whose bytes are not the anchored (or named) document's: its outcome by earlier
+// revision or text, or null when the result page says it all (not a PDF or one whose text
+// cannot be read, bytes verified, nothing anchored, a record number the log lacks).
+async function beyondBytes(file, sha256, index, signal) {
+  let named = null;
+  if (index) {
+    named = await entryByIndex(root.dataset.entryApi, index);
+    if (named === null || named.sha256 === sha256) return null;
+  } else if ((await verifyBySha256(root.dataset.verifyApi, sha256)).entries.length) {
+    return null;
+  }
+  const fingerprints = await readText(file, signal);
+  if (fingerprints === null || fingerprints.error) return null;
+  const outcome = await contentOutcome(root.dataset.verifyApi, file, sha256, fingerprints, named);
+  // "Content differs" is the result page's, unless the pages that differ can be named here.
+  if (outcome.name === "not_anchored" || (outcome.name === "content_differs" && !outcome.pages)) {
+    return null;
+  }
+  return { ...outcome, fingerprints };
+}
+
+async function readText(file, signal) {
+  const status = root.querySelector("[data-status]");
+  const onProgress = (done, count) => {
+    status.textContent = pageString("content-outcome-strings", "reading", { done, count });
+  };
+  const fingerprints = await pdfFingerprints(file, { signal, onProgress });
+  status.textContent = "";
+  return fingerprints;
+}
+
+function showInPlace(outcome, file, sha256) {
+  const results = root.querySelector("[data-results]");
+  const view = renderOutcome(outcome, { name: file.name, sha256, fingerprints: outcome.fingerprints });
+  results.replaceChildren(view);
+  if (outcome.checks.length) {
+    const checks = document.createElement("div");
+    checks.className = "browser-check";
+    checks.replaceChildren(...outcome.checks.map(renderResult));
+    results.append(checks);
+  }
+  showKeys(root, outcome.checks);
+  results.querySelector("[data-outcome]").focus();
 }
 
 async function tabulate(files, index) {
@@ -64,12 +120,12 @@ async function tabulate(files, index) {
   const body = results.querySelector("tbody");
   const outcomes = new Set();
   const checked = [];
-  const done = await hashEach(root, files, async (file, sha256) => {
+  const done = await hashEach(root, files, async (file, sha256, signal) => {
     const row = cloneTemplate("file-results-row").querySelector("tr");
     fillSlots(row, { name: file.name, sha256, outcome: pageString(STRINGS, "checking") });
     body.append(row);
     try {
-      const outcome = await outcomeOf(sha256, named);
+      const outcome = await outcomeOf(file, sha256, named, signal);
       outcomes.add(outcome.name);
       checked.push(...outcome.checks);
       showOutcome(row, outcome, index);
@@ -86,20 +142,33 @@ async function tabulate(files, index) {
 }
 
 // As the server's result page decides: a named record whose fingerprint differs is "content
-// differs"; otherwise the file is verified if any entry anchors it, else not anchored.
-async function outcomeOf(sha256, named) {
-  if (named !== null && named.sha256 !== sha256) {
-    return { name: "content_differs", entry: named, checks: [] };
+// differs"; otherwise the file is verified if any entry anchors it, else not anchored. A PDF
+// that is neither is then compared by its earlier revisions and its text (content-check.js).
+async function outcomeOf(file, sha256, named, signal) {
+  if (named === null || named.sha256 === sha256) {
+    const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
+    if (answer.entries.length) {
+      const checks = await checkEntries(answer.entries, sha256);
+      return { name: "verified", entry: answer.entries[0], checks };
+    }
   }
-  const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
-  if (answer.entries.length === 0) return { name: "not_anchored", entry: null, checks: [] };
-  const checks = await checkEntries(answer.entries, sha256);
-  return { name: "verified", entry: answer.entries[0], checks };
+  const fingerprints = await readText(file, signal);
+  if (fingerprints !== null) {
+    const found = await contentOutcome(root.dataset.verifyApi, file, sha256, fingerprints, named);
+    const note = fingerprintError(fingerprints);
+    if (found.name !== "not_anchored" || note) {
+      const words = outcomeWords(found, named?.index);
+      return { ...found, entry: found.entries[0] ?? null, note, words };
+    }
+  }
+  if (named !== null) return { name: "content_differs", entry: named, checks: [] };
+  return { name: "not_anchored", entry: null, checks: [] };
 }
 
-function showOutcome(row, { name, entry, checks }, index) {
+function showOutcome(row, { name, entry, checks, note, words }, index) {
   row.dataset.outcome = name;
-  fillSlots(row, { outcome: pageString(STRINGS, name, { n: index }) });
+  const text = words ?? pageString(STRINGS, name, { n: index });
+  fillSlots(row, { outcome: note ? `${text}. ${note}` : text });
   if (entry === null) return;
   // The node and time the entry states once verified; else as the server says them.
   const { node, time } = checks[0]?.fields ?? { node: entry.node.code, time: entry.time };
