@@ -27,9 +27,13 @@ def anchor(
     kind: str = "case_file",
     metadata: Mapping[str, object] = CASE,
     ref: int | None = None,
+    content: str | None = None,
+    pages: list[str] | None = None,
 ) -> int:
     """Anchors one record as `node`, integrates and publishes it, and returns its index."""
-    item = AnchorItem(kind=kind, sha256=sha256, metadata=metadata, ref=ref)
+    item = AnchorItem(
+        kind=kind, sha256=sha256, metadata=metadata, ref=ref, content=content, pages=pages
+    )
     (anchored,) = records_anchor(node=node, items=[item])
     integrate_and_publish()
     return Entry.objects.get(submission=anchored.record.submission).index

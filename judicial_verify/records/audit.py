@@ -1,11 +1,12 @@
 """The records against the ledger: each record must be what its entry anchored.
 
 A record's entry is the one its submission became (or the pending entry it
-still is). The entry states the record's kind, node, document and referenced
-entry, and commits to its metadata with its salt, so a record edited in the
-database, or two records' submissions swapped, no longer matches. Records are
-read CHUNK at a time. Messages name the record and what differs, never a
-metadata value.
+still is). The entry states the record's kind, node, document, content
+fingerprint (which the record's page fingerprints must hash to) and
+referenced entry, and commits to its metadata with its salt, so a record
+edited in the database, or two records' submissions swapped, no longer
+matches. Records are read CHUNK at a time. Messages name the record and what
+differs, never a metadata value.
 """
 
 from collections.abc import Iterator
@@ -14,11 +15,25 @@ from judicial_verify.ledger import read
 from judicial_verify.ledger.audit import CHUNK, AuditFailure
 from judicial_verify.tlog.entry import Entry, decode_entry, metadata_commitment
 from judicial_verify.tlog.errors import TlogError
+from judicial_verify.tlog.fingerprint import document_fingerprint, parse_content
 
-from .models import Record
+from .models import Record, split_pages
 
-_COLUMNS = ("id", "submission", "node__code", "kind", "sha256", "ref", "metadata", "salt")
-RecordRow = tuple[int, int, str, str, str, int | None, object, bytes]
+_COLUMNS = (
+    "id",
+    "submission",
+    "node__code",
+    "kind",
+    "sha256",
+    "ref",
+    "metadata",
+    "salt",
+    "content",
+    "pages",
+)
+RecordRow = tuple[
+    int, int, str, str, str, int | None, object, bytes, str | None, bytes | memoryview | None
+]
 
 
 def _pages() -> Iterator[list[RecordRow]]:
@@ -33,7 +48,7 @@ def _pages() -> Iterator[list[RecordRow]]:
 
 
 def _check(row: RecordRow, entry: Entry, what: str) -> None:
-    _, _, node, kind, sha256, ref, metadata, salt = row
+    _, _, node, kind, sha256, ref, metadata, salt, content, pages = row
     if kind != entry.kind:
         raise AuditFailure(what, f"kind {kind!r} is not the entry's {entry.kind!r}")
     if node != entry.node:
@@ -42,6 +57,13 @@ def _check(row: RecordRow, entry: Entry, what: str) -> None:
         raise AuditFailure(what, "document hash differs from the entry's")
     if ref != entry.ref:
         raise AuditFailure(what, f"refers to entry {ref}, the entry to {entry.ref}")
+    if content != entry.content:
+        raise AuditFailure(what, "content fingerprint differs from the entry's")
+    if pages is not None and (
+        content is None
+        or document_fingerprint(split_pages(bytes(pages))) != parse_content(content)
+    ):
+        raise AuditFailure(what, "page fingerprints do not make up the entry's content")
     if not isinstance(metadata, dict):
         raise AuditFailure(what, "metadata is not a JSON object")
     try:

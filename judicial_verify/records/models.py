@@ -17,6 +17,11 @@ NODE_CODE = RegexValidator(
 )
 
 
+def split_pages(pages: bytes) -> list[bytes]:
+    """Record.pages as a list of page fingerprints."""
+    return [pages[i : i + 32] for i in range(0, len(pages), 32)]
+
+
 class Node(models.Model):
     """A member of the judicial alliance that anchors records as itself."""
 
@@ -98,12 +103,21 @@ class Record(models.Model):
     # admits any number of nulls, but one empty string.
     code_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     created = models.DateTimeField(auto_now_add=True)
+    # The entry's content fingerprint (pdf-text/v1:<hex>, docs/pdf-text-v1.md), copied
+    # out of the entry so a copy of the same text is found by index; null for documents
+    # without one. `pages` holds its page fingerprints, 32 bytes each in page order, when
+    # the node gave them: their hash is `content`, which the entry binds.
+    content = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001
+    pages = models.BinaryField(null=True, blank=True)
 
     class Meta:
         # Hashes are looked up whole. db_index and unique on a CharField would also give
         # PostgreSQL an index for LIKE 'prefix%' on each, which nothing asks and every insert
         # keeps up to date (migration 0002).
-        indexes = [models.Index(fields=["sha256"], name="records_record_sha256_e017e24a")]
+        indexes = [
+            models.Index(fields=["sha256"], name="records_record_sha256_e017e24a"),
+            models.Index(fields=["content"], name="records_record_content"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code_hash"], name="records_record_code_hash_key"),
             # Idempotency: one record per node, kind, document and referenced entry.
@@ -121,6 +135,10 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sha256[:12]}… by {self.node.code}"
+
+    def page_fingerprints(self) -> list[bytes] | None:
+        """The page fingerprints, 32 bytes each in page order; None when none were given."""
+        return None if self.pages is None else split_pages(bytes(self.pages))
 
 
 class IdempotencyKey(models.Model):

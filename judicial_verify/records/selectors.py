@@ -19,13 +19,14 @@ from .models import Node, Profile, Record
 # The records of a verification's entries with their nodes, in one statement, without the
 # metadata and salt the public never sees (metadata_visible reads them for whom may).
 RECORDS_WITH_NODES = """
-SELECT r.id, r.node_id, r.kind, r.sha256, r.ref, r.submission, n.id, n.code, n.name, n.type
+SELECT r.id, r.node_id, r.kind, r.sha256, r.ref, r.submission, r.content,
+       n.id, n.code, n.name, n.type
 FROM records_record AS r JOIN records_node AS n ON n.id = r.node_id
 WHERE r.submission IN ({submissions})
 """
 # The columns each model gets from a row, in the order of the model's fields (as from_db
 # needs them); the fields left out are deferred.
-_RECORD_FIELDS = ("id", "node_id", "kind", "sha256", "ref", "submission")
+_RECORD_FIELDS = ("id", "node_id", "kind", "sha256", "ref", "submission", "content")
 _NODE_FIELDS = ("id", "code", "name", "type")
 
 
@@ -99,11 +100,12 @@ def _records_of(stored: Sequence[read.StoredEntry]) -> dict[int, Record]:
 def _describes(record: Record, entry: Entry) -> bool:
     """Whether the record says what its entry's bytes do: a record row that does not is no
     ground for anyone to see metadata, or a receipt to count."""
-    return (record.node.code, record.kind, record.sha256, record.ref) == (
+    return (record.node.code, record.kind, record.sha256, record.ref, record.content) == (
         entry.node,
         entry.kind,
         entry.sha256,
         entry.ref,
+        entry.content,
     )
 
 

@@ -28,7 +28,8 @@ from judicial_verify.tlog.entry import (
     format_entry_time,
     metadata_commitment,
 )
-from judicial_verify.tlog.errors import EntryError
+from judicial_verify.tlog.errors import EntryError, MalformedError
+from judicial_verify.tlog.fingerprint import ContentFingerprint, check_pages, parse_content
 
 from .codes import code_from_secret, code_hash
 from .kinds import KINDS, MetadataError, metadata_clean
@@ -41,7 +42,8 @@ RECORD_COPY = CopyInto[Record](
     keys="SELECT nextval(pg_get_serial_sequence('records_record', 'id'))"
     " FROM generate_series(1, %s)",
     copy="COPY records_record"
-    " (id, node_id, kind, sha256, ref, metadata, salt, submission, code_hash, created)"
+    " (id, node_id, kind, sha256, ref, metadata, salt, submission, code_hash, created,"
+    " content, pages)"
     " FROM STDIN",
     row=lambda r: (
         r.pk,
@@ -54,6 +56,8 @@ RECORD_COPY = CopyInto[Record](
         r.submission,
         r.code_hash,
         r.created,
+        r.content,
+        r.pages,
     ),
 )
 
@@ -85,10 +89,30 @@ class IdempotencyConflict(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class AnchorItem:
+    """One record to anchor. `content` is the document's content fingerprint
+    (pdf-text/v1:<hex>) where it has one, `pages` its page fingerprints (hex) if known."""
+
     kind: str
     sha256: str
     metadata: Mapping[str, object] = field(default_factory=dict)
     ref: int | None = None
+    content: str | None = None
+    pages: Sequence[str] | None = None
+
+    @classmethod
+    def of_document(
+        cls, *, kind: str, sha256: str, fingerprint: ContentFingerprint | None, ref: int | None
+    ) -> "AnchorItem":
+        """The item of a document whose fingerprint was computed here (None: not a PDF)."""
+        if fingerprint is None or fingerprint.content is None:
+            return cls(kind=kind, sha256=sha256, ref=ref)
+        return cls(
+            kind=kind,
+            sha256=sha256,
+            ref=ref,
+            content=fingerprint.content,
+            pages=fingerprint.pages_hex(),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +152,28 @@ def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
         raise AnchorError(
             f"a {kind.code} must name the entry it refers to", item=index, field="ref"
         )
+    _check_content(index, item)
     try:
         return metadata_clean(kind, item.metadata)
     except MetadataError as e:
         where = "metadata" if e.field is None else f"metadata.{e.field}"
         raise AnchorError(str(e), item=index, field=where) from None
+
+
+def _check_content(index: int, item: AnchorItem) -> None:
+    if item.content is None:
+        if item.pages is not None:
+            raise AnchorError("page fingerprints come with a content", item=index, field="pages")
+        return
+    try:
+        parse_content(item.content)
+    except MalformedError as e:
+        raise AnchorError(str(e), item=index, field="content") from None
+    if item.pages is not None:
+        try:
+            check_pages(item.content, item.pages)
+        except MalformedError as e:
+            raise AnchorError(str(e), item=index, field="pages") from None
 
 
 def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:
@@ -181,6 +222,7 @@ def _new_record(
         time=format_entry_time(now),
         meta=metadata_commitment(salt, metadata),
         ref=item.ref,
+        content=item.content,
     )
     record = Record(
         node=node,
@@ -190,6 +232,8 @@ def _new_record(
         metadata=metadata,
         salt=salt,
         created=now,
+        content=item.content,
+        pages=None if item.pages is None else b"".join(bytes.fromhex(p) for p in item.pages),
     )
     return record, entry
 
@@ -245,8 +289,16 @@ def _anchor(
 
 def request_fingerprint(items: Sequence[AnchorItem]) -> str:
     """Returns a hash of a batch, to tell a retry from a different batch under one key."""
+    # An item without a content fingerprint hashes as it did before there were any, so a
+    # retry of a batch stored then is still recognised.
     canon = json.dumps(
-        [[i.kind, i.sha256, dict(i.metadata), i.ref] for i in items], sort_keys=True, default=str
+        [
+            [i.kind, i.sha256, dict(i.metadata), i.ref]
+            + ([] if i.content is None else [i.content, list(i.pages or [])])
+            for i in items
+        ],
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(canon.encode()).hexdigest()
 
@@ -279,16 +331,25 @@ def records_anchor_once(*, node: Node, items: Sequence[AnchorItem], key: str) ->
 
 
 def documents_anchor(
-    *, kind: str, sha256s: Sequence[str], node: str, ref: int | None = None
+    *,
+    kind: str,
+    sha256s: Sequence[str],
+    node: str,
+    ref: int | None = None,
+    fingerprints: Sequence[ContentFingerprint | None] | None = None,
 ) -> list[int]:
     """Anchors documents for a node by code, without metadata (operator commands); returns
-    submission ids."""
+    submission ids. `fingerprints`, one per document where given, are their content
+    fingerprints (None for a document that is not a PDF)."""
     try:
         NODE_CODE(node)
     except ValidationError:
         raise AnchorError(f"node code {node!r}: {NODE_CODE.message}") from None
     node_row, _ = Node.objects.get_or_create(code=node, defaults={"name": node})
-    items = [AnchorItem(kind=kind, sha256=h, ref=ref) for h in sha256s]
+    items = [
+        AnchorItem.of_document(kind=kind, sha256=sha256, fingerprint=fingerprint, ref=ref)
+        for sha256, fingerprint in zip(sha256s, fingerprints or [None] * len(sha256s), strict=True)
+    ]
     try:
         anchored = records_anchor(node=node_row, items=items)
     except EntryError as e:

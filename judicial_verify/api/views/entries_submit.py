@@ -39,13 +39,14 @@ from judicial_verify.records.services import (
     records_anchor_once,
 )
 from judicial_verify.tlog.entry import MAX_REF
+from judicial_verify.tlog.fingerprint import MAX_PAGES
 
 from ..errors import ApiError, ErrorOutput
 from ..params import SHA256_PATTERN
 from ..permissions import IsNode, request_node
 
 MAX_WAIT_SECONDS = 30.0
-ITEM_KEYS = {"kind", "sha256", "metadata", "ref"}
+ITEM_KEYS = {"kind", "sha256", "metadata", "ref", "content", "pages"}
 # A ref that is well formed but names no entry, another node's, or one of the wrong kind.
 REF_ERRORS: dict[type[AnchorError], tuple[int, str]] = {
     RefNotFound: (status.HTTP_404_NOT_FOUND, "ref_not_found"),
@@ -75,6 +76,28 @@ def _field_schema(field: Field) -> dict[str, Any]:
     return {**text, "nullable": True, "description": field.label_en}
 
 
+CONTENT_PATTERN = r"^pdf-text/v1:[0-9a-f]{64}$"
+CONTENT_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": CONTENT_PATTERN,
+    "description": (
+        "a PDF's content fingerprint (docs/pdf-text-v1.md), as `python -m "
+        "judicial_verify.tlog fingerprint FILE` prints it; omitted for a document without "
+        "text or that is not a PDF. It becomes part of the entry."
+    ),
+}
+PAGES_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string", "pattern": SHA256_PATTERN},
+    "minItems": 1,
+    "maxItems": MAX_PAGES,
+    "description": (
+        "the page fingerprints behind `content`, in page order, kept with the record to "
+        "tell which pages of a copy differ; refused unless they hash to `content`"
+    ),
+}
+
+
 def _item_schema(kind: RecordKind) -> dict[str, Any]:
     ref: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_REF}
     if kind.needs_ref:
@@ -101,6 +124,8 @@ def _item_schema(kind: RecordKind) -> dict[str, Any]:
                 ),
             },
             "ref": ref,
+            "content": CONTENT_SCHEMA,
+            "pages": PAGES_SCHEMA,
         },
         "required": ["kind", "sha256", *(["ref"] if kind.needs_ref else [])],
         "additionalProperties": False,
@@ -163,7 +188,22 @@ def _item(position: int | None, raw: object) -> AnchorItem:
         raise _invalid("must be a non-negative integer", position, "ref")
     if ref is not None and ref > MAX_REF:
         raise _invalid("is past the largest index a log can have, 2**53-1", position, "ref")
-    return AnchorItem(kind=raw["kind"], sha256=raw["sha256"], metadata=metadata, ref=ref)
+    content = raw.get("content")
+    if content is not None and not isinstance(content, str):
+        raise _invalid("must be a string, pdf-text/v1:<64 hex digits>", position, "content")
+    pages = raw.get("pages")
+    if pages is not None and (
+        not isinstance(pages, list) or not all(isinstance(p, str) for p in pages)
+    ):
+        raise _invalid("must be a list of hex strings", position, "pages")
+    return AnchorItem(
+        kind=raw["kind"],
+        sha256=raw["sha256"],
+        metadata=metadata,
+        ref=ref,
+        content=content,
+        pages=pages,
+    )
 
 
 def _items(data: object) -> list[AnchorItem]:
