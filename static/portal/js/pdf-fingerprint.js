@@ -20,9 +20,11 @@ export class PdfFingerprintError extends Error {
   }
 }
 
-/** Whether a file is worth fingerprinting as a PDF: by its type, its name, or its first bytes. */
+/**
+ * Whether a file is a PDF to fingerprint: a %PDF- header in its first 1,024 bytes, as the
+ * server decides (manage.py anchor); its name and type say nothing of its bytes.
+ */
 export async function looksLikePdf(file) {
-  if (file.type === "application/pdf" || /\.pdf$/i.test(file.name)) return true;
   const head = new Uint8Array(await file.slice(0, 1024).arrayBuffer());
   return new TextDecoder("latin1").decode(head).includes("%PDF-");
 }
