@@ -1,12 +1,13 @@
 // Beyond the bytes, for a PDF: whether a file whose SHA-256 is not anchored is an anchored
 // document with an update appended (an earlier revision, its bytes up to a %%EOF), or a copy
 // of an anchored document's text (the pdf-text/v1 content fingerprint), or differs from a
-// named record and on which pages. The fingerprints are computed on this device
-// (pdf-fingerprint.js); only they are sent. Each matching entry is then checked in the
+// served document and on which pages. The fingerprints are computed on this device
+// (pdf-fingerprint.js) and only they are sent; the server answers which outcome it is
+// (/api/v1/verify, /api/v1/codes/CODE/check). Each matching entry is then checked in the
 // browser against what matched: the revision's SHA-256, or the content fingerprint.
 // Words and markup: templates/portal/content_outcome.html.
 import { checkEntries } from "./browser-check.js";
-import { verifyBySha256, verifyByContent } from "./log-api.js";
+import { verifyByCopy } from "./log-api.js";
 import { PdfFingerprintError, fingerprintPdf, looksLikePdf } from "./pdf-fingerprint.js";
 import { appendedKinds } from "./pdf-text.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
@@ -27,73 +28,60 @@ export async function pdfFingerprints(file, { signal, onProgress } = {}) {
   }
 }
 
-// The entry's own fields, from its bytes (which the browser check verifies).
-function entryFields(entry) {
-  try {
-    const bytes = Uint8Array.from(atob(entry.entry), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return {};
-  }
-}
-
 async function appendedAfter(file, length) {
   const appended = new Uint8Array(await file.slice(length).arrayBuffer());
   return { length, bytes: file.size - length, kinds: appendedKinds(appended) };
 }
 
-// The pages (1-based) whose fingerprints differ, when the record has page fingerprints.
-function differingPages(anchored, pages) {
-  if (!Array.isArray(anchored) || !pages) return null;
-  const count = Math.max(anchored.length, pages.length);
-  const differ = [];
-  for (let i = 0; i < count; i++) if (anchored[i] !== pages[i]) differ.push(i + 1);
-  return { differ, anchoredCount: anchored.length, count: pages.length };
+// The pages (1-based) whose text differs, as the server found them, with the page count.
+function differing(pages, fingerprints) {
+  return Array.isArray(pages) ? { differ: pages, count: fingerprints.pages.length } : null;
 }
 
 /**
- * The outcome for a file whose own SHA-256 is not the anchored one (or not the named record's):
- * {name: "earlier_revision" | "same_text" | "content_differs" | "not_anchored", entries,
- * checks, appended, pages}. `named` is the entry of the record number the visitor gave, or
- * null; `fingerprints` pdfFingerprints' answer (null or {error} when there is none).
+ * The /api/v1/verify answer for a file and what was computed from it (content fingerprint,
+ * earlier revisions): outcome verified, earlier_revision, same_text or not_anchored.
  */
-export async function contentOutcome(verifyApi, file, sha256, fingerprints, named) {
+export function verifyCopy(verifyApi, sha256, fingerprints) {
   const usable = fingerprints && !fingerprints.error ? fingerprints : null;
-  const revisions = usable ? [...usable.revisions].reverse() : []; // longest first
-  if (named !== null) {
-    // The named entry as the API proves it (an entry read alone comes without its proof).
-    const proven = (answer) => answer.entries.filter((e) => e.index === named.index);
-    const revision = revisions.find((r) => r.sha256 === named.sha256);
-    if (revision) {
-      const entries = proven(await verifyBySha256(verifyApi, revision.sha256));
-      return matched("earlier_revision", entries, revision.sha256, file, revision);
-    }
-    if (usable?.content && entryFields(named).content === usable.content) {
-      const entries = proven(await verifyByContent(verifyApi, usable.content));
-      return matched("same_text", entries, { content: usable.content }, file);
-    }
-    const pages = differingPages(named.pages, usable?.pages);
-    return { name: "content_differs", entries: [named], checks: [], pages };
-  }
-  for (const revision of revisions) {
-    const answer = await verifyBySha256(verifyApi, revision.sha256);
-    if (answer.entries.length) {
-      return matched("earlier_revision", answer.entries, revision.sha256, file, revision);
-    }
-  }
-  if (usable?.content) {
-    const answer = await verifyByContent(verifyApi, usable.content);
-    if (answer.entries.length) {
-      return matched("same_text", answer.entries, { content: usable.content }, file);
-    }
-  }
-  return { name: "not_anchored", entries: [], checks: [] };
+  return verifyByCopy(verifyApi, sha256, copyFields(usable));
 }
 
-async function matched(name, entries, expected, file, revision = null) {
-  const checks = await checkEntries(entries, expected);
+/** What the API takes of a PDF's fingerprints: {content, revisions (the last 32)}. */
+export function copyFields(fingerprints, { pages = false } = {}) {
+  if (!fingerprints) return {};
+  const fields = { revisions: fingerprints.revisions.map((r) => r.sha256).slice(-MAX_REVISIONS) };
+  if (fingerprints.content) fields.content = fingerprints.content;
+  if (pages && fingerprints.content) fields.pages = fingerprints.pages;
+  return fields;
+}
+
+// The API's limit on revisions sent (records/copies.py MAX_REVISIONS).
+const MAX_REVISIONS = 32;
+
+/**
+ * The outcome, from an /api/v1/verify answer or a served document's check, of a file whose
+ * own SHA-256 is not the anchored one: {name: "earlier_revision" | "same_text" |
+ * "content_differs" | "not_anchored", entries, checks, appended, pages}. Each matching
+ * entry is checked in the browser against what matched; `index`, when given, keeps only
+ * that record's entries (a named record, a served document).
+ */
+export async function contentOutcome(answer, file, fingerprints, { index = null, pages } = {}) {
+  const name = answer.outcome;
+  if (name !== "earlier_revision" && name !== "same_text") {
+    const found = name === "content_differs" ? differing(pages, fingerprints) : null;
+    return { name, entries: [], checks: [], appended: null, pages: found };
+  }
+  let entries = answer.matching_entries;
+  if (index !== null) entries = entries.filter((entry) => String(entry.index) === String(index));
+  if (name === "same_text") {
+    const checks = await checkEntries(entries, { content: fingerprints.content });
+    return { name, entries, checks, appended: null, pages: null };
+  }
+  const revision = fingerprints.revisions.find((r) => r.sha256 === answer.revision_sha256);
+  const checks = await checkEntries(entries, answer.revision_sha256);
   const appended = revision ? await appendedAfter(file, revision.length) : null;
-  return { name, entries, checks, appended };
+  return { name, entries, checks, appended, pages: null };
 }
 
 function listed(items) {
@@ -129,12 +117,8 @@ export function renderOutcome(outcome, { name, sha256, fingerprints }) {
   const pages = view.querySelector("[data-pages]");
   if (pages) {
     if (outcome.pages) {
-      const { differ, anchoredCount, count } = outcome.pages;
-      const words =
-        anchoredCount === count
-          ? pageString(STRINGS, "pages_differ", { pages: listed(differ), count })
-          : pageString(STRINGS, "page_count_differs", { anchored: anchoredCount, count });
-      pages.textContent = words;
+      const { differ, count } = outcome.pages;
+      pages.textContent = pageString(STRINGS, "pages_differ", { pages: listed(differ), count });
     } else {
       pages.textContent = fingerprintError(fingerprints) || pageString(STRINGS, "pages_unknown");
     }

@@ -27,10 +27,16 @@ export function verifyBySha256(verifyUrl, sha256) {
   return request(url);
 }
 
-/** The /api/v1/verify answer for a content fingerprint (pdf-text/v1:<hex>): copies' entries. */
-export function verifyByContent(verifyUrl, content) {
+/**
+ * The /api/v1/verify answer for a file's SHA-256 and what was computed from a PDF: its content
+ * fingerprint and its earlier revisions' SHA-256, so that a copy of an anchored document's
+ * text or an update of one is answered as such (outcome, matching_entries).
+ */
+export function verifyByCopy(verifyUrl, sha256, { content, revisions = [] }) {
   const url = new URL(verifyUrl, location.href);
-  url.searchParams.set("content", content);
+  url.searchParams.set("sha256", sha256);
+  if (content) url.searchParams.set("content", content);
+  for (const revision of revisions) url.searchParams.append("revision", revision);
   return request(url);
 }
 
@@ -39,12 +45,15 @@ export function entryByIndex(entryUrlPattern, index) {
   return request(entryUrlPattern.replace("INDEX", index), {}, null);
 }
 
-/** POST .../codes/CODE/check: is the file with this SHA-256 the served document? */
-export function checkServedDocument(checkUrl, sha256, csrfToken) {
+/**
+ * POST .../codes/CODE/check: is the file with this SHA-256 the served document? `copy` adds
+ * what was computed from a PDF (content, revisions, pages) to tell copies and updates apart.
+ */
+export function checkServedDocument(checkUrl, sha256, csrfToken, copy = {}) {
   return request(checkUrl, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-    body: JSON.stringify({ sha256 }),
+    body: JSON.stringify({ sha256, ...copy }),
     credentials: "same-origin",
   });
 }

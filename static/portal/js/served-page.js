@@ -5,10 +5,16 @@
 // of the served document, or a copy of its text, is said so, and its entry checked.
 // Markup and words: templates/portal/served_check.html and content_outcome.html.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
-import { contentOutcome, pdfFingerprints, renderOutcome } from "./content-check.js";
+import {
+  contentOutcome,
+  copyFields,
+  pdfFingerprints,
+  renderOutcome,
+  verifyCopy,
+} from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
-import { ApiError, checkServedDocument, entryByIndex, verifyBySha256 } from "./log-api.js";
+import { ApiError, checkServedDocument, verifyBySha256 } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
 const STRINGS = "served-check-strings";
@@ -54,15 +60,25 @@ async function check(file) {
   }
 }
 
-// A PDF that is not the served document byte for byte: its earlier revision or its text may
-// be; null when not a PDF or when neither is (the server's "content differs" then stands).
+// A PDF that is not the served document byte for byte: checked again with what was computed
+// from it, so that an update of the served document, a copy of its text, or the pages whose
+// text differs are told; null when it is not a PDF, its text cannot be read, or the served
+// document's "content differs" stands with nothing more to say.
 async function beyondBytes(file, sha256, signal) {
   const fingerprints = await pdfFingerprints(file, { signal });
   if (fingerprints === null || fingerprints.error) return null;
-  const served = await entryByIndex(root.dataset.entryApi, root.dataset.servedIndex);
-  if (served === null) return null;
-  const found = await contentOutcome(root.dataset.verifyApi, file, sha256, fingerprints, served);
-  if (found.name === "content_differs" && !found.pages) return null;
+  const copy = copyFields(fingerprints, { pages: true });
+  const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken(), copy);
+  if (answer.outcome === "content_differs") {
+    if (!answer.pages_differing) return null;
+    const found = await contentOutcome(answer, file, fingerprints, {
+      pages: answer.pages_differing,
+    });
+    return { ...found, fingerprints };
+  }
+  // The entries that match, with their proofs, to check in the browser.
+  const proven = await verifyCopy(root.dataset.verifyApi, sha256, fingerprints);
+  const found = await contentOutcome(proven, file, fingerprints, { index: answer.index });
   return { ...found, fingerprints };
 }
 

@@ -11,6 +11,7 @@ import {
   outcomeWords,
   pdfFingerprints,
   renderOutcome,
+  verifyCopy,
 } from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
@@ -74,12 +75,18 @@ async function beyondBytes(file, sha256, index, signal) {
   }
   const fingerprints = await readText(file, signal);
   if (fingerprints === null || fingerprints.error) return null;
-  const outcome = await contentOutcome(root.dataset.verifyApi, file, sha256, fingerprints, named);
-  // "Content differs" is the result page's, unless the pages that differ can be named here.
-  if (outcome.name === "not_anchored" || (outcome.name === "content_differs" && !outcome.pages)) {
-    return null;
-  }
-  return { ...outcome, fingerprints };
+  const outcome = await copyOutcome(file, sha256, fingerprints, named);
+  return outcome && { ...outcome, fingerprints };
+}
+
+// An earlier revision or the same text of an anchored document (of the named record, when one
+// is named), or null.
+async function copyOutcome(file, sha256, fingerprints, named) {
+  const answer = await verifyCopy(root.dataset.verifyApi, sha256, fingerprints);
+  const index = named === null ? null : named.index;
+  const outcome = await contentOutcome(answer, file, fingerprints, { index });
+  const copy = outcome.name === "earlier_revision" || outcome.name === "same_text";
+  return copy && outcome.entries.length ? outcome : null;
 }
 
 async function readText(file, signal) {
@@ -153,16 +160,16 @@ async function outcomeOf(file, sha256, named, signal) {
     }
   }
   const fingerprints = await readText(file, signal);
-  if (fingerprints !== null) {
-    const found = await contentOutcome(root.dataset.verifyApi, file, sha256, fingerprints, named);
-    const note = fingerprintError(fingerprints);
-    if (found.name !== "not_anchored" || note) {
+  const note = fingerprintError(fingerprints);
+  if (fingerprints !== null && !note) {
+    const found = await copyOutcome(file, sha256, fingerprints, named);
+    if (found) {
       const words = outcomeWords(found, named?.index);
-      return { ...found, entry: found.entries[0] ?? null, note, words };
+      return { ...found, entry: found.entries[0], words };
     }
   }
-  if (named !== null) return { name: "content_differs", entry: named, checks: [] };
-  return { name: "not_anchored", entry: null, checks: [] };
+  if (named !== null) return { name: "content_differs", entry: named, checks: [], note };
+  return { name: "not_anchored", entry: null, checks: [], note };
 }
 
 function showOutcome(row, { name, entry, checks, note, words }, index) {
