@@ -482,6 +482,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two fields named outcome, with different choices: each enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "VerifyOutcomeEnum": "judicial_verify.api.views.verify.OUTCOMES",
+        "CodeCheckOutcomeEnum": "judicial_verify.api.views.codes.CHECK_OUTCOMES",
+    },
 }
 
 # Redis: the Celery broker and the cache. Without it tasks run in-process, at once.

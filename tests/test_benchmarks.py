@@ -47,10 +47,11 @@ def module(name: str) -> ModuleType:
     return importlib.import_module(name)
 
 
-def test_the_scripts_are_the_seven_benchmarks_and_compare() -> None:
+def test_the_scripts_are_the_eight_benchmarks_and_compare() -> None:
     assert [path.name for path in SCRIPTS] == [
         "bench_api.py",
         "bench_browser_hash.py",
+        "bench_fingerprint.py",
         "bench_integration.py",
         "bench_mirror.py",
         "bench_proofs.py",

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from judicial_verify.ledger.positions import MAX_POSITION, position_parse
-from judicial_verify.tlog.entry import SHA256_HEX
+from judicial_verify.tlog.entry import CONTENT, SHA256_HEX
 
 from .errors import ApiError
 
@@ -74,3 +74,27 @@ class Sha256Field(serializers.CharField):
         if not SHA256_HEX.fullmatch(sha256):
             self.fail("invalid")
         return sha256
+
+
+CONTENT_PATTERN = f"^{CONTENT.pattern}$"
+CONTENT_MESSAGE = "must be a content fingerprint: pdf-text/v1: and 64 lowercase hex digits"
+
+
+def content_parse(field: str, raw: str | None) -> str | None:
+    """An optional content fingerprint (docs/pdf-text-v1.md), exactly as written in entries."""
+    if raw is not None and not CONTENT.fullmatch(raw):
+        raise invalid(field, CONTENT_MESSAGE)
+    return raw
+
+
+@extend_schema_field({"type": "string", "pattern": CONTENT_PATTERN})
+class ContentField(serializers.CharField):
+    """A content fingerprint in a request body, exactly as written in entries."""
+
+    default_error_messages = {"invalid": CONTENT_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> str:
+        content = super().to_internal_value(data)
+        if not CONTENT.fullmatch(content):
+            self.fail("invalid")
+        return content

@@ -13,7 +13,7 @@ IntegrityAlarm, logged as one: nothing is served from it.
 """
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -264,6 +264,16 @@ def anchoring_entries(sha256: str) -> tuple[Checkpoint, list[StoredEntry]]:
         raise NotFound("the log has not signed a checkpoint yet")
     checkpoint = _checkpoint_by_id(rows[0][0])
     return checkpoint, _stored(row[1:] for row in rows if row[1] is not None)
+
+
+def anchored_among(sha256s: Collection[str]) -> set[str]:
+    """Returns those of these document hashes (hex) that a published entry anchors: the
+    earlier revisions of a file that are anchored documents, in one query."""
+    size = published_size()
+    if not sha256s or not size:
+        return set()
+    rows = Entry.objects.filter(sha256__any=sorted(sha256s), index__lt=size)
+    return set(rows.values_list("sha256", flat=True).distinct())
 
 
 def entries_of_submissions(submissions: Sequence[int]) -> list[StoredEntry]:

@@ -21,6 +21,7 @@ from fpdf.enums import TableCellFillMode, VAlign, WrapMode
 
 from judicial_verify.ledger.models import Checkpoint
 from judicial_verify.ledger.read import InclusionProof
+from judicial_verify.records import outcomes
 from judicial_verify.records.kinds import LabelledValue, metadata_labelled
 from judicial_verify.records.outcomes import COPY_DIFFERS, english_and_chinese
 from judicial_verify.records.selectors import EntryView, Viewer, metadata_visible
@@ -47,6 +48,8 @@ RULE = (200, 200, 200)
 # Outcome colours, as on the portal's pages: (bar, background).
 COLOURS = {
     "verified": ((10, 107, 45), (234, 246, 238)),
+    "earlier_revision": ((10, 107, 45), (234, 246, 238)),
+    "same_text": ((24, 78, 140), (232, 240, 250)),
     "content_differs": ((138, 75, 0), (251, 241, 228)),
     "failed": ((161, 26, 26), (249, 233, 233)),
 }
@@ -61,11 +64,57 @@ ROW_CHARACTERS = 600
 class Outcome:
     """What checking the record found, worded for people in both languages."""
 
-    code: str  # verified, content_differs or failed
+    code: str  # verified, earlier_revision, same_text, content_differs or failed
     title_zh: str
     title_en: str
     detail_zh: str
     detail_en: str
+    # What was compared with the record, and what was not (records.outcomes.COMPARED).
+    compared_zh: str = ""
+    compared_en: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """What was computed from a file checked against the record: its SHA-256 and, for a PDF,
+    its content fingerprint and its earlier revisions' SHA-256 (docs/pdf-text-v1.md)."""
+
+    sha256: str
+    content: str | None = None
+    revisions: Sequence[str] = ()
+
+
+def _compared(code: str) -> dict[str, str]:
+    english, chinese = english_and_chinese(outcomes.COMPARED[code])
+    return {"compared_en": english, "compared_zh": chinese}
+
+
+def _copy_outcome(view: EntryView, checked: CheckedFile) -> Outcome | None:
+    """The outcome of a file whose bytes are not the record's: an update of it, or its same
+    text; None when neither."""
+    entry = view.entry
+    if entry.sha256 in checked.revisions:
+        appended_en, appended_zh = outcomes.appended_words(())
+        means_en, means_zh = english_and_chinese(outcomes.EARLIER_REVISION_MEANS)
+        return Outcome(
+            "earlier_revision",
+            "早期版本核验通过",
+            "Earlier revision verified",
+            means_zh % {"appended": appended_zh},
+            means_en % {"appended": appended_en},
+            **_compared(outcomes.EARLIER_REVISION),
+        )
+    if checked.content is not None and checked.content == entry.content:
+        means_en, means_zh = english_and_chinese(outcomes.SAME_TEXT_MEANS)
+        return Outcome(
+            "same_text",
+            "文本相同",
+            "Same text",
+            means_zh,
+            means_en,
+            **_compared(outcomes.SAME_TEXT),
+        )
+    return None
 
 
 def report_outcome(
@@ -73,11 +122,16 @@ def report_outcome(
     proof: InclusionProof,
     document_sha256: str | None = None,
     policy: Policy | None = None,
+    checked: CheckedFile | None = None,
 ) -> Outcome:
     """Checks the record as its receipt would be checked offline: the checkpoint's signature
     with the log's key, the entry, the inclusion proof up to the signed root, and, when
     `document_sha256` (hex) is given, that it is the anchored document's fingerprint; with the
-    log's witness `policy`, that its witnesses' valid cosignatures make its quorum."""
+    log's witness `policy`, that its witnesses' valid cosignatures make its quorum. `checked`,
+    instead of document_sha256, also tells an update of the document or its same text from
+    content that differs."""
+    if checked is not None:
+        document_sha256 = checked.sha256
     receipt = Receipt(
         index=view.index,
         proof=proof.hashes,
@@ -97,15 +151,23 @@ def report_outcome(
             f"The checkpoint lacks the witness cosignatures the log's policy requires: {e}",
         )
     except DocumentMismatchError:
+        if checked is not None and (copy := _copy_outcome(view, checked)) is not None:
+            return copy
         copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
+        text_en, text_zh = outcomes.text_differs_words(
+            checked is not None and checked.content is not None and view.entry.content is not None,
+            None,
+        )
         return Outcome(
             "content_differs",
             "内容不一致",
             "Content differs",
-            f"所核验文件的指纹与该记录存证的指纹不同。{copy_zh}"
+            f"所核验文件的指纹与该记录存证的指纹不同。{text_zh}{copy_zh}"
             "请核验收到的原始电子文件，或向出具文书的法院核实。",
             "The checked file's fingerprint is not the one anchored for this record. "
-            f"{copy_en} Check the original electronic file, or ask the court that issued it.",
+            + (f"{text_en} " if text_en else "")
+            + f"{copy_en} Check the original electronic file, or ask the court that issued it.",
+            **_compared(outcomes.CONTENT_DIFFERS),
         )
     except TlogError as e:
         return Outcome(
@@ -116,6 +178,11 @@ def report_outcome(
             f"The record's proof did not verify: {e}",
         )
     witnessed = policy is not None and policy.quorum != NONE
+    if document_sha256:
+        compared = _compared(outcomes.VERIFIED)
+    else:
+        compared_en, compared_zh = english_and_chinese(outcomes.NOTHING_COMPARED)
+        compared = {"compared_en": compared_en, "compared_zh": compared_zh}
     return Outcome(
         "verified",
         "核验通过",
@@ -129,6 +196,7 @@ def report_outcome(
             if witnessed
             else "all verified."
         ),
+        **compared,
     )
 
 
@@ -273,10 +341,22 @@ def _outcome(pdf: FPDF, outcome: Outcome) -> None:
         4.6,
         f"{outcome.detail_zh}\n{outcome.detail_en}",
         fill=True,
-        padding=(0, 3, 2, 3),
+        padding=(0, 3, 0 if outcome.compared_en else 2, 3),
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    if outcome.compared_en:
+        pdf.set_font("sans", size=8.5)
+        pdf.set_x(pdf.l_margin + 2)
+        pdf.multi_cell(
+            pdf.epw - 2,
+            4.4,
+            f"{outcome.compared_zh}\n{outcome.compared_en}",
+            fill=True,
+            padding=(1, 3, 2, 3),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.set_fill_color(*bar)
     pdf.rect(pdf.l_margin, top, 2, pdf.get_y() - top, style="F")
     pdf.set_fill_color(255, 255, 255)
@@ -334,16 +414,20 @@ def verification_report(
     document_sha256: str | None = None,
     policy: Policy | None = None,
     institutions: Mapping[str, str] | None = None,
+    checked: CheckedFile | None = None,
 ) -> bytes:
     """Returns the PDF report of the record `view`, proven by `proof`, as `viewer` may see it.
 
     `record_url` is the absolute address of the record's verification page (the QR code's);
-    `document_sha256` the fingerprint of a file checked against the record, if any; `policy`
+    `document_sha256` the fingerprint of a file checked against the record, if any (or
+    `checked`, what was computed from it, which tells copies apart); `policy`
     the log's witness policy, if it has one, whose witnesses' cosignatures are listed, each
     with the name of its institution in `institutions` (by witness name), if there.
     """
     checkpoint = proof.checkpoint
-    outcome = report_outcome(view, proof, document_sha256, policy)
+    outcome = report_outcome(view, proof, document_sha256, policy, checked)
+    if checked is not None:
+        document_sha256 = checked.sha256
     kind = view.kind
     node = f"{view.node.name} ({view.node.code})" if view.node else view.entry.node
 
@@ -366,8 +450,12 @@ def verification_report(
     ]
     if view.entry.ref is not None:
         record.append(("关联记录", "Related record", str(view.entry.ref), False))
-    if document_sha256 and outcome.code == "content_differs":
+    if view.entry.content is not None:
+        record.append(("内容指纹", "Content fingerprint", view.entry.content, True))
+    if document_sha256 and outcome.code not in ("verified", "failed"):
         record.append(("所核验文件的指纹", "Checked file's fingerprint", document_sha256, True))
+    if checked is not None and checked.content and outcome.code == "content_differs":
+        record.append(("所核验文件的内容指纹", "Checked file's content", checked.content, True))
     _rows(pdf, record)
 
     _heading(pdf, "时间（UTC）", "Times (UTC)")

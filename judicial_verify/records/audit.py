@@ -60,8 +60,7 @@ def _check(row: RecordRow, entry: Entry, what: str) -> None:
     if content != entry.content:
         raise AuditFailure(what, "content fingerprint differs from the entry's")
     if pages is not None and (
-        content is None
-        or document_fingerprint(split_pages(bytes(pages))) != parse_content(content)
+        content is None or document_fingerprint(split_pages(bytes(pages))) != parse_content(content)
     ):
         raise AuditFailure(what, "page fingerprints do not make up the entry's content")
     if not isinstance(metadata, dict):

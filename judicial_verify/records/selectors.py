@@ -256,3 +256,21 @@ def court_records_by_case_number(*, court: Node, case_number: str, limit: int) -
         if v.record
     }
     return [CourtRecord(record=r, view=views.get(s)) for s, r in found.items()]
+
+
+def verification_by_content(content: str) -> Verification:
+    """Public verification of a copy by its content fingerprint (pdf-text/v1:<hex>): every
+    published entry whose `content` it is, oldest first, with proofs in the newest
+    checkpoint. The records' index finds them; each entry's own bytes decide."""
+    records = Record.objects.select_related("node").defer("metadata", "salt", "pages")
+    found = {r.submission: r for r in records.filter(content=content)}
+    stored = [s for s in read.entries_of_submissions(list(found)) if s.entry.content == content]
+    if not stored:
+        return Verification(entries=[], verifier_keys=tuple(read.verifier_keys()))
+    checkpoint = read.checkpoint_latest()
+    proofs = read.inclusion_proofs(checkpoint, stored)
+    views = [v for v in _views(stored, found) if v.index in proofs]
+    return Verification(
+        entries=[ProvenEntry(view=v, proof=proofs[v.index]) for v in views],
+        verifier_keys=tuple(read.verifier_keys_as_of(checkpoint)),
+    )

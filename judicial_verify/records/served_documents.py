@@ -7,10 +7,13 @@ document, malformed or unknown alike, gives None: callers answer all of them the
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from . import outcomes
 from .codes import code_normalize
+from .copies import anchored_pages, pages_differing
 from .kinds import Audience, visible_metadata
 from .models import Node
 from .outcomes import COPY_DIFFERS, english_and_chinese
@@ -41,18 +44,22 @@ class ServiceRecord:
 
 
 class Outcome(Enum):
-    VERIFIED = "verified"
-    CONTENT_DIFFERS = "content_differs"
+    VERIFIED = outcomes.VERIFIED
+    EARLIER_REVISION = outcomes.EARLIER_REVISION
+    SAME_TEXT = outcomes.SAME_TEXT
+    CONTENT_DIFFERS = outcomes.CONTENT_DIFFERS
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """A file's SHA-256 checked against the served document, worded for people."""
+    """A file checked against the served document, worded for people. `pages_differing`:
+    for content that differs, the pages whose text does, where both sides gave pages."""
 
     outcome: Outcome
     record: ServiceRecord
     message_en: str
     message_zh: str
+    pages_differing: list[int] | None = None
 
 
 def _holder_fields(view: EntryView) -> dict[str, object]:
@@ -109,9 +116,17 @@ def service_record_by_code(code: str) -> ServiceRecord | None:
     )
 
 
-def served_document_check(*, code: str, sha256: str) -> CheckResult | None:
-    """Checks a file's SHA-256 (hex, any case) against the served document `code` names;
-    None for any code that names none."""
+def served_document_check(
+    *,
+    code: str,
+    sha256: str,
+    content: str | None = None,
+    revisions: Sequence[str] = (),
+    pages: Sequence[bytes] | None = None,
+) -> CheckResult | None:
+    """Checks a file against the served document `code` names: by its SHA-256 (hex, any
+    case), then its earlier revisions' and its content fingerprint (copies.py says what
+    they are); None for any code that names none."""
     record = service_record_by_code(code)
     if record is None:
         return None
@@ -127,15 +142,41 @@ def served_document_check(*, code: str, sha256: str) -> CheckResult | None:
             f"于 {entry.time}（协调世界时）存证，日志记录序号 {record.document.index}，"
             "存证后未被改动。",
         )
+    if entry.sha256 in revisions:
+        appended_en, appended_zh = outcomes.appended_words(())
+        means_en, means_zh = english_and_chinese(outcomes.EARLIER_REVISION_MEANS)
+        return CheckResult(
+            Outcome.EARLIER_REVISION,
+            record,
+            f"Earlier revision verified: {means_en % {'appended': appended_en}}",
+            f"早期版本核验通过：{means_zh % {'appended': appended_zh}}",
+        )
+    if content is not None and content == entry.content:
+        means_en, means_zh = english_and_chinese(outcomes.SAME_TEXT_MEANS)
+        return CheckResult(
+            Outcome.SAME_TEXT, record, f"Same text: {means_en}", f"文本相同：{means_zh}"
+        )
+    return _content_differs(record, content, pages)
+
+
+def _content_differs(
+    record: ServiceRecord, content: str | None, pages: Sequence[bytes] | None
+) -> CheckResult:
     copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
+    text_compared = content is not None and record.document.entry.content is not None
+    kept = anchored_pages(record.document) if text_compared and pages is not None else None
+    differing = None if kept is None or pages is None else pages_differing(kept, pages)
+    extra_en, extra_zh = outcomes.text_differs_words(text_compared, differing)
+    extra_en = f" {extra_en}" if extra_en else ""
     return CheckResult(
         Outcome.CONTENT_DIFFERS,
         record,
         "Content differs: this file is not the electronic file that was served under this "
-        f"code; its SHA-256 fingerprint is different. {copy_en} To verify it, use the "
-        "original electronic file exactly as you received it (the attachment or download "
-        "from the court's service), or ask the court that served it.",
-        f"内容不一致：该文件不是以此核验码送达的电子文件，其 SHA-256 指纹不同。{copy_zh}"
-        "请使用收到的原始电子文件（送达信息中的附件或从法院送达平台下载的文件）进行核验，"
-        "或向送达法院咨询。",
+        f"code; its SHA-256 fingerprint is different.{extra_en} {copy_en} To verify it, use "
+        "the original electronic file exactly as you received it (the attachment or "
+        "download from the court's service), or ask the court that served it.",
+        f"内容不一致：该文件不是以此核验码送达的电子文件，其 SHA-256 指纹不同。{extra_zh}"
+        f"{copy_zh}请使用收到的原始电子文件（送达信息中的附件或从法院送达平台下载的文件）"
+        "进行核验，或向送达法院咨询。",
+        differing,
     )

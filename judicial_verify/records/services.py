@@ -29,7 +29,12 @@ from judicial_verify.tlog.entry import (
     metadata_commitment,
 )
 from judicial_verify.tlog.errors import EntryError, MalformedError
-from judicial_verify.tlog.fingerprint import ContentFingerprint, check_pages, parse_content
+from judicial_verify.tlog.fingerprint import (
+    MAX_PAGES,
+    ContentFingerprint,
+    check_pages,
+    parse_content,
+)
 
 from .codes import code_from_secret, code_hash
 from .kinds import KINDS, MetadataError, metadata_clean
@@ -81,6 +86,10 @@ class RefForbidden(AnchorError):
 
 class RefWrongKind(AnchorError):
     """An item whose ref names an entry of a kind it may not refer to."""
+
+
+class PagesMismatch(AnchorError):
+    """An item whose page fingerprints do not make up its content fingerprint."""
 
 
 class IdempotencyConflict(ValueError):
@@ -163,17 +172,25 @@ def _check_item(index: int, item: AnchorItem) -> dict[str, object]:
 def _check_content(index: int, item: AnchorItem) -> None:
     if item.content is None:
         if item.pages is not None:
-            raise AnchorError("page fingerprints come with a content", item=index, field="pages")
+            raise PagesMismatch("page fingerprints come with a content", item=index, field="pages")
         return
     try:
         parse_content(item.content)
     except MalformedError as e:
         raise AnchorError(str(e), item=index, field="content") from None
     if item.pages is not None:
+        if not 1 <= len(item.pages) <= MAX_PAGES or not all(
+            isinstance(page, str) and SHA256_HEX.fullmatch(page) for page in item.pages
+        ):
+            raise AnchorError(
+                f"must be 1 to {MAX_PAGES} page fingerprints, 64 lowercase hex digits each",
+                item=index,
+                field="pages",
+            )
         try:
             check_pages(item.content, item.pages)
         except MalformedError as e:
-            raise AnchorError(str(e), item=index, field="pages") from None
+            raise PagesMismatch(str(e), item=index, field="pages") from None
 
 
 def _check_refs(node: Node, items: Sequence[AnchorItem]) -> None:

@@ -78,7 +78,9 @@ def test_a_log_that_has_signed_nothing_has_anchored_nothing(public: Actor) -> No
     assert response.json() == {
         "sha256": sha("anything"),
         "anchored": False,
+        "outcome": "not_anchored",
         "entries": [],
+        "matching_entries": [],
         "verifier_keys": [],
     }
 
@@ -327,8 +329,8 @@ def test_an_empty_body_is_refused(public: Actor) -> None:
     assert response.json()["error"]["fields"][0]["field"] == "file"
 
 
-def test_an_upload_that_is_not_multipart_is_refused(public: Actor) -> None:
-    response = public.client.post(URL, {"sha256": sha("x")}, format="json")
+def test_an_upload_neither_multipart_nor_json_is_refused(public: Actor) -> None:
+    response = public.client.post(URL, f"sha256={sha('x')}", content_type="text/plain")
     assert response.status_code == 415
     assert response.json()["error"]["code"] == "unsupported_media_type"
 

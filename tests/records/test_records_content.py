@@ -65,7 +65,7 @@ def test_an_entry_without_content_fingerprint_is_written_as_before(node: Node) -
         ("sha256:" + "a" * 64, None, "content", "pdf-text/v1"),
         (CONTENT, PAGES_HEX[::-1], "pages", "do not make up the content"),
         (CONTENT, PAGES_HEX[:1], "pages", "do not make up the content"),
-        (CONTENT, ["xyz"], "pages", "page 1's fingerprint"),
+        (CONTENT, ["xyz"], "pages", "64 lowercase hex digits each"),
         (None, PAGES_HEX, "pages", "come with a content"),
     ],
 )

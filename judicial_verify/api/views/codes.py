@@ -26,6 +26,7 @@ from judicial_verify.records.served_documents import (
     service_record_by_code,
 )
 
+from ..copies import PAGES_MISMATCH, CopyIn, page_bytes
 from ..errors import ApiError, ErrorOutput
 from ..negotiation import FirstRenderer
 from ..params import Sha256Field
@@ -71,7 +72,7 @@ class CodeServiceRecord(serializers.Serializer):
     receipt = CodeReceipt()
 
 
-class CodeCheckInput(serializers.Serializer):
+class CodeCheckInput(CopyIn):
     sha256 = Sha256Field(help_text="SHA-256 of the file, 64 hex digits")
 
 
@@ -80,14 +81,29 @@ class CodeMessage(serializers.Serializer):
     zh = serializers.CharField()
 
 
+CHECK_OUTCOMES = [o.value for o in Outcome]
+
+
 class CodeCheckOutput(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["verified", "content_differs"])
+    outcome = serializers.ChoiceField(choices=CHECK_OUTCOMES)
     message = CodeMessage(help_text="what the outcome means, for people")
-    index = serializers.IntegerField(required=False, help_text="verified: the entry")
+    pages_differing = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="content_differs, when the file's pages were sent and the served "
+        "document's were anchored: the numbers of the pages whose text differs",
+    )
+    index = serializers.IntegerField(
+        required=False, help_text="unless content_differs: the served document's entry"
+    )
     anchored_at = serializers.DateTimeField(required=False)
     court = CodeCourt(required=False)
-    proof_url = serializers.URLField(required=False, help_text="verified: inclusion proof")
-    receipt_url = serializers.URLField(required=False, help_text="verified: .tlog-proof file")
+    proof_url = serializers.URLField(
+        required=False, help_text="unless content_differs: its inclusion proof"
+    )
+    receipt_url = serializers.URLField(
+        required=False, help_text="unless content_differs: its .tlog-proof file"
+    )
 
 
 CODE_PARAMETER = OpenApiParameter(
@@ -157,23 +173,35 @@ class CodeCheckView(APIView):
         request=CodeCheckInput,
         responses={
             200: CodeCheckOutput,
-            400: OpenApiResponse(ErrorOutput, description="sha256 is not 64 hex digits"),
+            400: OpenApiResponse(
+                ErrorOutput, description="sha256, content, revisions or pages malformed"
+            ),
             404: NOT_FOUND,
+            422: PAGES_MISMATCH,
             429: THROTTLED,
         },
-        summary="Is this file (by its SHA-256) the served document?",
+        summary="Is this file (by its SHA-256, or its text) the served document?",
     )
     def post(self, request: Request, code: str) -> Response:
         body = CodeCheckInput(data=request.data)
         body.is_valid(raise_exception=True)
-        result = served_document_check(code=code, sha256=body.validated_data["sha256"])
+        data = body.validated_data
+        result = served_document_check(
+            code=code,
+            sha256=data["sha256"],
+            content=data.get("content"),
+            revisions=data.get("revisions", ()),
+            pages=page_bytes(data),
+        )
         if result is None:
             raise _not_found()
         answer: dict[str, Any] = {
             "outcome": result.outcome.value,
             "message": {"en": result.message_en, "zh": result.message_zh},
         }
-        if result.outcome is Outcome.VERIFIED:
+        if result.pages_differing is not None:
+            answer["pages_differing"] = result.pages_differing
+        if result.outcome is not Outcome.CONTENT_DIFFERS:
             index = result.record.document.index
             answer |= {
                 "index": index,

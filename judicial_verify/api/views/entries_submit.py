@@ -31,6 +31,7 @@ from judicial_verify.records.services import (
     AnchorError,
     AnchorItem,
     IdempotencyConflict,
+    PagesMismatch,
     RefForbidden,
     RefNotFound,
     RefWrongKind,
@@ -41,6 +42,7 @@ from judicial_verify.records.services import (
 from judicial_verify.tlog.entry import MAX_REF
 from judicial_verify.tlog.fingerprint import MAX_PAGES
 
+from ..copies import pages_mismatch
 from ..errors import ApiError, ErrorOutput
 from ..params import SHA256_PATTERN
 from ..permissions import IsNode, request_node
@@ -77,8 +79,10 @@ def _field_schema(field: Field) -> dict[str, Any]:
 
 
 CONTENT_PATTERN = r"^pdf-text/v1:[0-9a-f]{64}$"
+# null is as if left out, as for ref.
 CONTENT_SCHEMA: dict[str, Any] = {
     "type": "string",
+    "nullable": True,
     "pattern": CONTENT_PATTERN,
     "description": (
         "a PDF's content fingerprint (docs/pdf-text-v1.md), as `python -m "
@@ -88,6 +92,7 @@ CONTENT_SCHEMA: dict[str, Any] = {
 }
 PAGES_SCHEMA: dict[str, Any] = {
     "type": "array",
+    "nullable": True,
     "items": {"type": "string", "pattern": SHA256_PATTERN},
     "minItems": 1,
     "maxItems": MAX_PAGES,
@@ -296,7 +301,9 @@ class EntrySubmitView(APIView):
                 ErrorOutput, description="an item's ref names an entry of another kind"
             ),
             422: OpenApiResponse(
-                ErrorOutput, description="the Idempotency-Key was used for a different batch"
+                ErrorOutput,
+                description="the Idempotency-Key was used for a different batch, or an "
+                "item's pages do not make up its content (pages_mismatch)",
             ),
             503: OpenApiResponse(
                 ErrorOutput,
@@ -346,6 +353,8 @@ class EntrySubmitView(APIView):
                 status_code=answer,
                 fields=[_where(str(e), _item_position(request, e.item), "ref")],
             ) from None
+        except PagesMismatch as e:
+            raise pages_mismatch(str(e), _item_position(request, e.item)) from None
         except AnchorError as e:
             raise _invalid(str(e), _item_position(request, e.item), e.field or "body") from None
         except IdempotencyConflict as e:

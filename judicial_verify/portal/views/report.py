@@ -2,8 +2,11 @@
 
 Anyone may download it; a judge of the anchoring court gets the record's full metadata in
 it. `?sha256=` names a file that was checked against the record, so a file whose content
-differs gets a report that says so. With the log's witness policy (WITNESS_POLICY), the report
-checks the checkpoint's cosignatures against it and lists the witnesses that cosigned.
+differs gets a report that says so; for a PDF, `&content=` (its content fingerprint) and
+`&revision=` (each earlier revision's SHA-256, docs/pdf-text-v1.md) let the report tell
+an update of the record's document, or a copy of its text, from one that differs. With the
+log's witness policy (WITNESS_POLICY), the report checks the checkpoint's cosignatures
+against it and lists the witnesses that cosigned.
 """
 
 from urllib.parse import urlencode
@@ -17,11 +20,12 @@ from django.views.decorators.http import require_safe
 
 from judicial_verify.ledger.witnessing import witness_policy
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
+from judicial_verify.records.copies import MAX_REVISIONS
 from judicial_verify.records.selectors import Viewer, judge_court, metadata_visible
-from judicial_verify.tlog.entry import SHA256_HEX
+from judicial_verify.tlog.entry import CONTENT, SHA256_HEX
 
 from ..alliance import institution_names
-from ..report import verification_report
+from ..report import CheckedFile, verification_report
 from .record_numbers import proven_record_or_404
 
 
@@ -39,6 +43,12 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
     checked = request.GET.get("sha256", "").strip().lower()
     if checked and not SHA256_HEX.fullmatch(checked):
         raise Http404("not a SHA-256 fingerprint")
+    content = request.GET.get("content") or None
+    revisions = request.GET.getlist("revision")
+    if (content is not None and not CONTENT.fullmatch(content)) or (
+        len(revisions) > MAX_REVISIONS or not all(SHA256_HEX.fullmatch(r) for r in revisions)
+    ):
+        raise Http404("not a content fingerprint or SHA-256 fingerprints of revisions")
     proven = proven_record_or_404(index)
     view = proven.view
     viewer = Viewer(court=judge_court(user=request.user))
@@ -50,7 +60,7 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         viewer=viewer,
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
         generated=timezone.now(),
-        document_sha256=checked or None,
+        checked=CheckedFile(checked, content, revisions) if checked else None,
         policy=None if loaded is None else loaded.policy,
         institutions=_institutions_in_both_languages(),
     )
