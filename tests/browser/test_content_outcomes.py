@@ -5,6 +5,7 @@ from a named record says which pages; each matching entry is checked in the brow
 what matched. Zh and en, desktop and phone, as the README shows them."""
 
 import hashlib
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -184,6 +185,33 @@ def test_a_printed_copy_of_an_anchored_pdf_has_the_same_text_checked_in_the_brow
     assert page.evaluate("() => document.documentElement.scrollWidth") <= size["width"]
     language = "en" if locale == "en-GB" else "zh"
     screenshot(page, f"same-text-{language}-{viewport}")
+
+
+def test_the_report_of_a_same_text_copy_states_that_outcome(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    original, printed = original_and("printed-pdftocairo")
+    index = anchor_pdf(court, original)
+    path = tmp_path / "judgment-printed.pdf"
+    path.write_bytes(printed)
+    page = visit.page
+    choose(page, path)
+    link = page.locator('[data-outcome="same_text"] [data-report]')
+    expect(link).to_be_visible(timeout=30_000)
+    href = str(link.get_attribute("href"))
+    assert f"/report/{index}.pdf?sha256={hashlib.sha256(printed).hexdigest()}" in href
+    assert "content=pdf-text%2Fv1%3A" in href
+    report = page.request.get(href)
+    assert report.ok
+    report_path = tmp_path / "report.pdf"
+    report_path.write_bytes(report.body())
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(report_path), "-"],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Same text" in " ".join(text.split())
 
 
 def test_an_answer_naming_another_text_is_refused_at_the_entry_step(

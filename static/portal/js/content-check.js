@@ -114,6 +114,19 @@ export function renderOutcome(outcome, { name, sha256, fingerprints }) {
   fillSlots(view, { name, sha256, index: entry?.index ?? "" });
   if (outcome.appended) fillSlots(view, { appended: appendedWords(outcome.appended) });
   if (fingerprints?.content) fillSlots(view, { content: fingerprints.content });
+  // The verification report of the record, stating this outcome: it takes what was computed
+  // here, as the API does.
+  const report = view.querySelector("[data-report]");
+  if (entry) {
+    const url = new URL(report.dataset.reportUrl.replace("INDEX", entry.index), location.href);
+    url.searchParams.set("sha256", sha256);
+    const { content, revisions = [] } = copyFields(fingerprints);
+    if (content) url.searchParams.set("content", content);
+    for (const revision of revisions) url.searchParams.append("revision", revision);
+    report.href = url;
+  } else {
+    report.parentElement.remove();
+  }
   const pages = view.querySelector("[data-pages]");
   if (pages) {
     if (outcome.pages) {
