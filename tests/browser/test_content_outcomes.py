@@ -290,3 +290,20 @@ def test_a_printed_copy_of_a_served_document_has_its_text(
     expect(page.locator("article.browser-check-entry")).to_have_attribute(
         "data-verdict", "verified"
     )
+
+
+def test_a_pdf_that_differs_from_its_named_record_names_the_page_that_differs(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    original, edited = original_and("edited")
+    index = anchor_pdf(court, original)
+    path = tmp_path / "judgment-edited.pdf"
+    path.write_bytes(edited)
+    page = visit.page
+    choose(page, path, record_number=index)
+    outcome = page.locator('[data-outcome="content_differs"]')
+    expect(outcome).to_contain_text(
+        "The text differs on page 2 of 3; the other pages' text is the anchored document's.",
+        timeout=30_000,
+    )
+    expect(outcome.locator('[data-slot="index"]')).to_have_text(str(index))

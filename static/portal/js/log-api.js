@@ -40,6 +40,21 @@ export function verifyByCopy(verifyUrl, sha256, { content, revisions = [] }) {
   return request(url);
 }
 
+/**
+ * The /api/v1/verify answer for a file that should be record `index`, with its page
+ * fingerprints (a JSON POST: a GET has no room for 2,000 of them): content_differs then names
+ * the pages whose text differs. Sent without cookies: the answer is the public's, and an
+ * anonymous POST needs no CSRF token.
+ */
+export function verifyNamedCopy(verifyUrl, sha256, index, copy) {
+  return request(verifyUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sha256, index: Number(index), ...copy }),
+    credentials: "omit",
+  });
+}
+
 /** The entry with this record number, or null if the log has none. */
 export function entryByIndex(entryUrlPattern, index) {
   return request(entryUrlPattern.replace("INDEX", index), {}, null);

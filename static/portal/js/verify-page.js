@@ -7,6 +7,7 @@
 import { checkEntries, renderResult, showKeys, summary } from "./browser-check.js";
 import {
   contentOutcome,
+  copyFields,
   fingerprintError,
   outcomeWords,
   pdfFingerprints,
@@ -15,7 +16,7 @@ import {
 } from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
-import { ApiError, entryByIndex, verifyBySha256 } from "./log-api.js";
+import { ApiError, entryByIndex, verifyBySha256, verifyNamedCopy } from "./log-api.js";
 import { cloneTemplate, fillSlots, pageString } from "./page-text.js";
 
 const STRINGS = "file-check-strings";
@@ -75,8 +76,22 @@ async function beyondBytes(file, sha256, index, signal) {
   }
   const fingerprints = await readText(file, signal);
   if (fingerprints === null || fingerprints.error) return null;
-  const outcome = await copyOutcome(file, sha256, fingerprints, named);
+  const outcome =
+    (await copyOutcome(file, sha256, fingerprints, named)) ??
+    (named && (await differingPages(file, sha256, fingerprints, named)));
   return outcome && { ...outcome, fingerprints };
+}
+
+// The pages whose text differs from the named record's, when both have page fingerprints;
+// else null (the result page's "content differs" says the rest).
+async function differingPages(file, sha256, fingerprints, named) {
+  const copy = copyFields(fingerprints, { pages: true });
+  const answer = await verifyNamedCopy(root.dataset.verifyApi, sha256, named.index, copy);
+  if (answer.outcome !== "content_differs" || !answer.pages_differing) return null;
+  const found = await contentOutcome(answer, file, fingerprints, {
+    pages: answer.pages_differing,
+  });
+  return { ...found, entries: [named] };
 }
 
 // An earlier revision or the same text of an anchored document (of the named record, when one
