@@ -84,11 +84,40 @@ def test_it_hashes_a_page_as_the_utf8_of_its_normalised_text() -> None:
     assert page_fingerprint("\r\n \ufffe") == EMPTY_PAGE == hashlib.sha256(b"").digest()
 
 
-def test_it_matches_the_spec_s_test_vector() -> None:
-    # A fixed vector for other implementations (the browser's) to check against.
-    assert page_fingerprint("⺠事调解书（２０２６）京０１０８民初１２３４５号").hex() == (
-        hashlib.sha256("民事调解书(2026)京0108民初12345号".encode()).hexdigest()
+SPEC_VECTORS = [
+    (
+        " \u2ea0事调解书（２０２６）京０１０８民初１２３４５号\r\n",
+        "民事调解书(2026)京0108民初12345号",
+        "a2b6b0c25d9b34a130425a952c1be54bc246ac2f5ceaa8365e2404234dcb4ffe",
+    ),
+    (
+        "\u2f45法\xad\ufffe 一\u3000二\t三",
+        "方法一二三",
+        "575e3deb9a740f3a7bd4ac869b4255b1be88ffc736c871231ff3d254eade2dfe",
+    ),
+    ("", "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+]
+
+
+@pytest.mark.parametrize(("text", "normalised", "fingerprint"), SPEC_VECTORS)
+def test_it_gives_the_spec_s_test_vectors_for_pages(
+    text: str, normalised: str, fingerprint: str
+) -> None:
+    assert normalise_text(text) == normalised
+    assert page_fingerprint(text).hex() == fingerprint
+
+
+def test_it_gives_the_spec_s_test_vector_for_the_document() -> None:
+    pages = [bytes.fromhex(fingerprint) for _, _, fingerprint in SPEC_VECTORS]
+    assert format_content(document_fingerprint(pages) or b"") == (
+        "pdf-text/v1:5faf0d0d36a4dac1fa81acd0d51ed286c1a26b4b7b8be406c7dc1d1b81fef645"
     )
+
+
+def test_the_spec_states_the_same_vectors() -> None:
+    spec = (ROOT / "docs" / "pdf-text-v1.md").read_text(encoding="utf-8")
+    for _, normalised, fingerprint in SPEC_VECTORS:
+        assert f"| `{normalised}` | `{fingerprint}` |" in spec
 
 
 # --- document fingerprint ----------------------------------------------------
