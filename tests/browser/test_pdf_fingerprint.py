@@ -226,3 +226,29 @@ def test_the_browser_names_what_an_update_appended_as_python_does(
         assert tuple(kinds) == pdf_text.appended_kinds(appended), item.name
         seen.add(tuple(kinds))
     assert seen == {("annotation",), ("signature", "annotation", "form")}
+
+
+_SPEC_VECTORS = """async (texts) => {
+  const text = await import("/static/portal/js/pdf-text.js");
+  const tables = text.unicodeTables(
+    await (await fetch("/static/portal/js/pdf-text-v1-tables.json")).json(),
+  );
+  const pages = await Promise.all(texts.map((page) => text.pageFingerprint(page, tables)));
+  return {
+    normalised: texts.map((page) => text.normaliseText(page, tables)),
+    pages: pages.map(text.toHex),
+    content: await text.contentOf(pages),
+  };
+}"""
+
+
+def test_the_browser_gives_the_spec_s_test_vectors(visit: Visit) -> None:
+    from tests.tlog.test_fingerprint import SPEC_VECTORS
+
+    visit.page.goto("/")
+    got = visit.page.evaluate(_SPEC_VECTORS, [text for text, _, _ in SPEC_VECTORS])
+    assert got == {
+        "normalised": [normalised for _, normalised, _ in SPEC_VECTORS],
+        "pages": [fingerprint for _, _, fingerprint in SPEC_VECTORS],
+        "content": "pdf-text/v1:5faf0d0d36a4dac1fa81acd0d51ed286c1a26b4b7b8be406c7dc1d1b81fef645",
+    }
