@@ -307,3 +307,19 @@ def test_a_pdf_that_differs_from_its_named_record_names_the_page_that_differs(
         timeout=30_000,
     )
     expect(outcome.locator('[data-slot="index"]')).to_have_text(str(index))
+
+
+def test_a_signed_copy_of_the_named_record_is_its_earlier_revision(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    original, signed = original_and("signed")
+    index = anchor_pdf(court, original)
+    path = tmp_path / "judgment-signed.pdf"
+    path.write_bytes(signed)
+    page = visit.page
+    choose(page, path, record_number=index)
+    outcome = page.locator('[data-outcome="earlier_revision"]')
+    expect(outcome.locator('[data-slot="index"]')).to_have_text(str(index), timeout=30_000)
+    expect(page.locator("article.browser-check-entry")).to_have_attribute(
+        "data-verdict", "verified"
+    )

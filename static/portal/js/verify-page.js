@@ -76,32 +76,30 @@ async function beyondBytes(file, sha256, index, signal) {
   }
   const fingerprints = await readText(file, signal);
   if (fingerprints === null || fingerprints.error) return null;
-  const outcome =
-    (await copyOutcome(file, sha256, fingerprints, named)) ??
-    (named && (await differingPages(file, sha256, fingerprints, named)));
+  const outcome = await copyOutcome(file, sha256, fingerprints, named);
   return outcome && { ...outcome, fingerprints };
 }
 
-// The pages whose text differs from the named record's, when both have page fingerprints;
-// else null (the result page's "content differs" says the rest).
-async function differingPages(file, sha256, fingerprints, named) {
-  const copy = copyFields(fingerprints, { pages: true });
-  const answer = await verifyNamedCopy(root.dataset.verifyApi, sha256, named.index, copy);
-  if (answer.outcome !== "content_differs" || !answer.pages_differing) return null;
-  const found = await contentOutcome(answer, file, fingerprints, {
-    pages: answer.pages_differing,
-  });
-  return { ...found, entries: [named] };
-}
-
-// An earlier revision or the same text of an anchored document (of the named record, when one
-// is named), or null.
+// An earlier revision or the same text of an anchored document, or null. With a named record,
+// of that record only, or the pages whose text differs from its own when both have page
+// fingerprints (a cookieless JSON POST: a GET has no room for 2,000 of them).
 async function copyOutcome(file, sha256, fingerprints, named) {
-  const answer = await verifyCopy(root.dataset.verifyApi, sha256, fingerprints);
-  const index = named === null ? null : named.index;
-  const outcome = await contentOutcome(answer, file, fingerprints, { index });
-  const copy = outcome.name === "earlier_revision" || outcome.name === "same_text";
-  return copy && outcome.entries.length ? outcome : null;
+  const api = root.dataset.verifyApi;
+  if (named === null) {
+    const answer = await verifyCopy(api, sha256, fingerprints);
+    const outcome = await contentOutcome(answer, file, fingerprints);
+    return outcome.entries.length ? outcome : null;
+  }
+  const copy = copyFields(fingerprints, { pages: true });
+  const answer = await verifyNamedCopy(api, sha256, named.index, copy);
+  if (answer.outcome === "content_differs") {
+    if (!answer.pages_differing) return null;
+    const pages = answer.pages_differing;
+    const outcome = await contentOutcome(answer, file, fingerprints, { pages });
+    return { ...outcome, entries: [named] };
+  }
+  const outcome = await contentOutcome(answer, file, fingerprints, { index: named.index });
+  return outcome.entries.length ? outcome : null;
 }
 
 async function readText(file, signal) {
@@ -116,7 +114,8 @@ async function readText(file, signal) {
 
 function showInPlace(outcome, file, sha256) {
   const results = root.querySelector("[data-results]");
-  const view = renderOutcome(outcome, { name: file.name, sha256, fingerprints: outcome.fingerprints });
+  const { fingerprints } = outcome;
+  const view = renderOutcome(outcome, { name: file.name, sha256, fingerprints });
   results.replaceChildren(view);
   if (outcome.checks.length) {
     const checks = document.createElement("div");
@@ -178,7 +177,7 @@ async function outcomeOf(file, sha256, named, signal) {
   const note = fingerprintError(fingerprints);
   if (fingerprints !== null && !note) {
     const found = await copyOutcome(file, sha256, fingerprints, named);
-    if (found) {
+    if (found && found.name !== "content_differs") {
       const words = outcomeWords(found, named?.index);
       return { ...found, entry: found.entries[0], words };
     }
