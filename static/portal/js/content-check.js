@@ -118,7 +118,7 @@ export function renderOutcome(outcome, { name, sha256, fingerprints }) {
   // here, as the API does.
   const report = view.querySelector("[data-report]");
   if (entry) {
-    const url = new URL(report.dataset.reportUrl.replace("INDEX", entry.index), location.href);
+    const url = new URL(report.getAttribute("href").replace("INDEX", entry.index), location.href);
     url.searchParams.set("sha256", sha256);
     const { content, revisions = [] } = copyFields(fingerprints);
     if (content) url.searchParams.set("content", content);
