@@ -40,6 +40,10 @@ class EntryOut(serializers.Serializer):
     node = NodeOut(help_text="who anchored it")
     time = serializers.CharField(help_text="when the log accepted it, RFC 3339 UTC")
     ref = serializers.IntegerField(allow_null=True, help_text="the entry this one refers to")
+    content = serializers.CharField(
+        allow_null=True,
+        help_text="the document's content fingerprint (docs/pdf-text-v1.md), if anchored",
+    )
     meta = serializers.CharField(help_text="commitment to the metadata, hex")
     entry = serializers.CharField(help_text="the entry's bytes (the leaf data), base64")
     leaf_hash = serializers.CharField(help_text="SHA-256(0x00 || entry bytes), base64")
@@ -88,6 +92,7 @@ def entry_data(view: EntryView, viewer: Viewer) -> dict[str, Any]:
         },
         "time": entry.time,
         "ref": entry.ref,
+        "content": entry.content,
         "meta": entry.meta,
         "entry": encode_base64(view.data),
         "leaf_hash": leaf_hash_b64(view.data),
