@@ -470,14 +470,17 @@ REST_FRAMEWORK = {
 # rate; and the portal's report PDFs, each of which takes up to a second to build.
 CODE_LOOKUP_RATE = _rate("THROTTLE_CODE", default="30/minute")
 REPORT_RATE = _rate("THROTTLE_REPORT", default="20/minute")
+# Personal API tokens created from one address: a person needs a few, a script making
+# them by the thousand is no person.
+PERSONAL_TOKEN_RATE = _rate("THROTTLE_PERSONAL_TOKEN", default="30/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "judicial-verify",
-    "DESCRIPTION": (
-        "Anchor court records in an append-only RFC 9162 Merkle log and verify documents "
-        "against it. Nodes and lawyers authenticate with `Authorization: Token ...`; every "
-        'error is `{"error": {"code", "message"}}`.'
-    ),
+    # The description is the quick start, judicial_verify/api/quick_start.md, set by the hook.
     "VERSION": "1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "judicial_verify.api.openapi.quick_start_description",
+    ],
     # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,12 +2,16 @@
 
 Hashes and entry bytes are base64 (as in C2SP notes and receipts), document
 hashes hex. An entry's `metadata` is shown only to whom records.selectors
-lets see it; everyone else gets null.
+lets see it; everyone else gets null. A verification's entries also name the
+absolute URLs of their receipt and report.
 """
 
+import functools
 from typing import Any
 
+from django.urls import get_script_prefix, get_urlconf, reverse
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.utils import encoders
 
 from judicial_verify.ledger.models import Checkpoint
@@ -76,6 +80,16 @@ class ProvenEntryOut(EntryOut):
     checkpoint = CheckpointOut(help_text="the checkpoint the proof leads to")
 
 
+class LinkedEntryOut(ProvenEntryOut):
+    receipt_url = serializers.URLField(
+        help_text="absolute URL of the entry's receipt (C2SP tlog-proof), for offline checks"
+    )
+    report_url = serializers.URLField(
+        help_text="absolute URL of the verification report (PDF) of the document checked "
+        "against this entry"
+    )
+
+
 def entry_data(view: EntryView, viewer: Viewer) -> dict[str, Any]:
     """An entry's public fields, and its metadata if the viewer may see it."""
     kind, node, entry = view.kind, view.node, view.entry
@@ -131,3 +145,30 @@ def proven_entry_data(proven: ProvenEntry, viewer: Viewer) -> dict[str, Any]:
         "proof": proof_data(proven.proof),
         "checkpoint": checkpoint_data(proven.proof.checkpoint),
     }
+
+
+@functools.cache
+def _index_path(route: str, urlconf: str | None, script_prefix: str) -> tuple[str, str]:
+    # Reversing costs about as much as the rest of a small answer: once a process, for each
+    # URLconf and prefix the site is served under (what reverse reads besides the route).
+    before, _, after = reverse(route, kwargs={"index": "INDEX"}).partition("INDEX")
+    return before, after
+
+
+def _index_url(request: Request, route: str) -> tuple[str, str]:
+    """The absolute URL of `route` for an entry, as the text before and after its index."""
+    before, after = _index_path(route, get_urlconf(), get_script_prefix())
+    return request.build_absolute_uri(before), after
+
+
+def entry_links_add(request: Request, entries: list[dict[str, Any]], *, sha256: str) -> None:
+    """Gives each entry (as proven_entry_data made it) the absolute URLs of its receipt and of
+    its verification report for the document `sha256` (LinkedEntryOut)."""
+    if not entries:
+        return
+    receipt_before, receipt_after = _index_url(request, "api:entries-receipt")
+    report_before, report_after = _index_url(request, "portal:report")
+    for entry in entries:
+        index = entry["index"]
+        entry["receipt_url"] = f"{receipt_before}{index}{receipt_after}"
+        entry["report_url"] = f"{report_before}{index}{report_after}?sha256={sha256}"

@@ -1,14 +1,33 @@
-"""The OpenAPI description beyond what drf-spectacular infers: the token scheme, and the
-error answers (in the one error shape) that every operation can give."""
+"""The OpenAPI description beyond what drf-spectacular infers: the quick start it opens with,
+the token scheme, which operations need no token, and the error answers (in the one error
+shape) that every operation can give."""
 
+from pathlib import Path
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 
 from .errors import ErrorOutput
+
+QUICK_START = Path(__file__).with_name("quick_start.md")
+# Where the quick start's commands point when the schema is written without a request
+# (manage.py spectacular): the address scripts/serve serves at.
+DEFAULT_SITE = "http://127.0.0.1:8000"
+
+
+def quick_start_description(
+    result: dict[str, Any], generator: Any, request: Request | None, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular's postprocessing hook: the API's description is the quick start
+    (quick_start.md, in Chinese and English), its commands aimed at the site that serves it."""
+    site = request.build_absolute_uri("/").rstrip("/") if request is not None else DEFAULT_SITE
+    text = QUICK_START.read_text(encoding="utf-8")
+    result["info"]["description"] = text.replace("{site}", site)
+    return result
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -38,9 +57,20 @@ class ApiAutoSchema(AutoSchema):
             operation["requestBody"]["required"] = True
         return operation
 
+    def _protected(self) -> bool:
+        return any(not isinstance(p, AllowAny) for p in self.view.get_permissions())
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        """A public operation is shown as needing no credential (`security: [{}]`, no lock
+        in Swagger UI), though a token still raises the caller's rate limit. One that needs a
+        credential needs a token: no operation takes a signed-in session instead."""
+        if not self._protected():
+            return [{}]
+        return [scheme for scheme in super().get_auth() if scheme and "cookieAuth" not in scheme]
+
     def _error_statuses(self) -> dict[int, str]:
         unsafe = self.method not in ("GET", "HEAD", "OPTIONS")
-        protected = any(not isinstance(p, AllowAny) for p in self.view.get_permissions())
+        protected = self._protected()
         authenticates = bool(self.view.get_authenticators())
         throttled = bool(self.view.get_throttles())
         candidates = {

@@ -28,6 +28,13 @@ def text_response(body: str, status: int = 200, cache: str = MUTABLE) -> HttpRes
     return response
 
 
+def saved_as(response: HttpResponse, filename: str) -> HttpResponse:
+    """Shown in the browser, and saved under `filename`: the name the offline verifier's
+    steps (the log page's) give the file."""
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def tile_response(
     path: str, tile_read: Callable[[Tile], bytes], not_found: type[Exception]
 ) -> HttpResponse:
@@ -73,7 +80,8 @@ def key(request: HttpRequest) -> HttpResponse:
 def keys(request: HttpRequest) -> HttpResponse:
     """The log's key list: every verifier key that ever signed a checkpoint, newest first, one
     a line, a retired one followed by ` retired <size of the last tree it signed>`."""
-    return text_response(format_key_list((k.vkey, k.last_size) for k in read.key_list()))
+    response = text_response(format_key_list((k.vkey, k.last_size) for k in read.key_list()))
+    return saved_as(response, "log.keys")
 
 
 @require_safe
@@ -84,4 +92,4 @@ def policy(request: HttpRequest) -> HttpResponse:
         return text_response("this log has no witness policy (quorum none)\n", 404, ERROR)
     response = HttpResponse(loaded.text, content_type=TEXT)
     response["Cache-Control"] = MUTABLE
-    return response
+    return saved_as(response, "log.policy")

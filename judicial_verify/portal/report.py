@@ -40,6 +40,8 @@ from judicial_verify.tlog.receipt import Receipt, verify_receipt
 from judicial_verify.tlog.strict_decoding import encode_base64
 from judicial_verify.tlog.tree import leaf_hash
 
+from .offline_commands import receipt_file, verify_command
+
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 INK = (26, 26, 26)
@@ -58,6 +60,7 @@ QR_SIZE = 34  # mm
 # Characters of a list's items in one table row: a field's value is at most 500 characters
 # (records.kinds), so every row fits on a page.
 ROW_CHARACTERS = 600
+COMMAND_SIZE = 7.5  # pt, the verify command's type at most
 
 
 @dataclass(frozen=True)
@@ -404,12 +407,22 @@ def _witness_rows(
     return [*rows, ("见证人法定数", "Witness quorum", f"{rule}\n{met_words}", False)]
 
 
+def _command(pdf: FPDF, command: str) -> None:
+    """`command` on one line, however long the record number in it: a line break inside it
+    would break it when copied from a PDF viewer, so its type shrinks to fit instead."""
+    pdf.set_font("mono", size=COMMAND_SIZE)
+    size = min(COMMAND_SIZE, COMMAND_SIZE * pdf.epw / pdf.get_string_width(command))
+    pdf.set_font("mono", size=size)
+    pdf.cell(0, 5, command, new_x="LMARGIN", new_y="NEXT")
+
+
 def verification_report(
     *,
     view: EntryView,
     proof: InclusionProof,
     viewer: Viewer,
     record_url: str,
+    offline_url: str,
     generated: datetime,
     document_sha256: str | None = None,
     policy: Policy | None = None,
@@ -419,6 +432,7 @@ def verification_report(
     """Returns the PDF report of the record `view`, proven by `proof`, as `viewer` may see it.
 
     `record_url` is the absolute address of the record's verification page (the QR code's);
+    `offline_url` that of the log page's steps that verify it offline;
     `document_sha256` the fingerprint of a file checked against the record, if any (or
     `checked`, what was computed from it, which tells copies apart); `policy`
     the log's witness policy, if it has one, whose witnesses' cosignatures are listed, each
@@ -498,22 +512,16 @@ def verification_report(
     pdf.multi_cell(
         0,
         4.4,
-        "下载该记录的回执（.tlog-proof），无需本网站即可用日志公钥核验：\n"
-        "Download the record's receipt (.tlog-proof) and check it without this website, "
-        "with the log's public key:",
+        "按以下网页的步骤安装核验程序、下载命令所用的文件，"
+        "再运行该命令（FILE 换成文件的文件名）：\n"
+        "Follow the steps at this address to install the verifier and download the files the "
+        "command names, then run it, with the document's file name for FILE:",
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("mono", size=7.5)
-    pdf.multi_cell(
-        0,
-        4,
-        f"python -m judicial_verify.tlog verify --receipt entry-{view.index}.tlog-proof "
-        f"--key '{checkpoint.key.vkey}' --document FILE",
-        wrapmode=WrapMode.CHAR,
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.multi_cell(0, 4.4, offline_url, wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
+    receipt = receipt_file(view.index)
+    _command(pdf, verify_command(receipt=receipt, policy=policy is not None, document="FILE"))
     pdf.ln(2)
     pdf.set_font("sans", size=8.5)
     pdf.multi_cell(

@@ -9,6 +9,7 @@ bits it cannot be guessed from the hash.
 """
 
 import hashlib
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_SYMBOLS = ALPHABET + "*~$=U"
@@ -19,7 +20,14 @@ _DECODE = {c: i for i, c in enumerate(ALPHABET)} | {"O": 0, "I": 1, "L": 1}
 
 
 class CodeError(ValueError):
-    """Text that is not a well-formed verification code."""
+    """Text that is not a well-formed verification code. What is wrong, for a message that
+    says how to put it right: `length`, the characters typed once spaces and hyphens are
+    dropped (when it is not 20), or `bad_char`, one that no code has."""
+
+    def __init__(self, message: str, *, length: int | None = None, bad_char: str = "") -> None:
+        super().__init__(message)
+        self.length = length
+        self.bad_char = bad_char
 
 
 def _encode(value: int) -> str:
@@ -39,14 +47,18 @@ def code_from_secret(secret: bytes) -> str:
 
 
 def code_normalize(text: str) -> str:
-    """Returns the canonical form of a typed code; raises CodeError if it is not one."""
-    compact = "".join(text.split()).replace("-", "").upper()
+    """Returns the canonical form of a typed code; raises CodeError if it is not one. Spaces,
+    line breaks and hyphens are dropped, full-width characters (a Chinese input method's)
+    read as ASCII."""
+    compact = "".join(unicodedata.normalize("NFKC", text).split()).replace("-", "").upper()
     if len(compact) != DATA_CHARS + 1:
-        raise CodeError(f"a verification code has {DATA_CHARS + 1} characters")
+        raise CodeError(
+            f"a verification code has {DATA_CHARS + 1} characters", length=len(compact)
+        )
     value = 0
     for char in compact[:-1]:
         if char not in _DECODE:
-            raise CodeError(f"{char!r} is not a character of a verification code")
+            raise CodeError(f"{char!r} is not a character of a verification code", bad_char=char)
         value = value * 32 + _DECODE[char]
     if compact[-1] != CHECK_SYMBOLS[value % 37]:
         raise CodeError("the check character does not match: the code was mistyped")

@@ -82,7 +82,12 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     name = models.CharField(max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
+    # The token's first characters, so its owner can tell which one a list names: too few
+    # of its random bits to help anyone guess the rest.
+    prefix = models.CharField(max_length=12, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # To within credentials.LAST_USED_PRECISION: not a write on every request.
+    last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

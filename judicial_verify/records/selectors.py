@@ -73,6 +73,16 @@ def judge_court(*, user: AbstractBaseUser | AnonymousUser) -> Node | None:
     return profile.court if profile else None
 
 
+def person_role(*, user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """What `user` is to the portal: Profile.Role.JUDGE or LAWYER; None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    role: str | None = (
+        Profile.objects.filter(user__pk=user.pk).values_list("role", flat=True).first()
+    )
+    return role
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking: a judge's court, a node, or nobody in particular (the public)."""

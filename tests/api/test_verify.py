@@ -477,3 +477,46 @@ def test_a_record_row_moved_to_another_node_shows_that_node_nothing_but_an_alarm
     response = verify(other_court, sha("agreement"))
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "integrity_alarm"
+
+
+def test_each_entry_names_its_receipt_and_report_urls(
+    court: Actor, other_court: Actor, public: Actor
+) -> None:
+    first = anchor(court, sha("evidence"), kind="evidence", metadata={})
+    second = anchor(other_court, sha("evidence"), kind="evidence", metadata={})
+    entries = verify(public, sha("evidence")).json()["entries"]
+    assert [(e["receipt_url"], e["report_url"]) for e in entries] == [
+        (
+            f"http://testserver/api/v1/entries/{i}/receipt",
+            f"http://testserver/report/{i}.pdf?sha256={sha('evidence')}",
+        )
+        for i in (first, second)
+    ]
+
+
+def test_the_urls_lead_to_the_receipt_and_the_report(court: Actor, public: Actor) -> None:
+    index = anchor(court, sha("agreement"))
+    (entry,) = verify(public, sha("agreement")).json()["entries"]
+    receipt = public.client.get(entry["receipt_url"])
+    assert receipt.status_code == 200
+    assert receipt["Content-Disposition"].endswith(f'entry-{index}.tlog-proof"')
+    report = public.client.get(entry["report_url"])
+    assert report.status_code == 200
+    assert report.content.startswith(b"%PDF-")
+
+
+def test_an_uploaded_files_entries_name_their_urls_too(court: Actor, public: Actor) -> None:
+    index = anchor(court, hashlib.sha256(b"the summons").hexdigest())
+    (entry,) = upload(public, b"the summons").json()["entries"]
+    assert entry["receipt_url"] == f"http://testserver/api/v1/entries/{index}/receipt"
+    assert entry["report_url"].startswith(f"http://testserver/report/{index}.pdf?sha256=")
+
+
+def test_the_urls_follow_the_host_and_scheme_asked(court: Actor, public: Actor) -> None:
+    index = anchor(court, sha("agreement"))
+    answer = public.client.get(
+        URL, {"sha256": sha("agreement")}, HTTP_HOST="localhost", secure=True
+    ).json()
+    assert answer["entries"][0]["receipt_url"] == (
+        f"https://localhost/api/v1/entries/{index}/receipt"
+    )

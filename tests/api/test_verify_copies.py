@@ -219,3 +219,14 @@ def test_a_pdf_anchored_by_the_api_is_found_from_a_re_saved_copy(
     ).json()
     assert answer["outcome"] == "earlier_revision"
     assert answer["matching_entries"][0]["index"] == Entry.objects.get().index
+
+
+def test_a_copy_s_report_link_carries_what_tells_it_apart(court: Actor, public: Actor) -> None:
+    index = anchor_pdf(court)
+    answer = public.client.get(URL, {"sha256": sha("copy"), "content": CONTENT}).json()
+    (entry,) = answer["matching_entries"]
+    assert entry["report_url"] == (
+        f"http://testserver/report/{index}.pdf?sha256={sha('copy')}"
+        f"&content={CONTENT.replace('/', '%2F').replace(':', '%3A')}"
+    )
+    assert public.client.get(entry["report_url"]).status_code == 200

@@ -126,6 +126,7 @@ def test_the_key_list_says_each_retired_key_s_last_size_in_the_tlog_key_list_for
     checkpoint_refresh()
     response = client.get("/log/keys")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'inline; filename="log.keys"'
     assert parse_key_list(response.content.decode()) == [
         ListedKey(Verifier(third)),
         ListedKey(Verifier(second), 5),
@@ -186,6 +187,7 @@ def test_it_serves_the_witness_policy_byte_for_byte(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Cache-Control"] == "public, max-age=2"
+    assert response["Content-Disposition"] == 'inline; filename="log.policy"'
     assert response.content == text
     assert client.post("/log/policy").status_code == 405
 

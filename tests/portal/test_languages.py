@@ -34,8 +34,8 @@ KEYWORDS = {
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
 # Latin words a Chinese page may show besides capitals (SHA, UTC, PDF, a sample code): names of
-# formats and programs.
-LATIN_ALLOWED = {"Cookie", "Python", "tlog", "proof", "origin"}
+# formats, programs and operating systems.
+LATIN_ALLOWED = {"Cookie", "Python", "tlog", "proof", "origin", "Linux", "macOS", "Windows", "PyPI"}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 ENGLISH_MARK_AFTER_CHINESE = re.compile(r"[\u4e00-\u9fff）][:;,.!?](?:\s|$)")
 

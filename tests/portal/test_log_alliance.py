@@ -14,6 +14,7 @@ from django.test import Client
 
 from .log_alliance import INSTITUTIONS, alliance_configure
 from .page_text import page_text
+from .test_languages import LATIN_ALLOWED
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,22 @@ def test_it_states_the_quorum_and_links_the_policy(settings: LazySettings, tmp_p
     html = page()
     assert "<code>alliance = 2 of (procuratorate, notary, arbitration)</code>" in html
     assert '<a href="/log/policy">the witness policy</a>' in html
-    assert "--policy log.policy" in html
+
+
+def test_its_steps_download_the_policy_and_verify_with_it_and_the_key_list(
+    settings: LazySettings, tmp_path: Path
+) -> None:
+    alliance_configure(settings, tmp_path)
+    html = page()
+    assert '<a href="/log/policy" download="log.policy"><code>log.policy</code></a>' in html
+    assert (
+        '<code>python -c "import urllib.request as r; '
+        "r.urlretrieve('http://testserver/log/policy', 'log.policy')\"</code>"
+    ) in html
+    assert (
+        "<code>python -m judicial_verify.tlog verify --receipt entry-NUMBER.tlog-proof "
+        "--key log.keys --policy log.policy --document the-document.pdf</code>"
+    ) in html
 
 
 def test_in_chinese_it_names_the_institutions_in_chinese_and_shows_no_english(
@@ -77,7 +93,7 @@ def test_in_chinese_it_names_the_institutions_in_chinese_and_shows_no_english(
     )
     assert "自此时起未应答（UTC）" in witness_block(html, "北京市方圆公证处")
     words = {w for t in page_text(html) for w in re.findall(r"[A-Za-z]{3,}", t) if not w.isupper()}
-    assert words <= {"Python", "tlog", "proof", "origin"}, words  # as test_languages allows
+    assert words <= LATIN_ALLOWED, words
 
 
 def test_a_witness_the_file_does_not_name_is_shown_by_its_name_in_the_policy(

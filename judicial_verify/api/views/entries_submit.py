@@ -320,7 +320,13 @@ class EntrySubmitView(APIView):
                 {"type": "number", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
                 description="seconds to wait for a published checkpoint",
             ),
-            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
+            OpenApiParameter(
+                "Idempotency-Key",
+                {"type": "string", "pattern": TEXT_PATTERN},
+                OpenApiParameter.HEADER,
+                description="text without control characters: a retried batch under the same "
+                "key gets the same answer",
+            ),
         ],
         summary="Anchor one record or up to 1,000",
         description=(

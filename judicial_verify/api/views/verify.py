@@ -3,15 +3,18 @@
 Each entry anchoring the document comes with its inclusion proof and the
 signed checkpoint it leads to, and the answer carries the log's verifier
 keys, so a client can check it all without trusting this server. An empty
-list means "not anchored". Beside the SHA-256 a client may send what it
-computed from a PDF: its content fingerprint and its earlier revisions'
-SHA-256, so that an incremental update of an anchored document, or a copy of
-its text, is recognised as such (records/copies.py); `outcome` says which.
+list means "not anchored". Each entry names the absolute URLs of its receipt
+and of its verification report, so a client need not build them. Beside the
+SHA-256 a client may send what it computed from a PDF: its content
+fingerprint and its earlier revisions' SHA-256, so that an incremental update
+of an anchored document, or a copy of its text, is recognised as such
+(records/copies.py); `outcome` says which.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -38,7 +41,7 @@ from judicial_verify.records.copies import (
 from judicial_verify.records.outcomes import english_and_chinese
 
 from ..copies import PAGES_MISMATCH, CopyIn, page_bytes
-from ..entry_output import ProvenEntryOut, proven_entry_data
+from ..entry_output import LinkedEntryOut, entry_links_add, proven_entry_data
 from ..errors import ErrorOutput, not_found
 from ..params import (
     CONTENT_PATTERN,
@@ -78,10 +81,10 @@ class VerifyOut(serializers.Serializer):
         "content_differs: a record was named by its index and none of these holds for it; "
         "not_anchored: none of these holds for any record",
     )
-    entries = ProvenEntryOut(
+    entries = LinkedEntryOut(
         many=True, help_text="every entry anchoring it (the one named, if any), oldest first"
     )
-    matching_entries = ProvenEntryOut(
+    matching_entries = LinkedEntryOut(
         many=True,
         help_text="earlier_revision: the entries anchoring the revision; same_text: the "
         "entries whose content fingerprint the file's is; content_differs: the record "
@@ -173,10 +176,24 @@ def _message(check: CopyVerification, index: int | None) -> dict[str, str] | Non
     return {"en": en, "zh": zh}
 
 
+def _report_urls_complete(
+    entries: list[dict[str, Any]], asked: _Asked, check: CopyVerification
+) -> None:
+    # A report of a copy needs what tells it apart (portal/views/report.py): the file's
+    # content fingerprint, and the revision that matched.
+    extra = {"content": asked.content, "revision": check.revision_sha256}
+    query = urlencode({name: value for name, value in extra.items() if value is not None})
+    if query:
+        for entry in entries:
+            entry["report_url"] += f"&{query}"
+
+
 def _answer(request: Request, asked: _Asked) -> dict[str, Any]:
     viewer = viewer_from_request(request)
     check = _check(asked)
     found = [proven_entry_data(p, viewer) for p in check.verification.entries]
+    entry_links_add(request, found, sha256=asked.sha256)
+    _report_urls_complete(found, asked, check)
     verified = check.outcome == outcomes.VERIFIED
     answer: dict[str, Any] = {
         "sha256": asked.sha256,

@@ -6,7 +6,7 @@ signed-in person is refused whatever they ask for (403), and a record of another
 the same 404 as a record number the log does not have, so nothing is revealed by asking.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -15,6 +15,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -22,14 +23,17 @@ from django.views.decorators.http import require_safe
 
 from judicial_verify.rate_limits import AddressLimit, too_many_requests
 from judicial_verify.records.kinds import metadata_labelled
-from judicial_verify.records.models import Node
+from judicial_verify.records.models import Node, Profile
 from judicial_verify.records.selectors import (
+    EntryView,
     Viewer,
     court_records_by_case_number,
     judge_court,
+    person_role,
     receipts_of,
 )
 
+from ..form_input import FormErrors, Refused, typed_case_number
 from .record_numbers import proven_record_or_404
 
 SIGN_IN_ATTEMPTS = 10
@@ -39,10 +43,32 @@ SIGN_IN_LIMIT = AddressLimit("sign-in", SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_SECONDS
 SEARCH_RESULTS_MAX = 200
 
 
-def _refused_form(request: HttpRequest) -> AuthenticationForm:
-    # Unbound, with the user name typed: a bound form would check the password as it shows
-    # its errors.
-    return AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+def _throttled_context(request: HttpRequest) -> dict[str, object]:
+    # An unbound form, with the user name typed: a bound form would check the password as it
+    # shows its errors.
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    message = _(
+        "Too many failed attempts from this address. Please wait 15 minutes and try again."
+    )
+    return {"form": form, "errors": {"": message}}
+
+
+def _sign_in_errors(form: AuthenticationForm) -> FormErrors:
+    """What to put right in a refused sign-in, by field."""
+    if not form.is_bound or form.is_valid():
+        return {}
+    errors: FormErrors = {}
+    if "username" in form.errors:
+        errors["id_username"] = _("Enter your user name.")
+    if "password" in form.errors:
+        errors["id_password"] = _("Enter your password.")
+    if not errors:  # both given: the pair is wrong (or the account inactive); say not which
+        errors["id_password"] = _(
+            "The user name or password is not correct. Check both (the password is "
+            "case-sensitive) and try again; your court's administrator can reset a forgotten "
+            "password."
+        )
+    return errors
 
 
 def _sign_in_limited(
@@ -68,6 +94,18 @@ class SignInView(auth_views.LoginView):
     template_name = "portal/sign_in.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["errors"] = _sign_in_errors(context["form"])
+        return context
+
+    def get_default_redirect_url(self) -> str:
+        """Where a person goes when no `next` says otherwise: a judge to their court's
+        records, anyone else to their API tokens (which tells a person with no role so)."""
+        if person_role(user=self.request.user) == Profile.Role.JUDGE:
+            return reverse("portal:judge-search")
+        return reverse("portal:tokens")
+
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         return _sign_in_limited(
             request,
@@ -76,7 +114,7 @@ class SignInView(auth_views.LoginView):
                 request,
                 wait,
                 template=self.template_name,
-                context={"form": _refused_form(request), "throttled": True},
+                context=_throttled_context(request),
             ),
         )
 
@@ -94,9 +132,23 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
             request,
             wait,
             template="portal/sign_in.html",
-            context={"form": _refused_form(request), "throttled": True},
+            context=_throttled_context(request),
         ),
     )
+
+
+def _judge_sees(court: Node | None, view: EntryView) -> bool:
+    """Whether a judge of `court` may open the record on their court's pages."""
+    if court is None or view.record is None or view.kind is None:
+        return False
+    return Viewer(court=court).sees_all_of(view)
+
+
+def judge_opens(request: HttpRequest, views: Iterable[EntryView]) -> set[int]:
+    """The indices, of these, of records the signed-in judge may open on their court's pages:
+    those their own court anchored; none for anyone else."""
+    court = judge_court(user=request.user)
+    return {view.index for view in views if _judge_sees(court, view)}
 
 
 def _court_or_403(request: HttpRequest) -> Node:
@@ -116,14 +168,21 @@ def _private(response: HttpResponse) -> HttpResponse:
 @login_required(login_url="portal:sign-in")
 def judge_search(request: HttpRequest) -> HttpResponse:
     court = _court_or_403(request)
-    case_number = request.GET.get("case_number", "").strip()[:100]
-    results = []
-    if case_number:
-        results = court_records_by_case_number(
-            court=court, case_number=case_number, limit=SEARCH_RESULTS_MAX + 1
-        )
+    typed = request.GET.get("case_number")
+    case_number, errors, results = "", {}, []
+    if typed is not None:
+        try:
+            case_number = typed_case_number(typed)
+        except Refused as e:
+            errors = {"case_number": e.message}
+        else:
+            results = court_records_by_case_number(
+                court=court, case_number=case_number, limit=SEARCH_RESULTS_MAX + 1
+            )
     context = {
         "court": court,
+        "typed": typed or "",
+        "errors": errors,
         "case_number": case_number,
         "results": [
             {
@@ -146,7 +205,7 @@ def judge_record(request: HttpRequest, index: str) -> HttpResponse:
     court = _court_or_403(request)
     proven = proven_record_or_404(index)
     view, proof = proven.view, proven.proof
-    if not Viewer(court=court).sees_all_of(view) or view.record is None or view.kind is None:
+    if not _judge_sees(court, view) or view.record is None or view.kind is None:
         raise Http404("no such record")
     context = {
         "view": view,

@@ -59,6 +59,9 @@ def report_pdf(request: HttpRequest, index: str) -> HttpResponse:
         proof=proven.proof,
         viewer=viewer,
         record_url=request.build_absolute_uri(f"{reverse('portal:verify')}?{query}"),
+        offline_url=request.build_absolute_uri(
+            f"{reverse('portal:log')}?{urlencode({'record': view.index})}#offline"
+        ),
         generated=timezone.now(),
         checked=CheckedFile(checked, content, revisions) if checked else None,
         policy=None if loaded is None else loaded.policy,

@@ -12,7 +12,7 @@ from judicial_verify.records.served_documents import (
     service_record_by_code,
 )
 
-from .verify import SHA256_HEX
+from ..form_input import Refused, typed_sha256
 
 
 @require_safe
@@ -26,11 +26,12 @@ def served_page(request: HttpRequest, code: str) -> HttpResponse:
         # The same page for every code that names nothing: it reveals nothing.
         raise Http404("no served document has this verification code")
     context: dict[str, object] = {"record": record}
-    sha256 = request.GET.get("sha256", "").strip()
-    if sha256:
-        if SHA256_HEX.fullmatch(sha256):
-            context["check"] = served_document_check(code=code, sha256=sha256)
+    if "sha256" in request.GET:
+        typed = request.GET["sha256"]
+        try:
+            sha256 = typed_sha256(typed)
+        except Refused as e:
+            context.update(errors={"sha256": e.message}, sha256=typed)
         else:
-            context["sha256_error"] = True
-        context["sha256"] = sha256
+            context.update(check=served_document_check(code=code, sha256=sha256), sha256=sha256)
     return render(request, "portal/served.html", context)

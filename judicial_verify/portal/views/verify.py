@@ -2,7 +2,8 @@
 
 Without JavaScript the page still answers a typed SHA-256 (optionally with the
 record number it should match); with it, files are hashed on the device and
-only their hashes are sent (static/portal/js/).
+only their hashes are sent (static/portal/js/). A form that is refused comes back
+with what was typed and an error summary at its top (judicial_verify/portal/form_input.py).
 """
 
 
@@ -11,42 +12,64 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from judicial_verify.ledger import read
-from judicial_verify.records.codes import CodeError, code_normalize
-from judicial_verify.records.selectors import entry_view, verification_by_sha256
-from judicial_verify.tlog.entry import SHA256_HEX
+from judicial_verify.ledger.positions import MAX_POSITION
+from judicial_verify.records.selectors import EntryView, entry_view, verification_by_sha256
+
+from ..form_input import (
+    Refused,
+    record_number_missing,
+    typed_code,
+    typed_record_number,
+    typed_sha256,
+)
+from .judges import judge_opens
 
 
 @require_safe
 def verify_page(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip()
-    if code:
+    if "code" in request.GET:
+        code = request.GET["code"]
         try:
-            return redirect("portal:served", code=code_normalize(code))
-        except CodeError as e:
-            return render(request, "portal/verify.html", {"code_error": str(e), "code": code})
-    sha256 = request.GET.get("sha256", "").strip()
-    if not sha256:
+            return redirect("portal:served", code=typed_code(code))
+        except Refused as e:
+            return _refused(request, {"code": e.message}, code=code)
+    if "sha256" not in request.GET:
         return render(request, "portal/verify.html")
-    if not SHA256_HEX.fullmatch(sha256.lower()):
-        return render(request, "portal/verify.html", {"sha256_error": True, "sha256": sha256})
-    return _result(request, sha256.lower(), request.GET.get("index", "").strip())
+    typed = {"sha256": request.GET["sha256"], "index": request.GET.get("index", "")}
+    try:
+        sha256 = typed_sha256(typed["sha256"])
+    except Refused as e:
+        return _refused(request, {"sha256": e.message}, **typed)
+    if not typed["index"].strip():
+        return _result(request, sha256, None)
+    # The visitor named a record: the file either is that record's document or differs.
+    try:
+        named = _entry_view(typed_record_number(typed["index"]))
+    except Refused as e:
+        return _refused(request, {"index": e.message}, **typed)
+    except read.NotFound:
+        return _refused(request, {"index": record_number_missing(typed["index"])}, **typed)
+    return _result(request, sha256, named)
 
 
-def _result(request: HttpRequest, sha256: str, index_text: str) -> HttpResponse:
+def _refused(request: HttpRequest, errors: dict[str, str], **typed: str) -> HttpResponse:
+    """The verify page again, with what was typed and why it was refused."""
+    return render(request, "portal/verify.html", {"errors": errors, **typed})
+
+
+def _entry_view(index: int) -> EntryView:
+    if index > MAX_POSITION:  # no log has it, and the database could not be asked for it
+        raise read.NotFound(f"no entry {index}")
+    return entry_view(index)
+
+
+def _result(request: HttpRequest, sha256: str, named: EntryView | None) -> HttpResponse:
     context: dict[str, object] = {"sha256": sha256}
-    if index_text:
-        # The visitor named a record: the file either is that record's document or differs.
-        if not index_text.isdigit() or len(index_text) > 18:
-            return render(request, "portal/verify.html", {"index_error": True, "sha256": sha256})
-        try:
-            named = entry_view(int(index_text))
-        except read.NotFound:
-            return render(
-                request, "portal/verify.html", {"index_missing": index_text, "sha256": sha256}
-            )
-        if named.entry.sha256 != sha256:
-            context.update(outcome="content_differs", named=named)
-            return render(request, "portal/result.html", context)
+    if named is not None and named.entry.sha256 != sha256:
+        context.update(outcome="content_differs", named=named)
+        context["judge_opens"] = judge_opens(request, [named])
+        return render(request, "portal/result.html", context)
     proven = verification_by_sha256(sha256).entries
     context.update(outcome="verified" if proven else "not_anchored", proven=proven)
+    context["judge_opens"] = judge_opens(request, [p.view for p in proven])
     return render(request, "portal/result.html", context)

@@ -34,11 +34,33 @@ function say(name, values) {
   if (name) status.focus();
 }
 
+// A record number refused: its message at the top of the form, under the field's label; the
+// field marked invalid, described by it and focused, so a screen reader reads both.
+function refuseIndex(name, values) {
+  const field = root.querySelector("[data-record-number]");
+  const error = root.querySelector("[data-record-number-error]");
+  error.querySelector("[data-message]").textContent = name ? pageString(STRINGS, name, values) : "";
+  error.hidden = !name;
+  const help = field.getAttribute("aria-describedby").replace(error.id, "").trim();
+  if (!name) {
+    field.removeAttribute("aria-invalid");
+    field.setAttribute("aria-describedby", help);
+    return;
+  }
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", `${help} ${error.id}`);
+  root.querySelector(`label[for="${field.id}"]`).scrollIntoView();
+  field.focus({ preventScroll: true });
+}
+
 async function check(files) {
   say(null);
-  const index = root.querySelector("[data-record-number]").value.trim();
+  refuseIndex(null);
+  // As the server reads it: spaces and line breaks pasted with it, full-width digits forgiven.
+  const typed = root.querySelector("[data-record-number]").value;
+  const index = typed.normalize("NFKC").replace(/\s+/g, "");
   if (index && !RECORD_NUMBER.test(index)) {
-    say("index_error");
+    refuseIndex("index_error");
     return;
   }
   try {
@@ -132,7 +154,7 @@ async function tabulate(files, index) {
   if (index) {
     named = await entryByIndex(root.dataset.entryApi, index);
     if (named === null) {
-      say("index_missing", { n: index });
+      refuseIndex("index_missing", { n: index });
       return;
     }
   }

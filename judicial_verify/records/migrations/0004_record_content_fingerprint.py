@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0002_hash_indexes_only'),
+        ('records', '0003_apitoken_prefix_last_used'),
     ]
 
     operations = [
