@@ -69,7 +69,8 @@ async function witnessStep(log, note) {
 }
 
 /**
- * Checks each proven entry against the file's SHA-256 and the log pinned in the page, and, where
+ * Checks each proven entry against the file's SHA-256 (or {content: its content fingerprint},
+ * for a copy of the same text) and the log pinned in the page, and, where
  * the log publishes a witness policy, its checkpoint's cosignatures against it. Resolves to one
  * result per entry: {entry, verdict: "verified" | "failed" | "unsupported", failed: the step
  * that failed or null, failure: which of its failures, reason: why (for developers), details:
@@ -77,7 +78,7 @@ async function witnessStep(log, note) {
  * it, or null, policy: whether the log has a witness policy, witnessed: the witnesses' tally
  * (tlog-policy.js checkWitnesses, each cosigner with the name the page shows for it) or null}.
  */
-export async function checkEntries(entries, sha256) {
+export async function checkEntries(entries, expected) {
   const log = await trustedLog();
   const policy = log.policy !== null;
   const unverified = { failed: null, failure: null, details: null, key: null, fields: null };
@@ -85,7 +86,7 @@ export async function checkEntries(entries, sha256) {
     entries.map(async (entry) => {
       const base = { ...unverified, entry, policy, witnessed: null };
       try {
-        const { key, fields, note } = await checkProvenEntry(entry, sha256, log);
+        const { key, fields, note } = await checkProvenEntry(entry, expected, log);
         const witnessed = policy ? await witnessStep(log, note) : null;
         return { ...base, verdict: "verified", reason: null, key, fields, witnessed };
       } catch (error) {

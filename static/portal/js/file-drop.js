@@ -46,8 +46,9 @@ export function acceptFiles(root, onFiles) {
 /**
  * Hashes files in turn, showing each one's progress in root's [data-hashing] panel (the
  * bytes read, then an indeterminate bar while a file read whole is hashed), and
- * awaits onHashed(file, sha256) after each. The panel's data-whole-file-limit, in bytes,
- * replaces WHOLE_FILE_LIMIT. Resolves to true when all were hashed, false when
+ * awaits onHashed(file, sha256, signal) after each (signal aborts when the visitor cancels).
+ * The panel's data-whole-file-limit, in bytes, replaces WHOLE_FILE_LIMIT. Resolves to true
+ * when all were hashed, false when
  * the visitor cancelled; rejects with FileReadError if a file cannot be read.
  */
 export async function hashEach(root, files, onHashed) {
@@ -76,7 +77,7 @@ export async function hashEach(root, files, onHashed) {
         onDigesting: () => progress.removeAttribute("value"),
         wholeFileLimit: wholeFileLimit ? Number(wholeFileLimit) : WHOLE_FILE_LIMIT,
       });
-      await onHashed(file, sha256);
+      await onHashed(file, sha256, controller.signal);
     }
     return true;
   } catch (error) {

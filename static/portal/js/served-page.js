@@ -3,8 +3,17 @@
 // outcome shown with the file's name, the document's receipt and report, and what to do when
 // it differs; when it is that document, the entry's proof is checked again in the browser,
 // under "technical details" with the fingerprints.
+// A PDF that is not the document is compared by its earlier revisions and its text
+// (content-check.js): an incremental update of it, or a copy of its text, is said so.
 // Markup and words: templates/portal/served_check.html and the templates it includes.
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
+import {
+  contentOutcome,
+  copyFields,
+  pdfFingerprints,
+  renderOutcome,
+  verifyCopy,
+} from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
 import { FileReadError } from "./file-hash.js";
 import { fileKind, showWrongFileHint } from "./file-kind.js";
@@ -33,12 +42,19 @@ async function check(file) {
   technical.hidden = true;
   root.querySelector("[data-browser-check]").hidden = true;
   try {
-    const done = await hashEach(root, [file], async (_, sha256) => {
+    const done = await hashEach(root, [file], async (_, sha256, signal) => {
       const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken());
-      result.replaceChildren(await outcomeView(answer.outcome, file, sha256));
+      const found = answer.outcome === "verified" ? null : await beyondBytes(file, sha256, signal);
+      if (found) {
+        const words = { name: file.name, sha256, fingerprints: found.fingerprints };
+        result.replaceChildren(renderOutcome(found, words));
+        showChecks(found.checks);
+      } else {
+        result.replaceChildren(await outcomeView(answer.outcome, file, sha256));
+      }
       fillSlots(technical, { sha256 });
       technical.hidden = false;
-      if (answer.outcome === "verified") await checkInBrowser(sha256, Number(answer.index));
+      if (!found && answer.outcome === "verified") await checkInBrowser(sha256, Number(answer.index));
       result.querySelector("[data-outcome]").focus();
     });
     if (!done) say("cancelled");
@@ -61,13 +77,38 @@ async function outcomeView(outcome, file, sha256) {
   return view;
 }
 
+// A PDF that is not the served document byte for byte: checked again with what was computed
+// from it, so that an update of the served document, a copy of its text, or the pages whose
+// text differs are told; null when it is not a PDF, its text cannot be read, or the served
+// document's "content differs" stands with nothing more to say.
+async function beyondBytes(file, sha256, signal) {
+  const fingerprints = await pdfFingerprints(file, { signal });
+  if (fingerprints === null || fingerprints.error) return null;
+  const copy = copyFields(fingerprints, { pages: true });
+  const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken(), copy);
+  if (answer.outcome === "content_differs") {
+    if (!answer.pages_differing) return null;
+    const found = await contentOutcome(answer, file, fingerprints, {
+      pages: answer.pages_differing,
+    });
+    return { ...found, fingerprints };
+  }
+  // The entries that match, with their proofs, to check in the browser.
+  const proven = await verifyCopy(root.dataset.verifyApi, sha256, fingerprints);
+  const found = await contentOutcome(proven, file, fingerprints, { index: answer.index });
+  return { ...found, fingerprints };
+}
+
 async function checkInBrowser(sha256, index) {
   const answer = await verifyBySha256(root.dataset.verifyApi, sha256);
   const served = answer.entries.filter((entry) => entry.index === index);
-  const results = await checkEntries(served, sha256);
+  showChecks(await checkEntries(served, sha256));
+}
+
+function showChecks(results) {
   const checks = root.querySelector("[data-checks]");
   checks.replaceChildren(...results.map(renderResult));
-  checks.closest("[data-browser-check]").hidden = false;
+  checks.closest("[data-browser-check]").hidden = results.length === 0;
   showKeys(root, results);
 }
 

@@ -194,7 +194,9 @@ export async function ed25519Verify(publicKey, signature, message) {
   return crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
 }
 
-function entryFields(proven, sha256Hex) {
+// What the entry must name: the file's SHA-256 (hex), or {content} for a copy of the same
+// text, whose content fingerprint (pdf-text/v1) is the entry's.
+function entryFields(proven, expected) {
   const fail = (why) => {
     throw new CheckFailed("entry_hash", why);
   };
@@ -206,7 +208,11 @@ function entryFields(proven, sha256Hex) {
   } catch {
     fail("entry bytes are not UTF-8 JSON");
   }
-  if (fields.sha256 !== sha256Hex.toLowerCase()) fail("the entry names another document");
+  const names =
+    typeof expected === "string"
+      ? fields.sha256 === expected.toLowerCase()
+      : fields.content === expected.content;
+  if (!names) fail("the entry names another document");
   // The answer's node name goes with the entry's node code only if the answer agrees with
   // the entry on what it is: an answer that does not is refused rather than half believed.
   if (fields.kind !== proven.kind || fields.node !== proven.node.code || fields.time !== proven.time) {
@@ -240,15 +246,15 @@ async function step(name, check) {
 
 /**
  * Checks an entry of an /api/v1/verify answer (entry bytes, index, proof, checkpoint) against
- * the file's SHA-256 (hex) and the trusted log: {origin, verifierKeys (strings), retired (a Map
+ * the file's SHA-256 (hex), or {content: its content fingerprint}, and the trusted log: {origin, verifierKeys (strings), retired (a Map
  * of each retired key string to its last size, a decimal string)}, never taken from the answer.
  * Resolves to {key: the verifier key string that signed the checkpoint, fields: the entry as
  * its proven bytes state it (kind, sha256, node, time, ...), note: the checkpoint's {text,
  * signatures}}; rejects with CheckFailed naming the first step of STEPS (before "witnesses")
  * that failed, or with Ed25519Unsupported.
  */
-export async function checkProvenEntry(proven, sha256Hex, log) {
-  const { entry, fields } = await step("entry_hash", () => entryFields(proven, sha256Hex));
+export async function checkProvenEntry(proven, expected, log) {
+  const { entry, fields } = await step("entry_hash", () => entryFields(proven, expected));
 
   const { root, size } = await step("inclusion_proof", async () => {
     const claimed = {
