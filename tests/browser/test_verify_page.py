@@ -158,13 +158,18 @@ def test_many_files_against_a_record_number_name_the_one_that_is_it(
 ) -> None:
     index = anchor(court, JUDGMENT)
     page = visit.page
-    # A copy that is a PDF gets no hint that it may be the wrong file.
+    # A copy that starts as a PDF gets no hint that it may be the wrong file; as PDFium
+    # cannot open it, it is said that only its bytes were compared.
     copy = write(tmp_path, "copy.pdf", b"%PDF-1.7\n" + JUDGMENT)
     files = [copy, write(tmp_path, "orig.pdf", JUDGMENT)]
     choose(page, *files, record_number=index)
     rows = page.locator("[data-results] tbody tr")
     expect(rows.locator("td:nth-child(3)")).to_have_text(
-        [f"Content differs from record {index}", "Verified: this document is anchored in the log"]
+        [
+            f"Content differs from record {index}. This file could not be opened as a PDF (it is"
+            " damaged or not a PDF), so its text could not be read: only its bytes were compared.",
+            "Verified: this document is anchored in the log",
+        ]
     )
     expect(rows.locator("td:nth-child(4)")).to_have_text([str(index), str(index)])
     expect(page.locator('[data-explain="content_differs"]')).to_be_visible()
