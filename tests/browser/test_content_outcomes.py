@@ -323,3 +323,56 @@ def test_a_signed_copy_of_the_named_record_is_its_earlier_revision(
     expect(page.locator("article.browser-check-entry")).to_have_attribute(
         "data-verdict", "verified"
     )
+
+
+NO_TEXT = (
+    "This PDF has no text to read (a scan or photographed pages have none), so it has no "
+    "content fingerprint: only its bytes were compared."
+)
+
+
+def test_a_scanned_pdf_alone_is_said_to_have_no_content_fingerprint(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    from tests.pdfs import scanned_pdf
+
+    anchor(court, b"%PDF-1.7\nsomething else anchored")
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scanned_pdf())
+    page = visit.page
+    choose(page, path)
+    expect(page.get_by_role("heading", name="Not anchored: the log has no record")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_text("File checked: scan.pdf")).to_be_visible()
+    expect(page.locator("[data-text-note]")).to_have_text(NO_TEXT)
+    # The reason travels in the fragment, which the server never sees.
+    assert all("scan" not in url.split("#")[0] for _, url, _ in visit.requests)
+
+
+def test_a_result_page_shows_no_reason_its_words_lack(visit: Visit, court: Node) -> None:
+    page = visit.page
+    page.goto("/?sha256=" + "ab" * 32 + "#file=x.pdf&kind=pdf&text=x%22%5D%2Cbody")
+    expect(page.get_by_text("File checked: x.pdf")).to_be_visible()
+    expect(page.locator("[data-text-note]")).to_be_hidden()
+
+
+def test_an_encrypted_pdf_on_a_served_documents_page_says_why_its_text_was_not_read(
+    visit: Visit, court: Node, tmp_path: Path
+) -> None:
+    from tests.pdfs import chinese_pdf, encrypted_pdf
+
+    original, _ = original_and("signed")
+    code = serve_pdf(court, original)
+    path = tmp_path / "locked.pdf"
+    locked = encrypted_pdf(chinese_pdf(["机密"]), user_password="secret")  # noqa: S106
+    path.write_bytes(locked)
+    page = visit.page
+    page.goto(f"/v/{code}")
+    page.set_input_files("#served-file", [path])
+    outcome = page.locator('[data-outcome="content_differs"]')
+    expect(outcome).to_contain_text("File checked: locked.pdf", timeout=30_000)
+    expect(outcome.locator("[data-text-note]")).to_have_text(
+        "This PDF is protected by a password, so its text could not be read: only its bytes "
+        "were compared."
+    )

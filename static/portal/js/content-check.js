@@ -102,9 +102,33 @@ export function outcomeWords(outcome, index) {
   return pageString(STRINGS, `cell_${outcome.name}`, { n });
 }
 
+/**
+ * Why a PDF's text could not be compared, as a code: the worker's error, "no_text" for a PDF
+ * with no text to read (a scan has no content fingerprint), or "" when it could be compared
+ * or the file is not a PDF.
+ */
+export function textProblem(fingerprints) {
+  if (!fingerprints) return "";
+  if (fingerprints.error) return fingerprints.error;
+  return fingerprints.content ? "" : "no_text";
+}
+
 /** Why a PDF's text could not be compared, in words, or "" when it could. */
 export function fingerprintError(fingerprints) {
-  return fingerprints?.error ? pageString(STRINGS, `error_${fingerprints.error}`) : "";
+  return textWords(textProblem(fingerprints));
+}
+
+/** The words of a textProblem code, or "" for none. */
+export function textWords(problem) {
+  return problem ? pageString(STRINGS, `error_${problem}`) : "";
+}
+
+/** Shows, in root's [data-text-note] lines, why the file's text was not compared, if so. */
+export function showTextNote(root, problem) {
+  for (const line of root.querySelectorAll("[data-text-note]")) {
+    line.textContent = textWords(problem);
+    line.hidden = !problem;
+  }
 }
 
 /** The outcome's panel: its heading and explanation, and the differing pages if known. */

@@ -6,6 +6,7 @@
 import { checkEntries, renderResult, showKeys } from "./browser-check.js";
 import { courtTime } from "./court-time.js";
 import { ApiError, verifyBySha256 } from "./log-api.js";
+import { showTextNote } from "./content-check.js";
 import { showWrongFileHint } from "./file-kind.js";
 import { fillSlots, pageString } from "./page-text.js";
 
@@ -15,8 +16,9 @@ showCheckedFile();
 const root = document.querySelector("[data-browser-check]");
 if (root) check(root);
 
-// The file's name and what it looks like, as the verify page put them in the fragment (which
-// the server never sees): named in the outcome, with a hint when it may be the wrong file.
+// The file's name, what it looks like and why its text was not compared, as the verify page
+// put them in the fragment (which the server never sees): named in the outcome, with a hint
+// when it may be the wrong file and a note when a PDF's text could not be compared.
 function showCheckedFile() {
   const checked = new URLSearchParams(location.hash.slice(1));
   const name = checked.get("file");
@@ -26,6 +28,12 @@ function showCheckedFile() {
     line.hidden = false;
   }
   showWrongFileHint(document, checked.get("kind"));
+  // Only a reason the page has words for: the fragment is anyone's to write.
+  const text = checked.get("text") ?? "";
+  const strings = document.getElementById("content-outcome-strings").content;
+  if (/^[a-z_]+$/.test(text) && strings.querySelector(`[data-string="error_${text}"]`)) {
+    showTextNote(document, text);
+  }
 }
 
 async function check(root) {

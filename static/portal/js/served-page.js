@@ -12,6 +12,8 @@ import {
   copyFields,
   pdfFingerprints,
   renderOutcome,
+  showTextNote,
+  textProblem,
   verifyCopy,
 } from "./content-check.js";
 import { acceptFiles, hashEach } from "./file-drop.js";
@@ -44,13 +46,14 @@ async function check(file) {
   try {
     const done = await hashEach(root, [file], async (_, sha256, signal) => {
       const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken());
-      const found = answer.outcome === "verified" ? null : await beyondBytes(file, sha256, signal);
+      const beyond = answer.outcome === "verified" ? null : await beyondBytes(file, sha256, signal);
+      const found = beyond?.found;
       if (found) {
         const words = { name: file.name, sha256, fingerprints: found.fingerprints };
         result.replaceChildren(renderOutcome(found, words));
         showChecks(found.checks);
       } else {
-        result.replaceChildren(await outcomeView(answer.outcome, file, sha256));
+        result.replaceChildren(await outcomeView(answer.outcome, file, sha256, beyond?.text));
       }
       fillSlots(technical, { sha256 });
       technical.hidden = false;
@@ -66,37 +69,41 @@ async function check(file) {
 }
 
 // The outcome's words for this file: its name, the report of the document checked against it,
-// and, when it is not the document, whether it looks like the wrong file altogether.
-async function outcomeView(outcome, file, sha256) {
+// and, when it is not the document, whether it looks like the wrong file altogether and why
+// its text was not compared (textProblem), if so.
+async function outcomeView(outcome, file, sha256, text = "") {
   const view = cloneTemplate(`served-${outcome}`);
   fillSlots(view, { file_name: file.name });
   view.querySelector("[data-checked-file]").hidden = false;
   const report = view.querySelector("[data-report]");
   report.href = `${report.getAttribute("href")}?sha256=${sha256}`;
   if (outcome !== "verified") showWrongFileHint(view, await fileKind(file));
+  showTextNote(view, text);
   return view;
 }
 
 // A PDF that is not the served document byte for byte: checked again with what was computed
 // from it, so that an update of the served document, a copy of its text, or the pages whose
-// text differs are told; null when it is not a PDF, its text cannot be read, or the served
-// document's "content differs" stands with nothing more to say.
+// text differs are told. {found, text}: found is null when it is not a PDF, its text cannot
+// be read, or the served document's "content differs" stands with nothing more to say; text
+// says why its text was not compared, if so (textProblem).
 async function beyondBytes(file, sha256, signal) {
   const fingerprints = await pdfFingerprints(file, { signal });
-  if (fingerprints === null || fingerprints.error) return null;
+  const text = textProblem(fingerprints);
+  if (fingerprints === null || fingerprints.error) return { found: null, text };
   const copy = copyFields(fingerprints, { pages: true });
   const answer = await checkServedDocument(root.dataset.checkApi, sha256, csrfToken(), copy);
   if (answer.outcome === "content_differs") {
-    if (!answer.pages_differing) return null;
+    if (!answer.pages_differing) return { found: null, text };
     const found = await contentOutcome(answer, file, fingerprints, {
       pages: answer.pages_differing,
     });
-    return { ...found, fingerprints };
+    return { found: { ...found, fingerprints }, text };
   }
   // The entries that match, with their proofs, to check in the browser.
   const proven = await verifyCopy(root.dataset.verifyApi, sha256, fingerprints);
   const found = await contentOutcome(proven, file, fingerprints, { index: answer.index });
-  return { ...found, fingerprints };
+  return { found: { ...found, fingerprints }, text };
 }
 
 async function checkInBrowser(sha256, index) {

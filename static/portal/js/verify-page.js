@@ -12,6 +12,7 @@ import {
   outcomeWords,
   pdfFingerprints,
   renderOutcome,
+  textProblem,
   verifyCopy,
 } from "./content-check.js";
 import { courtTime } from "./court-time.js";
@@ -80,22 +81,27 @@ async function openResult(file, index) {
     const url = new URL(root.dataset.resultUrl, location.href);
     url.searchParams.set("sha256", sha256);
     if (index) url.searchParams.set("index", index);
-    const outcome = await beyondBytes(file, sha256, index, signal);
-    if (outcome !== null) {
-      showInPlace(outcome, file, sha256);
+    const beyond = await beyondBytes(file, sha256, index, signal);
+    if (beyond?.outcome) {
+      showInPlace(beyond.outcome, file, sha256);
       return;
     }
-    // The result page is told the file's name and what it looks like in the fragment, which
-    // the browser keeps to itself: the server learns only the fingerprint (result-page.js).
-    url.hash = new URLSearchParams({ file: file.name, kind: await fileKind(file) }).toString();
+    // The result page is told the file's name, what it looks like and why its text was not
+    // compared in the fragment, which the browser keeps to itself: the server learns only the
+    // fingerprint (result-page.js).
+    const checked = { file: file.name, kind: await fileKind(file) };
+    if (beyond?.text) checked.text = beyond.text;
+    url.hash = new URLSearchParams(checked).toString();
     location.assign(url);
   });
   if (!done) say("cancelled");
 }
 
-// For a PDF whose bytes are not the anchored (or named) document's: its outcome by earlier
-// revision or text, or null when the result page says it all (not a PDF or one whose text
-// cannot be read, bytes verified, nothing anchored, a record number the log lacks).
+// For a PDF whose bytes are not the anchored (or named) document's: {outcome, text}, its
+// outcome by earlier revision or text (null when the result page says it all: not a PDF, or
+// one whose text cannot be read, nothing anchored) and why its text was not compared, if so
+// (textProblem); null when there is nothing beyond the bytes to ask (bytes verified, a record
+// number the log lacks).
 async function beyondBytes(file, sha256, index, signal) {
   let named = null;
   if (index) {
@@ -105,9 +111,10 @@ async function beyondBytes(file, sha256, index, signal) {
     return null;
   }
   const fingerprints = await readText(file, signal);
-  if (fingerprints === null || fingerprints.error) return null;
+  const text = textProblem(fingerprints);
+  if (fingerprints === null || fingerprints.error) return { outcome: null, text };
   const outcome = await copyOutcome(file, sha256, fingerprints, named);
-  return outcome && { ...outcome, fingerprints };
+  return { outcome: outcome && { ...outcome, fingerprints }, text };
 }
 
 // An earlier revision or the same text of an anchored document, or null. With a named record,
@@ -208,7 +215,7 @@ async function outcomeOf(file, sha256, named, signal) {
   }
   const fingerprints = await readText(file, signal);
   const note = fingerprintError(fingerprints);
-  if (fingerprints !== null && !note) {
+  if (fingerprints !== null && !fingerprints.error) {
     const found = await copyOutcome(file, sha256, fingerprints, named);
     if (found && found.name !== "content_differs") {
       const words = outcomeWords(found, named?.index);
