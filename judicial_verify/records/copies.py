@@ -86,6 +86,41 @@ def anchored_pages(view: EntryView) -> list[bytes] | None:
     return pages
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How a file compares with one anchored entry: its outcome (records.outcomes: verified,
+    earlier_revision, same_text or content_differs) and, when its content differs, whether
+    both had a content fingerprint and, where both had page fingerprints, which pages
+    differ."""
+
+    outcome: str
+    text_compared: bool = False
+    pages_differing: list[int] | None = None
+
+
+def compare_with(
+    view: EntryView,
+    *,
+    sha256: str,
+    content: str | None,
+    revisions: Sequence[str],
+    pages: Sequence[bytes] | None,
+) -> Comparison:
+    """Compares a file, by what the client computed from it (hex, lower case), with the
+    entry the person named: its bytes, then its earlier revisions, then its text."""
+    entry = view.entry
+    if sha256 == entry.sha256:
+        return Comparison(outcomes.VERIFIED)
+    if entry.sha256 in revisions:
+        return Comparison(outcomes.EARLIER_REVISION)
+    if content is not None and content == entry.content:
+        return Comparison(outcomes.SAME_TEXT)
+    text_compared = content is not None and entry.content is not None
+    kept = anchored_pages(view) if text_compared and pages is not None else None
+    differing = None if kept is None or pages is None else pages_differing(kept, pages)
+    return Comparison(outcomes.CONTENT_DIFFERS, text_compared, differing)
+
+
 def named_copy_verification(
     *,
     index: int,
@@ -102,17 +137,13 @@ def named_copy_verification(
     verification = Verification(
         entries=[proven], verifier_keys=tuple(read.verifier_keys_as_of(proven.proof.checkpoint))
     )
-    if sha256 == entry.sha256:
-        return CopyVerification(outcomes.VERIFIED, verification)
-    if entry.sha256 in revisions:
-        return CopyVerification(outcomes.EARLIER_REVISION, verification, entry.sha256)
-    if content is not None and content == entry.content:
-        return CopyVerification(outcomes.SAME_TEXT, verification)
-    text_compared = content is not None and entry.content is not None
-    kept = anchored_pages(proven.view) if text_compared and pages is not None else None
+    compared = compare_with(
+        proven.view, sha256=sha256, content=content, revisions=revisions, pages=pages
+    )
     return CopyVerification(
-        outcomes.CONTENT_DIFFERS,
+        compared.outcome,
         verification,
-        text_compared=text_compared,
-        pages_differing=None if kept is None or pages is None else pages_differing(kept, pages),
+        entry.sha256 if compared.outcome == outcomes.EARLIER_REVISION else None,
+        text_compared=compared.text_compared,
+        pages_differing=compared.pages_differing,
     )

@@ -13,7 +13,7 @@ from enum import Enum
 
 from . import outcomes
 from .codes import code_normalize
-from .copies import anchored_pages, pages_differing
+from .copies import Comparison, compare_with
 from .kinds import Audience, visible_metadata
 from .models import Node
 from .outcomes import COPY_DIFFERS, english_and_chinese
@@ -131,7 +131,10 @@ def served_document_check(
     if record is None:
         return None
     entry = record.document.entry
-    if sha256.lower() == entry.sha256:
+    compared = compare_with(
+        record.document, sha256=sha256.lower(), content=content, revisions=revisions, pages=pages
+    )
+    if compared.outcome == outcomes.VERIFIED:
         return CheckResult(
             Outcome.VERIFIED,
             record,
@@ -142,7 +145,7 @@ def served_document_check(
             f"于 {entry.time}（协调世界时）存证，日志记录序号 {record.document.index}，"
             "存证后未被改动。",
         )
-    if entry.sha256 in revisions:
+    if compared.outcome == outcomes.EARLIER_REVISION:
         appended_en, appended_zh = outcomes.appended_words(())
         means_en, means_zh = english_and_chinese(outcomes.EARLIER_REVISION_MEANS)
         return CheckResult(
@@ -151,22 +154,18 @@ def served_document_check(
             f"Earlier revision verified: {means_en % {'appended': appended_en}}",
             f"早期版本核验通过：{means_zh % {'appended': appended_zh}}",
         )
-    if content is not None and content == entry.content:
+    if compared.outcome == outcomes.SAME_TEXT:
         means_en, means_zh = english_and_chinese(outcomes.SAME_TEXT_MEANS)
         return CheckResult(
             Outcome.SAME_TEXT, record, f"Same text: {means_en}", f"文本相同：{means_zh}"
         )
-    return _content_differs(record, content, pages)
+    return _content_differs(record, compared)
 
 
-def _content_differs(
-    record: ServiceRecord, content: str | None, pages: Sequence[bytes] | None
-) -> CheckResult:
+def _content_differs(record: ServiceRecord, compared: Comparison) -> CheckResult:
     copy_en, copy_zh = english_and_chinese(COPY_DIFFERS)
-    text_compared = content is not None and record.document.entry.content is not None
-    kept = anchored_pages(record.document) if text_compared and pages is not None else None
-    differing = None if kept is None or pages is None else pages_differing(kept, pages)
-    extra_en, extra_zh = outcomes.text_differs_words(text_compared, differing)
+    differing = compared.pages_differing
+    extra_en, extra_zh = outcomes.text_differs_words(compared.text_compared, differing)
     extra_en = f" {extra_en}" if extra_en else ""
     return CheckResult(
         Outcome.CONTENT_DIFFERS,
