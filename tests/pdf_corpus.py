@@ -20,6 +20,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from tests.pdfs import resaved_pdf
+
 FONTS = Path(__file__).resolve().parents[1] / "judicial_verify" / "portal" / "fonts"
 SANS = FONTS / "DejaVuSans.ttf"
 MONO = FONTS / "DejaVuSansMono.ttf"
@@ -143,17 +145,6 @@ WRITERS: dict[str, Callable[[list[Page]], bytes]] = {
     "fpdf2": write_fpdf2,
     "reportlab": write_reportlab,
 }
-
-
-def resaved_pypdf(data: bytes) -> bytes:
-    import pypdf
-
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
-    writer.add_metadata({"/Producer": "pypdf"})
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def resaved_pikepdf(data: bytes) -> bytes:
@@ -286,7 +277,7 @@ def _startxref(data: bytes) -> int:
 # Each variant of an original, and whether its text is the original's (so its fingerprint
 # must be the same) or not.
 SAME_TEXT_VARIANTS: dict[str, Callable[[bytes], bytes]] = {
-    "resaved-pypdf": resaved_pypdf,
+    "resaved-pypdf": resaved_pdf,
     "resaved-pikepdf": resaved_pikepdf,
     "printed-ghostscript": printed_ghostscript,
     "printed-pdftocairo": printed_pdftocairo,
