@@ -65,9 +65,7 @@ def removed_code_points(ucd: Path) -> Ranges:
 
 
 def _rows(values: list[tuple[int, ...]]) -> str:
-    return "".join(
-        "    (" + ", ".join(f"0x{v:04X}" for v in row) + "),\n" for row in values
-    )
+    return "".join("    (" + ", ".join(f"0x{v:04X}" for v in row) + "),\n" for row in values)
 
 
 def python_module(ucd: Path) -> str:

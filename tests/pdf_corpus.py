@@ -170,11 +170,9 @@ def _run(command: list[str], data: bytes) -> bytes:
 
 
 def printed_ghostscript(data: bytes) -> bytes:
-    return _run(
-        ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-         "-sOutputFile={target}", "{source}"],
-        data,
-    )
+    command = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
+               "-sOutputFile={target}", "{source}"]  # fmt: skip
+    return _run(command, data)
 
 
 def printed_pdftocairo(data: bytes) -> bytes:
@@ -227,10 +225,12 @@ def signed(data: bytes) -> bytes:
     new_page = DictionaryObject(page)
     new_page[NameObject("/Annots")] = ArrayObject([*page.get("/Annots", []), field_ref])
     new_root = DictionaryObject(root)
-    new_root[NameObject("/AcroForm")] = DictionaryObject({
-        NameObject("/Fields"): ArrayObject([field_ref]),
-        NameObject("/SigFlags"): NumberObject(3),
-    })
+    new_root[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject([field_ref]),
+            NameObject("/SigFlags"): NumberObject(3),
+        }
+    )
 
     def serialised(value: PdfObject) -> bytes:
         stream = io.BytesIO()
@@ -260,7 +260,9 @@ def signed(data: bytes) -> bytes:
     for number, offset in sorted(offsets.items()):
         out += b"%d 1\n%010d 00000 n \n" % (number, offset)
     out += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d" % (
-        size + 2, root_ref.idnum, _startxref(data)
+        size + 2,
+        root_ref.idnum,
+        _startxref(data),
     )
     if ids is not None:
         out += b" /ID " + serialised(ids)
@@ -271,7 +273,7 @@ def signed(data: bytes) -> bytes:
 def _startxref(data: bytes) -> int:
     tail = data[-1024:]
     at = tail.rindex(b"startxref")
-    return int(tail[at + len(b"startxref"):].split()[0])
+    return int(tail[at + len(b"startxref") :].split()[0])
 
 
 # Each variant of an original, and whether its text is the original's (so its fingerprint

@@ -52,9 +52,7 @@ def code_normalize(text: str) -> str:
     read as ASCII."""
     compact = "".join(unicodedata.normalize("NFKC", text).split()).replace("-", "").upper()
     if len(compact) != DATA_CHARS + 1:
-        raise CodeError(
-            f"a verification code has {DATA_CHARS + 1} characters", length=len(compact)
-        )
+        raise CodeError(f"a verification code has {DATA_CHARS + 1} characters", length=len(compact))
     value = 0
     for char in compact[:-1]:
         if char not in _DECODE:

@@ -74,7 +74,7 @@ def test_the_api_answers_every_input_as_its_schema_says(case: Case, node_token: 
 @pytest.mark.django_db
 def test_an_empty_document_uploaded_is_verified_as_the_empty_file(client: Client) -> None:
     body = (
-        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"empty.pdf\"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="empty.pdf"\r\n'
         b"\r\n\r\n--b--\r\n"
     )
     response = client.generic(

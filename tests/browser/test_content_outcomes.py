@@ -99,9 +99,10 @@ def test_an_annotated_copy_names_its_annotations_and_only_fingerprints_leave(
     choose(page, path)
     outcome = page.locator('[data-outcome="earlier_revision"]')
     expect(outcome).to_contain_text("contain annotations.", timeout=30_000)
-    sent = b"".join(body or b"" for _, _, body in visit.requests) + "".join(
-        url for _, url, _ in visit.requests
-    ).encode()
+    sent = (
+        b"".join(body or b"" for _, _, body in visit.requests)
+        + "".join(url for _, url, _ in visit.requests).encode()
+    )
     assert original[:200] not in sent
     assert hashlib.sha256(original).hexdigest().encode() in sent
 

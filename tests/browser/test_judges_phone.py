@@ -36,8 +36,7 @@ METADATA = {
 }
 # How many lines an element's text takes: its height over its line height.
 LINES = (
-    "e => Math.round(e.getBoundingClientRect().height"
-    " / parseFloat(getComputedStyle(e).lineHeight))"
+    "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))"
 )
 
 # The lines of a table cell's text, measured on a range around it (the cell itself is as tall
@@ -100,9 +99,7 @@ def test_the_search_shows_each_record_as_a_card_on_a_phone(
     with translation.override("zh-hans" if locale.startswith("zh") else "en"):
         label = translation.gettext("Record number")
     expect(row.locator("td").first).to_have_attribute("data-label", label)
-    label_shown = row.locator("td").first.evaluate(
-        "td => getComputedStyle(td, '::before').content"
-    )
+    label_shown = row.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
     assert label_shown == f'"{label}"'
     screenshot(page, f"judge-phone-search-{LANGUAGES[locale]}")
 

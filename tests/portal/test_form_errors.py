@@ -159,9 +159,7 @@ def test_a_record_number_beyond_any_log_is_no_record_not_an_error(public: Actor)
     ],
     ids=["empty", "short", "bad-character", "mistyped"],
 )
-def test_a_mistyped_code_says_how_to_put_it_right(
-    public: Actor, typed: str, message: str
-) -> None:
+def test_a_mistyped_code_says_how_to_put_it_right(public: Actor, typed: str, message: str) -> None:
     page = _get(public.client, "/", {"code": typed})
     _assert_refused(page, "code", message)
     assert page.by_id["code"]["value"] == typed

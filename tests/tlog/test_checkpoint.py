@@ -112,7 +112,6 @@ def test_it_raises_only_malformed_errors_on_arbitrary_text(text: str) -> None:
         parse_checkpoint(text)
 
 
-
 def test_it_names_a_log_by_the_hex_sha256_of_its_origin_s_utf8() -> None:
     # The C2SP tlog-witness monitoring URL's form: lower-case hex of SHA-256(origin).
     assert origin_hash("example.com/log") == (

@@ -47,9 +47,7 @@ def _throttled_context(request: HttpRequest) -> dict[str, object]:
     # An unbound form, with the user name typed: a bound form would check the password as it
     # shows its errors.
     form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
-    message = _(
-        "Too many failed attempts from this address. Please wait 15 minutes and try again."
-    )
+    message = _("Too many failed attempts from this address. Please wait 15 minutes and try again.")
     return {"form": form, "errors": {"": message}}
 
 

@@ -6,7 +6,6 @@ only their hashes are sent (static/portal/js/). A form that is refused comes bac
 with what was typed and an error summary at its top (judicial_verify/portal/form_input.py).
 """
 
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
