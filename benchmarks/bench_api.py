@@ -15,10 +15,10 @@ flushed, a temporary STATE_DIR. A log of --log-size entries is built in this pro
 records_anchor, 1,000 `evidence` records with metadata a batch, integrated in-process; half
 way, one more record: the document whose hash is verified. Then VACUUM ANALYZE, as
 autovacuum would after such a load. gunicorn
-serves judicial_verify.wsgi on a free port of 127.0.0.1 with benchmarks/bench_api_settings.py:
-the product's settings, plus /bench/bare (a DRF view that returns a constant,
-benchmarks/bench_api_urls.py) and the run's own Celery queue; the redacting access log is on,
-as in the Dockerfile. The throttle rates are raised through the environment (THROTTLE_ANON,
+serves judicial_verify.wsgi on a free port of 127.0.0.1 with the package
+benchmarks/bench_api_site/: the product's settings, plus /bench/bare (a DRF view that returns
+a constant, urls.py) and the run's own Celery queue; the redacting access log is on, as in
+the Dockerfile. The throttle rates are raised through the environment (THROTTLE_ANON,
 _LAWYER, _JUDGE, _NODE), so every request is still counted in Redis but none is refused: the
 figures are the server's, not the throttle's.
 
@@ -155,7 +155,7 @@ def log_build(size: int) -> str:
 def server_env(queue: str) -> dict[str, str]:
     throttles = {f"THROTTLE_{role}": THROTTLE for role in ("ANON", "LAWYER", "JUDGE", "NODE")}
     return common.server_env(
-        DJANGO_SETTINGS_MODULE="bench_api_settings", BENCH_API_QUEUE=queue, **throttles
+        DJANGO_SETTINGS_MODULE="bench_api_site.settings", BENCH_API_QUEUE=queue, **throttles
     )
 
 
