@@ -19,6 +19,13 @@ PAGES_MISMATCH = OpenApiResponse(
 )
 
 
+class OutcomeMessage(serializers.Serializer):
+    """What an outcome about a copy means, for people, in both languages."""
+
+    en = serializers.CharField()
+    zh = serializers.CharField()
+
+
 class CopyIn(serializers.Serializer):
     content = ContentField(
         required=False,

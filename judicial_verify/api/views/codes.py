@@ -26,7 +26,7 @@ from judicial_verify.records.served_documents import (
     service_record_by_code,
 )
 
-from ..copies import PAGES_MISMATCH, CopyIn, page_bytes
+from ..copies import PAGES_MISMATCH, CopyIn, OutcomeMessage, page_bytes
 from ..errors import ApiError, ErrorOutput
 from ..negotiation import FirstRenderer
 from ..params import Sha256Field
@@ -76,17 +76,12 @@ class CodeCheckInput(CopyIn):
     sha256 = Sha256Field(help_text="SHA-256 of the file, 64 hex digits")
 
 
-class CodeMessage(serializers.Serializer):
-    en = serializers.CharField()
-    zh = serializers.CharField()
-
-
 CHECK_OUTCOMES = [o.value for o in Outcome]
 
 
 class CodeCheckOutput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CHECK_OUTCOMES)
-    message = CodeMessage(help_text="what the outcome means, for people")
+    message = OutcomeMessage(help_text="what the outcome means, for people")
     pages_differing = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,

@@ -40,7 +40,7 @@ from judicial_verify.records.copies import (
 )
 from judicial_verify.records.outcomes import english_and_chinese
 
-from ..copies import PAGES_MISMATCH, CopyIn, page_bytes
+from ..copies import PAGES_MISMATCH, CopyIn, OutcomeMessage, page_bytes
 from ..entry_output import LinkedEntryOut, entry_links_add, proven_entry_data
 from ..errors import ErrorOutput, not_found
 from ..params import (
@@ -63,11 +63,6 @@ OUTCOMES = [
     outcomes.CONTENT_DIFFERS,
     outcomes.NOT_ANCHORED,
 ]
-
-
-class VerifyMessage(serializers.Serializer):
-    en = serializers.CharField()
-    zh = serializers.CharField()
 
 
 class VerifyOut(serializers.Serializer):
@@ -99,7 +94,7 @@ class VerifyOut(serializers.Serializer):
     revision_sha256 = serializers.CharField(
         required=False, help_text="earlier_revision: the anchored revision's SHA-256"
     )
-    message = VerifyMessage(
+    message = OutcomeMessage(
         required=False,
         help_text="earlier_revision, same_text and content_differs: what the outcome means",
     )
